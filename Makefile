@@ -1,0 +1,90 @@
+# Two commands: `make run` (set up and start everything) and `make test`
+# (the same set-up, then every test). See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Operator settings: an untracked .env overrides the embedded defaults below.
+-include .env
+export
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+STAMP       := $(VENV)/.installed-$(shell md5sum requirements.txt 2>/dev/null | cut -c1-12)
+MODEL       := models/current.tar.gz
+MODEL_DEPS  := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) bot/input_guard.py
+
+export DATABASE_URL        ?= sqlite:///$(CURDIR)/var/app.db
+export RASA_PORT           ?= 5005
+export ACTIONS_PORT        ?= 5055
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
+export TRACKER_DIALECT     ?= sqlite
+export TRACKER_DB          ?= $(CURDIR)/var/tracker.db
+export TRACKER_HOST        ?=
+export TRACKER_USER        ?=
+export TRACKER_PASSWORD    ?=
+# Rasa and TensorFlow are chatty; keep the logs to what an operator needs.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export RASA_TELEMETRY_ENABLED ?= false
+
+.PHONY: help install db model run shell test test-unit validate test-stories nlu-holdout lint bench clean
+
+help:
+	@echo "make run    set everything up (venv, database, model) and start the assistant"
+	@echo "make test   the same set-up, then the whole test suite"
+	@echo "make shell  chat in the terminal with the assistant started by 'make run'"
+	@echo "make lint   ruff"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	  [ -x $(PY) ] || { echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip<25"
+	$(PY) -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+db: install
+	@mkdir -p var
+	$(PY) -m bot.db.migrate
+	$(PY) -m bot.db.seed
+
+# Trained only when missing or older than what it is trained from.
+$(MODEL): $(MODEL_DEPS) | install
+	$(RASA) train --fixed-model-name current --out models --quiet
+
+model: $(MODEL)
+
+run: db model
+	@echo ""
+	@echo "  The assistant is starting (Ctrl-C stops every process)."
+	@echo "  Chat in this machine's terminal:  make shell   (in another terminal)"
+	@echo "  REST webhook:  curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook \\"
+	@echo "                   -d '{\"sender\": \"demo\", \"message\": \"hola\"}'"
+	@echo "  Demo customers to impersonate: docs/demo-data.md"
+	@echo ""
+	$(VENV)/bin/honcho start -f Procfile
+
+shell: install
+	$(PY) -m channels.terminal --url http://localhost:$(RASA_PORT)
+
+test: db model validate test-unit test-stories nlu-holdout
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+test-unit: db model
+	$(VENV)/bin/pytest
+
+test-stories: model
+	$(RASA) test core --stories tests/test_stories --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
+
+nlu-holdout: model
+	$(PY) scripts/nlu_holdout.py --model $(MODEL) --data tests/nlu_holdout.yml --min-macro-f1 0.90
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var results models/*.tar.gz .rasa

@@ -1,0 +1,83 @@
+"""Contact form: confirm the phone and e-mail on file, record any change."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.services import company, customer_directory
+from bot.identification import ClaimKind, parse_claim
+from bot.phones import format_national
+
+
+def contact_change(text: str, country: str) -> Optional[Tuple[str, str]]:
+    """("phone" | "email", normalised value) found in the customer's answer."""
+    claim = parse_claim(text, country)
+    if claim.kind == ClaimKind.EMAIL:
+        return "email", claim.value
+    if claim.kind == ClaimKind.PHONE:
+        return "phone", claim.value
+    return None
+
+
+class ValidateContactForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_contact_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        if not tracker.get_slot("customer_id") or tracker.get_slot("contact_confirmed"):
+            return []
+        if tracker.get_slot("contact_confirmed") is False:
+            return ["contact_confirmed", "contact_update"]
+        return ["contact_confirmed"]
+
+    def validate_contact_confirmed(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        if slot_value is True:
+            dispatcher.utter_message(response="utter_contact_kept")
+        return {"contact_confirmed": slot_value}
+
+    def validate_contact_update(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        country = company().country
+        change = contact_change(str(slot_value or ""), country)
+        if change is None:
+            dispatcher.utter_message(response="utter_contact_update_invalid")
+            return {"contact_update": None}
+        field, value = change
+        directory = customer_directory()
+        customer_id = int(tracker.get_slot("customer_id"))
+        try:
+            directory.update_contact(
+                customer_id, field, value, tracker.get_latest_input_channel() or "chat"
+            )
+        except ValueError:
+            dispatcher.utter_message(response="utter_contact_update_invalid")
+            return {"contact_update": None}
+        dispatcher.utter_message(response=f"utter_contact_updated_{field}")
+        customer = directory.get(customer_id)
+        # Ask again with the new details: the customer may want to fix the other one too.
+        return {
+            "contact_update": None,
+            "contact_confirmed": None,
+            "customer_phone": format_national(customer.phone, country) if customer.phone else None,
+            "customer_email": customer.email,
+        }

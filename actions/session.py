@@ -1,0 +1,29 @@
+"""Session start: copy the company profile into slots for every response."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import company
+
+
+class ActionSessionStart(Action):
+    """Starts a session with the provider's and the assistant's names set."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        profile = company()
+        return [
+            SessionStarted(),
+            SlotSet("company_name", profile.provider_name),
+            SlotSet("assistant_name", profile.assistant_name),
+            SlotSet("offered_human", False),
+            ActionExecuted("action_listen"),
+        ]

@@ -1,0 +1,198 @@
+"""Identifying a customer from what they write (protocol step 2).
+
+Two pieces, both free of Rasa so they can be tested against a real database:
+
+* `parse_claim` reads one message and says what kind of identifier it holds:
+  a service number, a national ID, a phone, an e-mail or a name.
+* `resolve` looks the claim up in the customer directory, combined with what
+  earlier messages already established, and says what the conversation needs
+  next.
+
+The security rule: a name is never enough. A name narrows the candidates but
+verification needs a strong factor (service number, national ID or the phone
+on file). A name that matches nobody is not reported as such, so the chat
+cannot be used to find out who is a customer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable, Optional, Sequence
+
+from bot.customers import CustomerDirectory, CustomerRecord
+from bot.input_guard import classify
+from bot.phones import normalize_phone
+
+MAX_ATTEMPTS = 3
+
+
+class ClaimKind(str, Enum):
+    SERVICE_NUMBER = "service_number"
+    DOCUMENT_ID = "document_id"
+    PHONE = "phone"
+    EMAIL = "email"
+    NAME = "name"
+    UNREADABLE = "unreadable"
+
+
+STRONG_KINDS = {ClaimKind.SERVICE_NUMBER, ClaimKind.DOCUMENT_ID, ClaimKind.PHONE}
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: ClaimKind
+    value: str
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NUMBER = re.compile(r"\+?\d[\d .\-]*\d|\d")
+_HINTS = (
+    (ClaimKind.DOCUMENT_ID, re.compile(r"\b(c[eé]dula|ci|c\.i\.|dni|documento|identidad|ruc|curp|ine)\b")),
+    (ClaimKind.PHONE, re.compile(r"\b(tel[eé]fono|tel|cel|celular|m[oó]vil|whatsapp|wsp|wpp|l[ií]nea)\b")),
+    (ClaimKind.SERVICE_NUMBER, re.compile(r"\b(servicio|cliente|contrato|abonado|id)\b")),
+)
+# Words customers put around their name: "soy ...", "me llamo ...", "a nombre de ...".
+_NAME_PREFIX = re.compile(
+    r"^(hola[,!.]?\s+)?((yo\s+)?soy|me\s+llamo|mi\s+nombre\s+es|el\s+titular\s+es|"
+    r"la\s+titular\s+es|a\s+nombre\s+de|est[aá]\s+a\s+nombre\s+de|habla)\s+",
+    re.IGNORECASE,
+)
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[\s'.-]+[^\W\d_]+)*$")
+_MAX_NAME_WORDS = 6
+
+
+def _kind_from_hint(text: str) -> Optional[ClaimKind]:
+    lowered = text.lower()
+    for kind, pattern in _HINTS:
+        if pattern.search(lowered):
+            return kind
+    return None
+
+
+def _claim_from_number(raw: str, hint: Optional[ClaimKind], country: str) -> Claim:
+    digits = re.sub(r"\D", "", raw)
+    phone = normalize_phone(raw, country)
+    if hint == ClaimKind.PHONE:
+        return Claim(ClaimKind.PHONE, phone) if phone else Claim(ClaimKind.UNREADABLE, raw)
+    if hint in (ClaimKind.SERVICE_NUMBER, ClaimKind.DOCUMENT_ID):
+        return Claim(hint, digits)
+    if phone and (raw.startswith(("+", "0")) or len(digits) >= 9):
+        return Claim(ClaimKind.PHONE, phone)
+    if 3 <= len(digits) <= 5:
+        return Claim(ClaimKind.SERVICE_NUMBER, digits)
+    if 6 <= len(digits) <= 9:
+        return Claim(ClaimKind.DOCUMENT_ID, digits)
+    return Claim(ClaimKind.UNREADABLE, raw)
+
+
+def parse_claim(text: Optional[str], country: str) -> Claim:
+    """What identifier a customer's message holds; UNREADABLE when none."""
+    if classify(text) is not None:
+        return Claim(ClaimKind.UNREADABLE, text or "")
+    text = (text or "").strip()
+    email = _EMAIL.search(text)
+    if email:
+        return Claim(ClaimKind.EMAIL, email.group(0).lower())
+    numbers = _NUMBER.findall(text)
+    if numbers:
+        longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
+        return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)
+    name = _NAME_PREFIX.sub("", text).strip(" .,;:!¡?¿")
+    if _NAME_CHARS.match(name) and len(name.split()) <= _MAX_NAME_WORDS:
+        return Claim(ClaimKind.NAME, name)
+    return Claim(ClaimKind.UNREADABLE, text)
+
+
+def claim_from_entities(
+    service_id: Optional[str], document_id: Optional[str], phone: Optional[str], country: str
+) -> Optional[Claim]:
+    """A strong claim from entities NLU found in the message that stated the need."""
+    if service_id:
+        digits = re.sub(r"\D", "", service_id)
+        if digits:
+            return Claim(ClaimKind.SERVICE_NUMBER, digits)
+    if document_id:
+        digits = re.sub(r"\D", "", document_id)
+        if digits:
+            return Claim(ClaimKind.DOCUMENT_ID, digits)
+    if phone:
+        normalized = normalize_phone(phone, country)
+        if normalized:
+            return Claim(ClaimKind.PHONE, normalized)
+    return None
+
+
+class Outcome(str, Enum):
+    VERIFIED = "verified"
+    NEED_STRONG_FACTOR = "need_strong_factor"  # a name was given
+    NEED_HOLDER_NAME = "need_holder_name"  # a strong factor matched several holders
+    NOT_FOUND = "not_found"
+    MISMATCH = "mismatch"  # second factor does not match the first
+    EMAIL_NOT_ACCEPTED = "email_not_accepted"
+    UNREADABLE = "unreadable"
+
+
+class PendingFactor(str, Enum):
+    STRONG = "strong"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    outcome: Outcome
+    customer: Optional[CustomerRecord] = None
+    candidates: Sequence[str] = field(default_factory=tuple)
+    pending: Optional[PendingFactor] = None
+    service_number: Optional[int] = None  # when the claim named the service
+
+
+def _lookup(directory: CustomerDirectory, claim: Claim) -> list[CustomerRecord]:
+    if claim.kind == ClaimKind.SERVICE_NUMBER:
+        return directory.find_by_service_number(int(claim.value))
+    if claim.kind == ClaimKind.DOCUMENT_ID:
+        return directory.find_by_document_id(claim.value)
+    if claim.kind == ClaimKind.PHONE:
+        return directory.find_by_phone(claim.value)
+    return directory.find_by_name(claim.value)
+
+
+def _ids(customers: Iterable[CustomerRecord]) -> tuple[str, ...]:
+    return tuple(str(customer.id) for customer in customers)
+
+
+def resolve(
+    directory: CustomerDirectory,
+    claim: Claim,
+    candidates: Sequence[str] = (),
+    pending: Optional[PendingFactor] = None,
+) -> Resolution:
+    """Combine a new claim with the candidates earlier claims left."""
+    if claim.kind == ClaimKind.UNREADABLE:
+        return Resolution(Outcome.UNREADABLE, candidates=tuple(candidates), pending=pending)
+    if claim.kind == ClaimKind.EMAIL:
+        return Resolution(Outcome.EMAIL_NOT_ACCEPTED, candidates=tuple(candidates), pending=pending)
+
+    matches = _lookup(directory, claim)
+    service_number = int(claim.value) if claim.kind == ClaimKind.SERVICE_NUMBER else None
+    is_strong = claim.kind in STRONG_KINDS
+
+    if pending is None:
+        if not is_strong:
+            # Never tell whether the name exists: always ask for a strong factor.
+            return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=PendingFactor.STRONG)
+        if not matches:
+            return Resolution(Outcome.NOT_FOUND)
+        if len(matches) == 1:
+            return Resolution(Outcome.VERIFIED, customer=matches[0], service_number=service_number)
+        return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(matches), pending=PendingFactor.NAME)
+
+    if pending == PendingFactor.STRONG and not is_strong:
+        # A second name: it can only narrow the names, never verify.
+        return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=pending)
+    narrowed = [customer for customer in matches if str(customer.id) in set(candidates)]
+    if len(narrowed) == 1:
+        return Resolution(Outcome.VERIFIED, customer=narrowed[0], service_number=service_number)
+    if len(narrowed) > 1:
+        return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
+    return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)

@@ -1,0 +1,48 @@
+"""Recognise messages the assistant cannot interpret, before NLU guesses at them.
+
+Customers send empty messages, stickers turned into emoji, pasted logs of
+thousands of characters or bytes a channel failed to decode. None of those is
+an intent; each deserves its own polite answer instead of a random guess. The
+same classification is used by the NLU component (to route the turn to the
+fallback action) and by the actions (to pick the answer), so it lives here,
+importable without Rasa.
+"""
+from __future__ import annotations
+
+import unicodedata
+from enum import Enum
+from typing import Optional
+
+# Longer than any real description of a problem; a pasted log or a chain letter.
+MAX_MESSAGE_CHARS = 2000
+# Share of unprintable characters above which a message is treated as binary junk.
+_BINARY_SHARE = 0.1
+_REPLACEMENT_CHAR = "\ufffd"
+
+
+class InputProblem(str, Enum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NO_WORDS = "no_words"  # emoji, stickers, punctuation only
+    BINARY = "binary"
+
+
+def _is_unprintable(char: str) -> bool:
+    if char in "\n\r\t":
+        return False
+    return char == _REPLACEMENT_CHAR or unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"}
+
+
+def classify(text: Optional[str]) -> Optional[InputProblem]:
+    """Return what is wrong with a customer's message, or None if it can be read."""
+    if text is None or not text.strip():
+        return InputProblem.EMPTY
+    stripped = text.strip()
+    unprintable = sum(1 for char in stripped if _is_unprintable(char))
+    if unprintable and unprintable / len(stripped) >= _BINARY_SHARE:
+        return InputProblem.BINARY
+    if len(stripped) > MAX_MESSAGE_CHARS:
+        return InputProblem.TOO_LONG
+    if not any(char.isalnum() for char in stripped):
+        return InputProblem.NO_WORDS
+    return None

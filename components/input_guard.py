@@ -1,0 +1,62 @@
+"""NLU component that turns unreadable messages into the fallback intent."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.input_guard import classify
+
+INPUT_PROBLEM_KEY = "input_problem"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class InputGuard(GraphComponent):
+    """Overrides the prediction for empty, emoji-only, binary or huge messages.
+
+    Placed last in the pipeline so that whatever the classifier guessed, such a
+    message reaches the fallback action, which answers according to the problem.
+    The original text stays untouched in the tracker: nothing the customer sent
+    is lost.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "InputGuard":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            problem = classify(message.get(TEXT))
+            if problem is None:
+                continue
+            fallback = {
+                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                PREDICTED_CONFIDENCE_KEY: 1.0,
+            }
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [fallback], add_to_output=True)
+            # Entities guessed from junk would fill slots with garbage.
+            message.set(ENTITIES, [], add_to_output=True)
+            message.set(INPUT_PROBLEM_KEY, problem.value, add_to_output=True)
+        return messages

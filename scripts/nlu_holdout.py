@@ -1,0 +1,54 @@
+"""Held-out NLU evaluation: prints the intent macro-F1 and fails under a bound.
+
+The held-out file is never used for training (see docs/nlu.md), so this is the
+figure that says how the assistant understands messages it has not seen.
+Low-confidence predictions (nlu_fallback) count as errors.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections import Counter
+
+from rasa.core.agent import Agent
+from rasa.shared.nlu.training_data.loading import load_data
+from sklearn.metrics import classification_report, f1_score
+
+
+async def _predict(agent: Agent, texts: list[str]) -> list[str]:
+    predictions = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        predictions.append((parsed.get("intent") or {}).get("name") or "None")
+    return predictions
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--min-macro-f1", type=float, default=0.90)
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+
+    examples = [m for m in load_data(args.data).intent_examples]
+    texts = [m.get("text") for m in examples]
+    expected = [m.get("intent") for m in examples]
+    agent = Agent.load(args.model)
+    predicted = asyncio.run(_predict(agent, texts))
+
+    labels = sorted(set(expected))
+    print(classification_report(expected, predicted, labels=labels, digits=3, zero_division=0))
+    confusions = Counter((e, p) for e, p in zip(expected, predicted) if e != p)
+    for (wanted, got), count in confusions.most_common(10):
+        print(f"  {count} x {wanted} -> {got}")
+    macro = f1_score(expected, predicted, labels=labels, average="macro", zero_division=0)
+    print(f"\nHeld-out intent macro-F1: {macro:.3f} over {len(examples)} examples "
+          f"({len(labels)} intents); required >= {args.min_macro_f1:.2f}")
+    return 0 if macro >= args.min_macro_f1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

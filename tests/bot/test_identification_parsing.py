@@ -1,0 +1,55 @@
+import pytest
+
+from bot.identification import Claim, ClaimKind, claim_from_entities, parse_claim
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1001", Claim(ClaimKind.SERVICE_NUMBER, "1001")),
+        ("mi número de servicio es 1004", Claim(ClaimKind.SERVICE_NUMBER, "1004")),
+        ("4.512.873", Claim(ClaimKind.DOCUMENT_ID, "4512873")),
+        ("mi cedula es 4512873", Claim(ClaimKind.DOCUMENT_ID, "4512873")),
+        ("CI 3.987.654", Claim(ClaimKind.DOCUMENT_ID, "3987654")),
+        ("0981 234 567", Claim(ClaimKind.PHONE, "+595981234567")),
+        ("mi cel es +595 981 234567", Claim(ClaimKind.PHONE, "+595981234567")),
+        ("595981234567", Claim(ClaimKind.PHONE, "+595981234567")),
+        ("Maria.Benitez@Example.com", Claim(ClaimKind.EMAIL, "maria.benitez@example.com")),
+        ("soy María Fernanda Benítez", Claim(ClaimKind.NAME, "María Fernanda Benítez")),
+        ("me llamo juan duarte", Claim(ClaimKind.NAME, "juan duarte")),
+        ("Juan Carlos Duarte Rojas.", Claim(ClaimKind.NAME, "Juan Carlos Duarte Rojas")),
+        ("Ña Rosa O'Higgins", Claim(ClaimKind.NAME, "Ña Rosa O'Higgins")),
+    ],
+)
+def test_identifiers_are_recognised(text, expected):
+    assert parse_claim(text, "PY") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "😀😀",
+        "\x00\x01\x02binary",
+        "Robert'); DROP TABLE customers;--",
+        "no sé, la verdad no tengo idea de cuál es porque mi marido hizo el contrato",
+        "mi teléfono es 12",
+    ],
+)
+def test_no_identifier_is_unreadable(text):
+    assert parse_claim(text, "PY").kind is ClaimKind.UNREADABLE
+
+
+def test_phone_hint_with_invalid_number_is_unreadable():
+    assert parse_claim("mi whatsapp es 123", "PY").kind is ClaimKind.UNREADABLE
+
+
+def test_entities_prefer_the_service_number():
+    claim = claim_from_entities("servicio 1002", "4512873", "0981234567", "PY")
+    assert claim == Claim(ClaimKind.SERVICE_NUMBER, "1002")
+
+
+def test_entities_phone_is_normalised_and_invalid_ones_ignored():
+    assert claim_from_entities(None, None, "0981-234-567", "PY") == Claim(ClaimKind.PHONE, "+595981234567")
+    assert claim_from_entities(None, None, "12", "PY") is None
+    assert claim_from_entities(None, None, None, "PY") is None
