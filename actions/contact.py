@@ -1,7 +1,7 @@
 """Contact form: confirm the phone and e-mail on file, record any change."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,7 +12,7 @@ from bot.identification import ClaimKind, parse_claim
 from bot.phones import format_national
 
 
-def contact_change(text: str, country: str) -> Optional[Tuple[str, str]]:
+def contact_change(text: str, country: str) -> Tuple[str, str] | None:
     """("phone" | "email", normalised value) found in the customer's answer."""
     claim = parse_claim(text, country)
     if claim.kind == ClaimKind.EMAIL:
@@ -23,16 +23,16 @@ def contact_change(text: str, country: str) -> Optional[Tuple[str, str]]:
 
 
 class ValidateContactForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_contact_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: List[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> List[str]:
         if not tracker.get_slot("customer_id") or tracker.get_slot("contact_confirmed"):
             return []
         if tracker.get_slot("contact_confirmed") is False:
@@ -45,7 +45,7 @@ class ValidateContactForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         if slot_value is True:
             dispatcher.utter_message(response="utter_contact_kept")
         return {"contact_confirmed": slot_value}
@@ -56,7 +56,7 @@ class ValidateContactForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         country = company().country
         change = contact_change(str(slot_value or ""), country)
         if change is None:

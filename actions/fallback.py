@@ -1,44 +1,40 @@
 """Fallback: unreadable input, low confidence and out-of-scope requests."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.tracker_utils import intent_of, user_events
 from bot.input_guard import classify
 
 _NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
 
 
-def _user_events(tracker: Tracker) -> List[Dict[Text, Any]]:
-    return [event for event in tracker.events if event.get("event") == "user"]
-
-
-def _was_not_understood(event: Optional[Dict[Text, Any]]) -> bool:
+def _was_not_understood(event: Dict[str, Any] | None) -> bool:
     """A readable message the assistant did not understand."""
     if event is None or classify(event.get("text")) is not None:
         return False
-    intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-    return intent in _NOT_UNDERSTOOD
+    return intent_of(event) in _NOT_UNDERSTOOD
 
 
 class ActionHandleFallback(Action):
     """Answers unreadable input by its problem; asks to rephrase once, then offers a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handle_fallback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         problem = classify(tracker.latest_message.get("text"))
         if problem is not None:
             dispatcher.utter_message(response=f"utter_input_{problem.value}")
             return []
-        user_events = _user_events(tracker)
-        previous = user_events[-2] if len(user_events) >= 2 else None
+        events = user_events(tracker)
+        previous = events[-2] if len(events) >= 2 else None
         if _was_not_understood(previous):
             dispatcher.utter_message(response="utter_offer_human")
             return [SlotSet("offered_human", True)]
@@ -47,11 +43,11 @@ class ActionHandleFallback(Action):
 
 
 class ActionDeclineHuman(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_decline_human"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_decline_human_ok")
         return [SlotSet("offered_human", False)]

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import company
+from actions.tracker_utils import latest_intent
 from bot.greeting import part_of_day
 
 
@@ -20,13 +21,13 @@ class ActionGreet(Action):
     is already known and asking it again would make them repeat themselves.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_greet"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        opened_with_greeting = tracker.get_intent_of_latest_message() == "greet"
+        opened_with_greeting = latest_intent(tracker) == "greet"
         if tracker.get_slot("greeted"):
             if opened_with_greeting:
                 dispatcher.utter_message(response="utter_greet_again")
@@ -40,11 +41,11 @@ class ActionGreet(Action):
 class ActionAcknowledgeInform(Action):
     """Answers a customer who gives their name (or other data) before the need."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_acknowledge_inform"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         person = next(tracker.get_latest_entity_values("person"), None)
         if person:

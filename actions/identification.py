@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import company, customer_directory
-from bot.customers import CustomerRecord
+from bot.customers import CustomerRecord, ServiceRecord
 from bot.identification import (
     MAX_ATTEMPTS,
     Outcome,
@@ -29,9 +29,17 @@ _OUTCOME_RESPONSES = {
 }
 
 
-def verified_slots(customer: CustomerRecord, service_number: Optional[int]) -> Dict[Text, Any]:
+def selectable_services(customer: CustomerRecord | None) -> List[ServiceRecord]:
+    """The services a customer may be asking about: cancelled ones only if nothing else is left."""
+    if customer is None:
+        return []
+    current = [service for service in customer.services if service.status != "cancelled"]
+    return current or list(customer.services)
+
+
+def verified_slots(customer: CustomerRecord, service_number: int | None) -> Dict[str, Any]:
     """Slots describing a verified customer; shown to them from now on."""
-    numbers = [service.service_number for service in customer.services]
+    numbers = [service.service_number for service in selectable_services(customer)]
     if service_number is None and len(numbers) == 1:
         service_number = numbers[0]
     country = company().country
@@ -49,7 +57,7 @@ def verified_slots(customer: CustomerRecord, service_number: Optional[int]) -> D
 
 def apply_resolution(
     resolution: Resolution, dispatcher: CollectingDispatcher, tracker: Tracker
-) -> Dict[Text, Any]:
+) -> Dict[str, Any]:
     """Tell the customer what the lookup found and return the slots to set."""
     if resolution.outcome == Outcome.VERIFIED and resolution.customer is not None:
         slots = verified_slots(resolution.customer, resolution.service_number)
@@ -72,22 +80,27 @@ def apply_resolution(
     }
 
 
-def _pending(tracker: Tracker) -> Optional[PendingFactor]:
+def _pending(tracker: Tracker) -> PendingFactor | None:
     value = tracker.get_slot("identity_pending_factor")
     return PendingFactor(value) if value else None
 
 
+def _services_of_verified(tracker: Tracker) -> List[ServiceRecord]:
+    customer_id = tracker.get_slot("customer_id")
+    return selectable_services(customer_directory().get(int(customer_id))) if customer_id else []
+
+
 class ValidateIdentificationForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_identification_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: List[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> List[str]:
         if tracker.get_slot("identification_failed"):
             return []
         if tracker.get_slot("customer_id"):
@@ -100,7 +113,7 @@ class ValidateIdentificationForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         claim = parse_claim(str(slot_value or ""), company().country)
         resolution = resolve(
             customer_directory(),
@@ -118,9 +131,8 @@ class ValidateIdentificationForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
-        customer = customer_directory().get(tracker.get_slot("customer_id"))
-        numbers = [service.service_number for service in customer.services] if customer else []
+    ) -> Dict[str, Any]:
+        numbers = [service.service_number for service in _services_of_verified(tracker)]
         chosen = choose_service(str(slot_value or ""), numbers)
         if chosen is None:
             dispatcher.utter_message(response="utter_service_choice_invalid")
@@ -128,7 +140,7 @@ class ValidateIdentificationForm(FormValidationAction):
         return {"service_choice": slot_value, "service_number": str(chosen)}
 
 
-def choose_service(answer: str, numbers: List[int]) -> Optional[int]:
+def choose_service(answer: str, numbers: List[int]) -> int | None:
     """The service a customer picked, by its position in the list or its number."""
     for token in re.findall(r"\d+", answer):
         value = int(token)
@@ -142,11 +154,11 @@ def choose_service(answer: str, numbers: List[int]) -> Optional[int]:
 class ActionAskIdentityClaim(Action):
     """Asks for what identification still lacks, never revealing what matched."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_identity_claim"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         pending = _pending(tracker)
         if pending == PendingFactor.STRONG:
@@ -161,14 +173,13 @@ class ActionAskIdentityClaim(Action):
 class ActionAskServiceChoice(Action):
     """Lists a verified customer's services so they can say which one they mean."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_service_choice"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        customer = customer_directory().get(tracker.get_slot("customer_id"))
-        services = customer.services if customer else []
+        services = _services_of_verified(tracker)
         options = "\n".join(
             f"{position}. {service.plan_name} · {service.address} ({service.service_number})"
             for position, service in enumerate(services, start=1)

@@ -5,7 +5,7 @@ ends in a ticket and an honest message that a person continues the case.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,11 +17,11 @@ from bot.triage import need_for_intent
 
 
 class ActionRouteNeed(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_route_need"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         intent = tracker.get_slot("need_intent")
         need = need_for_intent(intent)

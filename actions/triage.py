@@ -1,7 +1,7 @@
 """Triage: record what the customer needs, then start identifying them."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -9,14 +9,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.identification import apply_resolution
 from actions.services import company, customer_directory
+from actions.tracker_utils import intent_of, latest_intent, user_events
 from bot.identification import Claim, ClaimKind, claim_from_entities, resolve
 from bot.triage import need_for_intent
 
 HUMAN_INTENT = "request_human"
 
 
-def _latest_need_intent(tracker: Tracker) -> Optional[str]:
-    intent = tracker.get_intent_of_latest_message()
+def _latest_need_intent(tracker: Tracker) -> str | None:
+    intent = latest_intent(tracker)
     if intent == "affirm" and tracker.get_slot("offered_human"):
         return HUMAN_INTENT
     return intent if need_for_intent(intent) else None
@@ -26,9 +27,8 @@ def _customer_words(tracker: Tracker) -> str:
     """What the customer wrote about the need, for the agent who picks it up."""
     words = [
         event.get("text") or ""
-        for event in tracker.events
-        if event.get("event") == "user"
-        and (event.get("parse_data") or {}).get("intent", {}).get("name") not in ("affirm", "greet")
+        for event in user_events(tracker)
+        if intent_of(event) not in ("affirm", "greet")
     ]
     return " / ".join(text for text in words[-3:] if text)
 
@@ -36,17 +36,17 @@ def _customer_words(tracker: Tracker) -> str:
 class ActionTriage(Action):
     """Acknowledges the need and identifies the customer from what they already said."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_triage"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         intent = _latest_need_intent(tracker)
         if intent is None:
             return []
         dispatcher.utter_message(response=f"utter_triage_{need_for_intent(intent).value}")
-        slots: Dict[Text, Any] = {
+        slots: Dict[str, Any] = {
             "need_intent": intent,
             "need_text": _customer_words(tracker),
             "offered_human": False,
@@ -61,7 +61,7 @@ class ActionTriage(Action):
         return [SlotSet(name, value) for name, value in slots.items()]
 
     @staticmethod
-    def _claim_already_given(tracker: Tracker) -> Optional[Claim]:
+    def _claim_already_given(tracker: Tracker) -> Claim | None:
         """A service number, ID or phone in the message, else a name given earlier."""
         claim = claim_from_entities(
             next(tracker.get_latest_entity_values("service_id"), None),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
 from bot.customers import CustomerDirectory, CustomerRecord
 from bot.input_guard import classify
@@ -62,7 +62,7 @@ _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[\s'.-]+[^\W\d_]+)*$")
 _MAX_NAME_WORDS = 6
 
 
-def _kind_from_hint(text: str) -> Optional[ClaimKind]:
+def _kind_from_hint(text: str) -> ClaimKind | None:
     lowered = text.lower()
     for kind, pattern in _HINTS:
         if pattern.search(lowered):
@@ -70,7 +70,7 @@ def _kind_from_hint(text: str) -> Optional[ClaimKind]:
     return None
 
 
-def _claim_from_number(raw: str, hint: Optional[ClaimKind], country: str) -> Claim:
+def _claim_from_number(raw: str, hint: ClaimKind | None, country: str) -> Claim:
     digits = re.sub(r"\D", "", raw)
     phone = normalize_phone(raw, country)
     if hint == ClaimKind.PHONE:
@@ -86,7 +86,7 @@ def _claim_from_number(raw: str, hint: Optional[ClaimKind], country: str) -> Cla
     return Claim(ClaimKind.UNREADABLE, raw)
 
 
-def parse_claim(text: Optional[str], country: str) -> Claim:
+def parse_claim(text: str | None, country: str) -> Claim:
     """What identifier a customer's message holds; UNREADABLE when none."""
     if classify(text) is not None:
         return Claim(ClaimKind.UNREADABLE, text or "")
@@ -105,8 +105,8 @@ def parse_claim(text: Optional[str], country: str) -> Claim:
 
 
 def claim_from_entities(
-    service_id: Optional[str], document_id: Optional[str], phone: Optional[str], country: str
-) -> Optional[Claim]:
+    service_id: str | None, document_id: str | None, phone: str | None, country: str
+) -> Claim | None:
     """A strong claim from entities NLU found in the message that stated the need."""
     if service_id:
         digits = re.sub(r"\D", "", service_id)
@@ -141,10 +141,10 @@ class PendingFactor(str, Enum):
 @dataclass(frozen=True)
 class Resolution:
     outcome: Outcome
-    customer: Optional[CustomerRecord] = None
+    customer: CustomerRecord | None = None
     candidates: Sequence[str] = field(default_factory=tuple)
-    pending: Optional[PendingFactor] = None
-    service_number: Optional[int] = None  # when the claim named the service
+    pending: PendingFactor | None = None
+    service_number: int | None = None  # when the claim named the service
 
 
 def _lookup(directory: CustomerDirectory, claim: Claim) -> list[CustomerRecord]:
@@ -165,7 +165,7 @@ def resolve(
     directory: CustomerDirectory,
     claim: Claim,
     candidates: Sequence[str] = (),
-    pending: Optional[PendingFactor] = None,
+    pending: PendingFactor | None = None,
 ) -> Resolution:
     """Combine a new claim with the candidates earlier claims left."""
     if claim.kind == ClaimKind.UNREADABLE:
@@ -180,7 +180,9 @@ def resolve(
     if pending is None:
         if not is_strong:
             # Never tell whether the name exists: always ask for a strong factor.
-            return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=PendingFactor.STRONG)
+            return Resolution(
+                Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=PendingFactor.STRONG
+            )
         if not matches:
             return Resolution(Outcome.NOT_FOUND)
         if len(matches) == 1:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import unicodedata
 from enum import Enum
-from typing import Optional
 
 # Longer than any real description of a problem; a pasted log or a chain letter.
 MAX_MESSAGE_CHARS = 2000
@@ -33,7 +32,7 @@ def _is_unprintable(char: str) -> bool:
     return char == _REPLACEMENT_CHAR or unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"}
 
 
-def classify(text: Optional[str]) -> Optional[InputProblem]:
+def classify(text: str | None) -> InputProblem | None:
     """Return what is wrong with a customer's message, or None if it can be read."""
     if text is None or not text.strip():
         return InputProblem.EMPTY

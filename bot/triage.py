@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
 
 
 class Need(str, Enum):
@@ -29,5 +28,5 @@ NEED_BY_INTENT = {
 }
 
 
-def need_for_intent(intent: Optional[str]) -> Optional[Need]:
+def need_for_intent(intent: str | None) -> Need | None:
     return NEED_BY_INTENT.get(intent or "")

@@ -1,7 +1,7 @@
 """NLU component that turns unreadable messages into the fallback intent."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -38,11 +38,11 @@ class InputGuard(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "InputGuard":
+    ) -> InputGuard:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -1,7 +1,7 @@
 """spaCy's named-entity recogniser as the source of `person` entities."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -13,7 +13,7 @@ PERSON_ENTITY = "person"
 SPACY_PERSON_LABEL = "PER"
 
 
-def _overlaps(a: Dict[Text, Any], b: Dict[Text, Any]) -> bool:
+def _overlaps(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 

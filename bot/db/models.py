@@ -1,0 +1,299 @@
+"""Relational schema of the application database (the local adapters' storage).
+
+The tables mirror what the provider's ISP system (Wisphub) keeps about customers,
+services, invoices and tickets, so the local adapters and a later Wisphub adapter
+can serve the same ports in `bot.customers` and `bot.tickets`. Vocabularies are
+short English strings checked by the database; the adapters translate them to and
+from the ISP system's numeric codes.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+
+SERVICE_STATUSES = ("active", "suspended", "cancelled")
+INVOICE_STATUSES = ("paid", "pending", "overdue")
+TICKET_CATEGORIES = ("technical", "billing", "sales", "cancellation", "follow_up", "human")
+TICKET_STATUSES = ("new", "in_progress", "closed")
+TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
+ANSWER_AUTHORS = ("bot", "agent", "customer")
+CONTACT_FIELDS = ("phone", "email")
+
+# Stable constraint names let future migrations (and SQLite batch mode) address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
+
+
+def utcnow() -> datetime:
+    """The current instant as an aware UTC datetime, the only kind stored."""
+    return datetime.now(timezone.utc)
+
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """An aware UTC datetime on every backend.
+
+    SQLite has no time-zone type and returns naive values, PostgreSQL returns them
+    in the session's zone; normalising both ways means code never mixes naive and
+    aware datetimes, and a naive value is rejected instead of silently misread.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware value")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Money(sa.types.TypeDecorator):
+    """NUMERIC(12, 2) amounts, read back as exact two-decimal Decimals on every backend.
+
+    SQLite keeps NUMERIC values as floats, and SQLAlchemy warns that converting
+    them to Decimal may lose precision. Twelve digits with two decimals fit a
+    float exactly, so on SQLite the float is fetched as is and rounded to cents
+    here, without the warning.
+    """
+
+    impl = sa.Numeric(12, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.Numeric(12, 2, asdecimal=False))
+        return dialect.type_descriptor(self.impl)
+
+    def process_result_value(self, value: Decimal | float | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+def _created_at() -> sa.Column[Any]:
+    return sa.Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+def _updated_at() -> sa.Column[Any]:
+    return sa.Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Customer(Base):
+    """A person or business holding one or more services."""
+
+    __tablename__ = "customers"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    first_name = sa.Column(sa.String(80), nullable=False)
+    last_name = sa.Column(sa.String(80), nullable=False)
+    document_id = sa.Column(sa.String(20), nullable=False, unique=True)  # digits only
+    phone = sa.Column(sa.String(16), nullable=False, index=True)  # E.164
+    phone_alt = sa.Column(sa.String(16), index=True)  # E.164
+    email = sa.Column(sa.String(254))
+    created_at = _created_at()
+    updated_at = _updated_at()
+
+    services = relationship(
+        "Service", back_populates="customer", order_by="Service.service_number"
+    )
+    invoices = relationship("Invoice", back_populates="customer", order_by="Invoice.issued_on")
+    tickets = relationship("Ticket", back_populates="customer", order_by="Ticket.id")
+    contact_changes = relationship(
+        "ContactChange", back_populates="customer", order_by="ContactChange.id"
+    )
+
+
+class Service(Base):
+    """One internet connection at one address; Wisphub calls it a client (`id_servicio`)."""
+
+    __tablename__ = "services"
+    __table_args__ = (
+        _one_of("status", SERVICE_STATUSES),
+        sa.CheckConstraint(
+            "promotion_discount_pct IS NULL"
+            " OR (promotion_discount_pct > 0 AND promotion_discount_pct <= 100)",
+            name="promotion_discount_pct",
+        ),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    service_number = sa.Column(sa.Integer, nullable=False, unique=True)
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), nullable=False, index=True)
+    plan_name = sa.Column(sa.String(60), nullable=False)
+    download_mbps = sa.Column(sa.Integer, nullable=False)
+    upload_mbps = sa.Column(sa.Integer, nullable=False)
+    monthly_price = sa.Column(Money(), nullable=False)
+    status = sa.Column(sa.String(16), nullable=False, default="active")
+    suspension_reason = sa.Column(sa.String(40))  # e.g. "non_payment"
+    address = sa.Column(sa.String(200), nullable=False)
+    zone = sa.Column(sa.String(80), nullable=False)
+    onu_serial = sa.Column(sa.String(40))  # SmartOLT's external id
+    installed_on = sa.Column(sa.Date, nullable=False)
+    promotion_name = sa.Column(sa.String(80))
+    promotion_discount_pct = sa.Column(sa.Integer)
+    promotion_ends_on = sa.Column(sa.Date)
+    created_at = _created_at()
+    updated_at = _updated_at()
+
+    customer = relationship("Customer", back_populates="services")
+    invoices = relationship("Invoice", back_populates="service", order_by="Invoice.issued_on")
+
+
+class Invoice(Base):
+    """A monthly bill for one service; its lines are what the customer may dispute."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (_one_of("status", INVOICE_STATUSES),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    number = sa.Column(sa.String(20), nullable=False, unique=True)
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), nullable=False, index=True)
+    service_id = sa.Column(sa.ForeignKey("services.id"), nullable=False, index=True)
+    period_start = sa.Column(sa.Date, nullable=False)
+    period_end = sa.Column(sa.Date, nullable=False)
+    issued_on = sa.Column(sa.Date, nullable=False)
+    due_on = sa.Column(sa.Date, nullable=False)
+    status = sa.Column(sa.String(16), nullable=False)
+    total = sa.Column(Money(), nullable=False)
+    created_at = _created_at()
+
+    customer = relationship("Customer", back_populates="invoices")
+    service = relationship("Service", back_populates="invoices")
+    lines = relationship(
+        "InvoiceLine",
+        back_populates="invoice",
+        order_by="InvoiceLine.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class InvoiceLine(Base):
+    """One charge or discount; `kind` is open-ended (plan, promotion, installation, ...)."""
+
+    __tablename__ = "invoice_lines"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    invoice_id = sa.Column(
+        sa.ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    description = sa.Column(sa.String(200), nullable=False)  # Spanish, read by the customer
+    kind = sa.Column(sa.String(20), nullable=False)
+    quantity = sa.Column(sa.Integer, nullable=False, default=1)
+    unit_price = sa.Column(Money(), nullable=False)
+    amount = sa.Column(Money(), nullable=False)
+
+    invoice = relationship("Invoice", back_populates="lines")
+
+
+class Ticket(Base):
+    """A support case, filled in as the conversation goes (DESIGN §2.4)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        _one_of("category", TICKET_CATEGORIES),
+        _one_of("status", TICKET_STATUSES),
+        _one_of("priority", TICKET_PRIORITIES),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    number = sa.Column(sa.String(20), nullable=False, unique=True)
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), nullable=False, index=True)
+    service_id = sa.Column(sa.ForeignKey("services.id"), index=True)
+    category = sa.Column(sa.String(20), nullable=False)
+    subject = sa.Column(sa.String(120), nullable=False)
+    description = sa.Column(sa.Text, nullable=False)
+    status = sa.Column(sa.String(16), nullable=False, default="new")
+    priority = sa.Column(sa.String(16), nullable=False, default="normal")
+    diagnostics = sa.Column(sa.JSON, nullable=False, default=dict)
+    customer_words = sa.Column(sa.Text)
+    visit_start = sa.Column(UtcDateTime())
+    visit_end = sa.Column(UtcDateTime())
+    extra_cost_may_apply = sa.Column(
+        sa.Boolean, nullable=False, default=False, server_default=sa.false()
+    )
+    channel = sa.Column(sa.String(20))
+    created_at = _created_at()
+    updated_at = _updated_at()
+    closed_at = sa.Column(UtcDateTime())
+
+    customer = relationship("Customer", back_populates="tickets")
+    service = relationship("Service")
+    answers = relationship(
+        "TicketAnswer",
+        back_populates="ticket",
+        order_by="TicketAnswer.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class TicketAnswer(Base):
+    """A note on a ticket (Wisphub's `respuestas`), by the bot, an agent or the customer."""
+
+    __tablename__ = "ticket_answers"
+    __table_args__ = (_one_of("author", ANSWER_AUTHORS),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    ticket_id = sa.Column(
+        sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author = sa.Column(sa.String(16), nullable=False)
+    body = sa.Column(sa.Text, nullable=False)
+    created_at = _created_at()
+
+    ticket = relationship("Ticket", back_populates="answers")
+
+
+class ContactChange(Base):
+    """Audit of a phone or e-mail change a customer reported, kept for disputes."""
+
+    __tablename__ = "contact_changes"
+    __table_args__ = (_one_of("field", CONTACT_FIELDS),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), nullable=False, index=True)
+    field = sa.Column(sa.String(16), nullable=False)
+    old_value = sa.Column(sa.String(254))
+    new_value = sa.Column(sa.String(254), nullable=False)
+    channel = sa.Column(sa.String(20))
+    created_at = _created_at()
+
+    customer = relationship("Customer", back_populates="contact_changes")
+
+
+class Counter(Base):
+    """A named counter; incrementing its row serialises concurrent writers on any backend.
+
+    Ticket numbers come from here (see `bot.tickets.next_ticket_number`) rather
+    than from `MAX(number) + 1`, which two transactions could read at once.
+    Migrations create the rows.
+    """
+
+    __tablename__ = "counters"
+
+    name = sa.Column(sa.String(40), primary_key=True)
+    value = sa.Column(sa.Integer, nullable=False)

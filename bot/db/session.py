@@ -1,0 +1,65 @@
+"""Engines and sessions for the application database.
+
+One place decides how to connect, so the bot, migrations, seeding and tests behave
+the same on SQLite (the embedded default) and PostgreSQL.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import get_settings
+
+
+def create_db_engine(url: str | None = None, **options: Any) -> Engine:
+    """A 2.0-style engine for `url` (default: the configured database).
+
+    For SQLite the database's folder is created, so a fresh clone runs without
+    setup, and foreign keys are switched on, which SQLite leaves off by default.
+    """
+    parsed = make_url(url or get_settings().database_url)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite:
+        _ensure_sqlite_folder(parsed)
+    engine = create_engine(parsed, future=True, **options)
+    if is_sqlite:
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def make_session_factory(url: str | None = None) -> sessionmaker:
+    """A session factory bound to a new engine for `url` (default: the configured one)."""
+    return sessionmaker(bind=create_db_engine(url), future=True)
+
+
+@lru_cache(maxsize=1)
+def default_session_factory() -> sessionmaker:
+    """The process-wide factory for the configured database, built on first use."""
+    return make_session_factory()
+
+
+@contextmanager
+def session_scope(factory: sessionmaker | None = None) -> Iterator[Session]:
+    """A session whose work is committed on success and rolled back on error."""
+    with (factory or default_session_factory()).begin() as session:
+        yield session
+
+
+def _ensure_sqlite_folder(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or url.query.get("uri"):
+        return
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

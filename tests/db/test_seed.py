@@ -1,0 +1,176 @@
+"""The demo data holds every case testers rely on, once, however often it is seeded."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.customers import name_matches
+from bot.db import seed as seed_module
+from bot.db.migrate import upgrade
+from bot.db.models import Base, Customer, Invoice, Service, Ticket
+from bot.db.seed import DEMO_CUSTOMERS, PLANS, DemoCustomer, seed
+from bot.db.session import make_session_factory, session_scope
+from bot.phones import format_national, normalize_phone
+
+DEMO_DATA_DOC = Path(__file__).resolve().parents[2] / "docs" / "demo-data.md"
+NOW = datetime(2026, 3, 20, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def session(shared_seeded_session_factory: sessionmaker) -> Iterator[Session]:
+    with session_scope(shared_seeded_session_factory) as session:
+        yield session
+
+
+def snapshot(factory: sessionmaker) -> dict[str, list[tuple]]:
+    with session_scope(factory) as session:
+        return {
+            name: sorted(map(tuple, session.execute(table.select()).all()), key=repr)
+            for name, table in Base.metadata.tables.items()
+        }
+
+
+def latest_invoice(service: Service) -> Invoice:
+    return max(service.invoices, key=lambda invoice: invoice.issued_on)
+
+
+def customer_named(session: Session, first_name: str) -> Customer:
+    return session.scalars(select(Customer).where(Customer.first_name == first_name)).one()
+
+
+def test_seeding_twice_changes_nothing(database_url: str) -> None:
+    upgrade(database_url)
+    factory = make_session_factory(database_url)
+
+    assert seed(factory, now=NOW) == len(DEMO_CUSTOMERS)
+    first = snapshot(factory)
+    assert seed(factory, now=NOW + timedelta(days=40)) == 0
+    second = snapshot(factory)
+
+    factory.kw["bind"].dispose()
+    assert second == first
+    assert len(first["customers"]) == len(DEMO_CUSTOMERS) >= 10
+
+
+def test_service_numbers_run_from_1001(session: Session) -> None:
+    numbers = session.scalars(select(Service.service_number).order_by(Service.service_number))
+    numbers = list(numbers)
+    assert numbers == list(range(1001, 1001 + len(numbers)))
+
+
+def test_two_customers_share_first_and_last_name(session: Session) -> None:
+    customers = session.scalars(select(Customer)).all()
+    namesakes = [c for c in customers if name_matches("juan duarte", c.first_name, c.last_name)]
+    assert len(namesakes) == 2
+
+
+def test_a_customer_is_suspended_for_non_payment_with_an_overdue_invoice(session: Session) -> None:
+    suspended = session.scalars(select(Service).where(Service.status == "suspended")).one()
+    assert suspended.suspension_reason == "non_payment"
+    assert latest_invoice(suspended).status == "overdue"
+    assert latest_invoice(suspended).due_on < datetime.now(timezone.utc).date()
+
+
+def test_a_customer_has_two_services_at_different_addresses(session: Session) -> None:
+    ana = customer_named(session, "Ana")
+    assert [service.service_number for service in ana.services] == [1005, 1006]
+    assert len({service.address for service in ana.services}) == 2
+
+
+def test_a_latest_invoice_charges_the_plan_twice(session: Session) -> None:
+    invoice = latest_invoice(customer_named(session, "Lucía").services[0])
+    plan_lines = [line for line in invoice.lines if line.kind == "plan"]
+    assert len(plan_lines) == 2
+    assert plan_lines[0].description == plan_lines[1].description
+    assert invoice.total == 2 * PLANS["Fibra 100"].monthly_price
+
+
+def test_a_valid_promotion_is_missing_from_the_latest_invoice(session: Session) -> None:
+    service = customer_named(session, "Diego").services[0]
+    invoice = latest_invoice(service)
+    assert service.promotion_discount_pct == 25
+    assert service.promotion_ends_on > invoice.period_end
+    assert [line.kind for line in invoice.lines] == ["plan"]
+    earlier = [i for i in service.invoices if i is not invoice]
+    assert all("promotion" in [line.kind for line in i.lines] for i in earlier)
+
+
+def test_every_invoice_total_is_the_sum_of_its_lines(session: Session) -> None:
+    invoices = session.scalars(select(Invoice)).all()
+    assert invoices
+    for invoice in invoices:
+        assert invoice.total == sum(line.amount for line in invoice.lines), invoice.number
+        assert invoice.period_start <= invoice.issued_on < invoice.due_on
+
+
+def test_demo_tickets_one_open_with_a_visit_and_one_closed(session: Session) -> None:
+    tickets = {ticket.number: ticket for ticket in session.scalars(select(Ticket))}
+    assert set(tickets) == {"TK-10001", "TK-10002"}
+
+    open_ticket = tickets["TK-10001"]
+    assert (open_ticket.category, open_ticket.status) == ("technical", "in_progress")
+    assert open_ticket.customer.first_name == "Juan Carlos"
+    assert open_ticket.visit_start < open_ticket.visit_end
+    assert open_ticket.visit_start > datetime.now(timezone.utc)
+
+    closed = tickets["TK-10002"]
+    assert closed.status == "closed"
+    assert closed.closed_at is not None
+    assert [answer.author for answer in closed.answers] == ["agent", "customer"]
+
+
+def test_contact_data_is_canonical(session: Session) -> None:
+    for customer in session.scalars(select(Customer)):
+        assert normalize_phone(customer.phone, "PY") == customer.phone
+        if customer.phone_alt:
+            assert normalize_phone(customer.phone_alt, "PY") == customer.phone_alt
+        assert customer.document_id.isdigit()
+        assert re.fullmatch(r"[a-z.]+@example\.(com|net|org)", customer.email)
+
+
+def table_row(demo: DemoCustomer) -> list[str]:
+    phones = " / ".join(
+        format_national(phone, "PY") for phone in (demo.phone, demo.phone_alt) if phone
+    )
+    return [
+        demo.full_name,
+        ", ".join(str(service.service_number) for service in demo.services),
+        phones,
+        demo.document_id,
+        demo.email,
+        demo.demonstrates,
+    ]
+
+
+def customer_table(markdown: str) -> list[list[str]]:
+    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
+    header, *body = rows
+    assert header.startswith("| Customer |")
+    return [[cell.strip() for cell in row.strip("|").split(" | ")] for row in body]
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [DEMO_DATA_DOC.read_text(encoding="utf-8").split("## Plans")[0], seed_module.__doc__],
+    ids=["docs/demo-data.md", "seed docstring"],
+)
+def test_demo_customer_tables_match_the_data(markdown: str) -> None:
+    assert customer_table(markdown) == [table_row(demo) for demo in DEMO_CUSTOMERS]
+
+
+def test_plan_table_matches_the_data() -> None:
+    plans_section = DEMO_DATA_DOC.read_text(encoding="utf-8").split("## Plans")[1]
+    expected = [
+        f"| {plan.name} | {plan.download_mbps} / {plan.upload_mbps} Mbps"
+        f" | {int(plan.monthly_price):,} PYG |".replace(",", ".")
+        for plan in PLANS.values()
+    ]
+    rows = [line for line in plans_section.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| Plan | Download / upload | Monthly price |"
+    assert rows[1:] == expected

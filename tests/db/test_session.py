@@ -1,0 +1,115 @@
+"""Sessions behave the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.db.migrate import upgrade
+from bot.db.models import ContactChange, Customer, Service
+from bot.db.session import make_session_factory, session_scope
+
+
+@pytest.fixture
+def factory(database_url: str) -> Iterator[sessionmaker]:
+    upgrade(database_url)
+    factory = make_session_factory(database_url)
+    yield factory
+    factory.kw["bind"].dispose()
+
+
+def customer(document_id: str = "1234567") -> Customer:
+    return Customer(
+        first_name="Prueba", last_name="Cliente", document_id=document_id, phone="+595981000111"
+    )
+
+
+def test_sqlite_folder_is_created(tmp_path: Path) -> None:
+    database = tmp_path / "nested" / "app.db"
+    factory = make_session_factory(f"sqlite:///{database}")
+
+    with session_scope(factory) as session:
+        session.execute(select(1))
+
+    factory.kw["bind"].dispose()
+    assert database.exists()
+
+
+def test_foreign_keys_are_enforced(factory: sessionmaker) -> None:
+    with pytest.raises(IntegrityError):
+        with session_scope(factory) as session:
+            session.add(ContactChange(customer_id=424242, field="phone", new_value="+595981000111"))
+
+
+def test_session_scope_commits_on_success_and_rolls_back_on_error(factory: sessionmaker) -> None:
+    with session_scope(factory) as session:
+        session.add(customer("1111111"))
+    with pytest.raises(RuntimeError):
+        with session_scope(factory) as session:
+            session.add(customer("2222222"))
+            session.flush()
+            raise RuntimeError("boom")
+
+    with session_scope(factory) as session:
+        assert session.scalars(select(Customer.document_id)).all() == ["1111111"]
+
+
+def test_datetimes_come_back_aware_in_utc(factory: sessionmaker) -> None:
+    asuncion_morning = datetime(2026, 3, 2, 8, 0, tzinfo=timezone(timedelta(hours=-3)))
+    with session_scope(factory) as session:
+        session.add(customer())
+        session.flush()
+        session.add(
+            ContactChange(
+                customer_id=session.scalar(select(Customer.id)),
+                field="phone",
+                new_value="+595981000222",
+                created_at=asuncion_morning,
+            )
+        )
+
+    with session_scope(factory) as session:
+        stored = session.scalar(select(ContactChange.created_at))
+        created = session.scalar(select(Customer.created_at))
+    assert stored == datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc)
+    assert stored.tzinfo == timezone.utc
+    assert created.tzinfo == timezone.utc
+
+
+def service(**fields: object) -> Service:
+    values: dict[str, object] = {
+        "service_number": 1,
+        "customer": customer(),
+        "plan_name": "Fibra 100",
+        "download_mbps": 100,
+        "upload_mbps": 50,
+        "monthly_price": Decimal("150000"),
+        "address": "Calle 1",
+        "zone": "Centro",
+        "installed_on": date(2026, 1, 1),
+    }
+    return Service(**{**values, **fields})
+
+
+def test_naive_datetimes_are_refused(factory: sessionmaker) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        with session_scope(factory) as session:
+            session.add(service(created_at=datetime(2026, 1, 1, 12, 0)))
+
+
+@pytest.mark.parametrize("amount", ["9999999999.99", "-55000.00", "0.10", "12345.67"])
+def test_money_comes_back_as_the_exact_decimal(factory: sessionmaker, amount: str) -> None:
+    with session_scope(factory) as session:
+        session.add(service(monthly_price=Decimal(amount)))
+
+    with session_scope(factory) as session:
+        stored = session.scalar(select(Service.monthly_price))
+    assert isinstance(stored, Decimal)
+    assert stored == Decimal(amount)
+    assert str(stored) == amount
