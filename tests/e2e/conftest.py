@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -77,14 +78,8 @@ class Assistant:
         return response.json()
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run 'make model' (make test does it).")
-    work = tmp_path_factory.mktemp("e2e")
-    database_url = f"sqlite:///{work / 'app.db'}"
-    actions_port, rasa_port = _free_port(), _free_port()
-    env = {
+def _environment(work: Path, database_url: str, actions_port: int) -> Dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
@@ -96,17 +91,29 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
     }
+
+
+@contextmanager
+def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[Assistant]:
+    """Migrate and seed a fresh database, start the servers, stop them afterwards."""
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run 'make model' (make test does it).")
+    database_url = f"sqlite:///{work / 'app.db'}"
+    actions_port, rasa_port = _free_port(), _free_port()
+    env = _environment(work, database_url, actions_port)
     for module in ("bot.db.migrate", "bot.db.seed"):
         subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
 
-    processes = []
+    processes: List[subprocess.Popen] = []
     try:
-        actions_log = work / "actions.log"
-        actions = subprocess.Popen(
-            [str(RASA), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-            cwd=ROOT, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(actions)
+        if with_action_server:
+            actions_log = work / "actions.log"
+            actions = subprocess.Popen(
+                [str(RASA), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+                cwd=ROOT, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
+            )
+            processes.append(actions)
+            _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
         rasa_log = work / "rasa.log"
         server = subprocess.Popen(
             [str(RASA), "run", "--enable-api", "--port", str(rasa_port), "--model", str(MODEL),
@@ -114,7 +121,6 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
             cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         )
         processes.append(server)
-        _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/status", server, rasa_log)
         # /status answers before the model is loaded; wait for a real parse.
         assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database_url)
@@ -136,6 +142,19 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("e2e")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def assistant_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """The Rasa server with its action server down (nothing listens on the port)."""
+    with running_assistant(tmp_path_factory.mktemp("e2e-no-actions"), with_action_server=False) as running:
+        yield running
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""A polite answer when the action server is down, for every input channel.
+
+When Rasa cannot reach the action server it logs the error and carries on
+without the action's events: the customer would get silence or a misleading
+"I did not understand" (even the session start is a custom action here).
+Channels wrap their message handler with `answer_when_actions_are_down`:
+
+* before the turn, if the action server does not answer its health check, the
+  message is only recorded in the tracker store (nothing is lost, no dialogue
+  prediction runs on a half-working assistant) and the customer is told, in the
+  domain's words, that something failed;
+* after the turn, if it produced no reply at all and the action server has
+  just died, the customer is told the same.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict
+
+import aiohttp
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Sanic
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_RESPONSE = "utter_service_unavailable"
+_HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
+
+MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class _CountingOutputChannel(OutputChannel):
+    """Passes every reply on to the real channel, counting them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    @classmethod
+    def name(cls) -> str:
+        return "counting"
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+async def action_server_is_up(webhook_url: str) -> bool:
+    health_url = webhook_url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        async with aiohttp.ClientSession(timeout=_HEALTH_TIMEOUT) as session:
+            async with session.get(health_url) as response:
+                return response.status == 200
+    except (aiohttp.ClientError, OSError, TimeoutError):
+        return False
+
+
+def _unavailable_text(agent: Any) -> str | None:
+    variations = agent.domain.responses.get(UNAVAILABLE_RESPONSE) or []
+    return variations[0].get("text") if variations else None
+
+
+async def _actions_are_down(agent: Any) -> bool:
+    endpoint = getattr(agent, "action_endpoint", None)
+    return endpoint is not None and not await action_server_is_up(endpoint.url)
+
+
+async def _apologise(agent: Any, output: OutputChannel, sender_id: str) -> None:
+    logger.error("Action server unreachable; told the customer and kept their message.")
+    text = _unavailable_text(agent)
+    if text:
+        await output.send_text_message(sender_id, text)
+
+
+def answer_when_actions_are_down(on_new_message: MessageHandler) -> MessageHandler:
+    async def handler(message: UserMessage) -> None:
+        agent = Sanic.get_app().ctx.agent
+        if await _actions_are_down(agent):
+            async with agent.lock_store.lock(message.sender_id):
+                await agent.processor.log_message(message)
+            await _apologise(agent, message.output_channel, message.sender_id)
+            return
+        counting = _CountingOutputChannel(message.output_channel)
+        message.output_channel = counting
+        await on_new_message(message)
+        if not counting.sent and await _actions_are_down(agent):
+            await _apologise(agent, counting.inner, message.sender_id)
+
+    return handler
