@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from bot.customers import CustomerDirectory, LocalCustomerDirectory
 from bot.db.session import make_session_factory
+from bot.network import LocalNetworkProbe, NetworkProbe
+from bot.scheduling import FieldCalendar
 from bot.settings import CompanyProfile, get_settings
 from bot.tickets import LocalTicketDesk, TicketDesk
 
@@ -29,3 +31,11 @@ def ticket_desk() -> TicketDesk:
 
 def company() -> CompanyProfile:
     return get_settings().company
+
+
+def network_probe() -> NetworkProbe:
+    return LocalNetworkProbe(_session_factory(), delay_s=get_settings().field.local_probe_delay_s)
+
+
+def field_calendar() -> FieldCalendar:
+    return FieldCalendar.from_settings()

@@ -17,10 +17,15 @@ HUMAN_INTENT = "request_human"
 
 
 def _latest_need_intent(tracker: Tracker) -> str | None:
+    """The need stated now; or a person offered and accepted; or Wi-Fi tips that did not help."""
     intent = latest_intent(tracker)
     if intent == "affirm" and tracker.get_slot("offered_human"):
         return HUMAN_INTENT
-    return intent if need_for_intent(intent) else None
+    if need_for_intent(intent):
+        return intent
+    if intent == "deny" and tracker.get_slot("need_intent") == "wifi_help":
+        return "wifi_help"
+    return None
 
 
 def _customer_words(tracker: Tracker) -> str:
@@ -28,7 +33,7 @@ def _customer_words(tracker: Tracker) -> str:
     words = [
         event.get("text") or ""
         for event in user_events(tracker)
-        if intent_of(event) not in ("affirm", "greet")
+        if intent_of(event) not in ("affirm", "deny", "greet", "thanks")
     ]
     return " / ".join(text for text in words[-3:] if text)
 
@@ -52,6 +57,8 @@ class ActionTriage(Action):
             "offered_human": False,
             "identification_failed": False,
             "identity_attempts": 0.0,
+            "route": None,
+            "line_verdict": None,
         }
         if not tracker.get_slot("customer_id"):
             claim = self._claim_already_given(tracker)

@@ -1,19 +1,36 @@
 """Runtime configuration, read from the environment (and an untracked `.env`).
 
 Everything an operator may change lives here: the company profile the assistant
-speaks for and where the application database is. Defaults describe the demo
-provider so that `make run` works on a fresh clone with no configuration.
+speaks for, where the application database is, and how field service works
+(line-check thresholds, probe timeouts, the technicians' calendar). Defaults
+describe the demo provider so that `make run` works on a fresh clone with no
+configuration. Bad values fail at start-up with a message naming the variable,
+not in the middle of a customer's conversation.
 """
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
+import re
 from dataclasses import dataclass
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, TypeVar
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'app.db'}"
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
+_DAY_RANGE = re.compile(r"([a-z]{3})(?:-([a-z]{3}))?")
+T = TypeVar("T")
+_WINDOW = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -32,14 +49,181 @@ class CompanyProfile:
 
 
 @dataclass(frozen=True)
+class OpticalThresholds:
+    """Received optical power bands of a GPON ONU, in dBm.
+
+    Class B+ receivers work from -8 to -27 dBm (ITU-T G.984.2); operators call
+    -8 to -25 good and -25 to -27 marginal. Optics and budgets differ between
+    networks, so the bands are configuration rather than constants.
+    """
+
+    max_dbm: float = -8.0  # stronger than this overloads the receiver
+    good_min_dbm: float = -25.0
+    marginal_min_dbm: float = -27.0
+
+    def __post_init__(self) -> None:
+        if not self.marginal_min_dbm < self.good_min_dbm < self.max_dbm:
+            raise ValueError(
+                "optical thresholds must satisfy marginal_min_dbm < good_min_dbm < max_dbm,"
+                f" got {self.marginal_min_dbm} / {self.good_min_dbm} / {self.max_dbm}"
+            )
+
+
+@dataclass(frozen=True)
+class SaturationRule:
+    """When a healthy line is simply shared by too much: the process's "pastel familiar".
+
+    Saturated when the live download reaches `min_traffic_ratio` of the plan's
+    speed, or when `min_devices` or more devices are connected.
+    """
+
+    min_traffic_ratio: float = 0.9
+    min_devices: int = 15
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_traffic_ratio <= 1:
+            raise ValueError(f"min_traffic_ratio must be in (0, 1], got {self.min_traffic_ratio}")
+        if self.min_devices < 1:
+            raise ValueError(f"min_devices must be at least 1, got {self.min_devices}")
+
+
+@dataclass(frozen=True)
+class FieldServiceSettings:
+    """How line checks are judged and when technicians can visit (DESIGN §2.4)."""
+
+    optical: OpticalThresholds = dataclasses.field(default_factory=OpticalThresholds)
+    saturation: SaturationRule = dataclasses.field(default_factory=SaturationRule)
+    probe_timeout_s: float = 5.0  # per check; a slower probe counts as a failed check
+    local_probe_delay_s: float = 0.3  # the embedded probe's simulated network latency
+    business_days: frozenset[int] = frozenset(range(5))  # date.weekday() numbers
+    visit_windows: tuple[tuple[time, time], ...] = ((time(8), time(12)), (time(13), time(17)))
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     company: CompanyProfile
+    field: FieldServiceSettings = dataclasses.field(default_factory=FieldServiceSettings)
 
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+def _float_env(name: str, default: float, minimum: float | None = None) -> float:
+    raw = _env(name, "")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not math.isfinite(value):
+        raise SettingsError(f"{name} must be a finite number, got {raw!r}")
+    if minimum is not None and value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = _env(name, "")
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def parse_business_days(text: str) -> frozenset[int]:
+    """Weekday numbers (Monday = 0) from "mon-fri", "mon-sat" or "mon,wed,fri-sat".
+
+    Raises ValueError on an unknown day, a backwards range or an empty list.
+    """
+    days: set[int] = set()
+    for item in text.lower().replace(" ", "").split(","):
+        match = _DAY_RANGE.fullmatch(item)
+        if not match or any(day and day not in WEEKDAYS for day in match.groups()):
+            raise ValueError(f"unknown day or range {item!r} (use {', '.join(WEEKDAYS)})")
+        first = WEEKDAYS.index(match.group(1))
+        last = WEEKDAYS.index(match.group(2) or match.group(1))
+        if last < first:
+            raise ValueError(f"range {item!r} runs backwards")
+        days.update(range(first, last + 1))
+    return frozenset(days)
+
+
+def parse_visit_windows(text: str) -> tuple[tuple[time, time], ...]:
+    """Daily visit windows from "08:00-12:00,13:00-17:00", in order.
+
+    Raises ValueError on a malformed or empty window, or on windows that overlap.
+    """
+    windows = []
+    for item in text.replace(" ", "").split(","):
+        match = _WINDOW.fullmatch(item)
+        if not match:
+            raise ValueError(f"window {item!r} is not HH:MM-HH:MM")
+        hours_and_minutes = [int(part) for part in match.groups()]
+        try:
+            start = time(*hours_and_minutes[:2])
+            end = time(*hours_and_minutes[2:])
+        except ValueError:
+            raise ValueError(f"window {item!r} holds an impossible time") from None
+        if end <= start:
+            raise ValueError(f"window {item!r} ends before it starts")
+        windows.append((start, end))
+    windows.sort()
+    for (_, earlier_end), (later_start, _) in zip(windows, windows[1:], strict=False):
+        if later_start < earlier_end:
+            raise ValueError(f"windows overlap in {text!r}")
+    return tuple(windows)
+
+
+def _checked(variables: str, build: Callable[[], T]) -> T:
+    """Run `build`, turning its ValueError into a SettingsError naming `variables`."""
+    try:
+        return build()
+    except SettingsError:
+        raise
+    except ValueError as error:
+        raise SettingsError(f"{variables}: {error}") from None
+
+
+def load_field_service() -> FieldServiceSettings:
+    """Field-service settings from the environment, validated."""
+    optical = _checked(
+        "OPTICAL_MAX_DBM / OPTICAL_GOOD_MIN_DBM / OPTICAL_MARGINAL_MIN_DBM",
+        lambda: OpticalThresholds(
+            max_dbm=_float_env("OPTICAL_MAX_DBM", -8.0),
+            good_min_dbm=_float_env("OPTICAL_GOOD_MIN_DBM", -25.0),
+            marginal_min_dbm=_float_env("OPTICAL_MARGINAL_MIN_DBM", -27.0),
+        ),
+    )
+    saturation = _checked(
+        "SATURATION_TRAFFIC_RATIO / SATURATION_DEVICES",
+        lambda: SaturationRule(
+            min_traffic_ratio=_float_env("SATURATION_TRAFFIC_RATIO", 0.9),
+            min_devices=_int_env("SATURATION_DEVICES", 15),
+        ),
+    )
+    timeout = _float_env("PROBE_TIMEOUT_S", 5.0)
+    if timeout <= 0:
+        raise SettingsError(f"PROBE_TIMEOUT_S must be more than 0 seconds, got {timeout:g}")
+    business_days = _env("BUSINESS_DAYS", "mon-fri")
+    visit_windows = _env("VISIT_WINDOWS", "08:00-12:00,13:00-17:00")
+    return FieldServiceSettings(
+        optical=optical,
+        saturation=saturation,
+        probe_timeout_s=timeout,
+        local_probe_delay_s=_float_env("LOCAL_PROBE_DELAY_S", 0.3, minimum=0.0),
+        business_days=_checked(
+            f"BUSINESS_DAYS={business_days!r}", lambda: parse_business_days(business_days)
+        ),
+        visit_windows=_checked(
+            f"VISIT_WINDOWS={visit_windows!r}", lambda: parse_visit_windows(visit_windows)
+        ),
+    )
 
 
 def load_settings() -> Settings:
@@ -52,7 +236,11 @@ def load_settings() -> Settings:
         country=_env("COMPANY_COUNTRY", "PY").upper(),
     )
     ZoneInfo(company.timezone)  # fail at start-up, not mid-conversation
-    return Settings(database_url=_env("DATABASE_URL", DEFAULT_DATABASE_URL), company=company)
+    return Settings(
+        database_url=_env("DATABASE_URL", DEFAULT_DATABASE_URL),
+        company=company,
+        field=load_field_service(),
+    )
 
 
 @lru_cache(maxsize=1)

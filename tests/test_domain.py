@@ -14,7 +14,10 @@ import yaml
 
 from bot.greeting import PartOfDay
 from bot.input_guard import InputProblem
+from bot.network import OnuStatus
 from bot.triage import NEED_BY_INTENT, Need
+from bot.troubleshooting import OpticalLevel
+from bot.wifi import WifiTopic
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -28,9 +31,22 @@ DYNAMIC_RESPONSES = (
     | {f"utter_handover_{need.value}" for need in Need}
     | {f"utter_input_{problem.value}" for problem in InputProblem}
     | {f"utter_contact_updated_{field}" for field in ("phone", "email")}
+    | {f"utter_check_onu_{status.value}" for status in OnuStatus}
+    | {f"utter_check_signal_{level.value}" for level in OpticalLevel}
+    | {f"utter_wifi_{topic.value}" for topic in WifiTopic}
+    | {f"utter_ticket_status_{status}" for status in ("new", "in_progress", "closed")}
+    | {f"utter_related_case_{category}" for category in ("billing", "sales")}
 )
 # Used by Rasa itself: form questions and the default fallback.
-FRAMEWORK_RESPONSES = {"utter_ask_contact_confirmed", "utter_ask_contact_update", "utter_default"}
+FRAMEWORK_RESPONSES = {f"utter_ask_{slot}" for slot in ("contact_confirmed", "contact_update")} | {
+    f"utter_ask_{slot}"
+    for slot in ("problem_since", "devices_scope", "connection_type", "device_brand", "household_size")
+} | {"utter_default"}
+# Variables actions pass to responses (besides slots), e.g. utter_message(..., ticket_number=...).
+ACTION_VARIABLES = {
+    "ticket_number", "service_options", "check_lines", "plan_name", "plan_speed", "ticket_id",
+    "ticket_subject", "ticket_created", "visit_option_lines", "visit_date", "visit_from", "visit_to",
+}
 
 
 def _literal_responses(folder: str) -> set[str]:
@@ -64,17 +80,22 @@ def test_every_response_in_the_domain_is_used():
     assert RESPONSES - used == set()
 
 
-def test_every_need_intent_is_in_the_domain_and_triaged_by_rules():
-    triage_rules = (ROOT / "data" / "rules" / "triage.yml").read_text(encoding="utf-8")
+def test_every_need_intent_is_in_the_domain_and_handled_by_rules():
+    rules = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "data" / "rules").glob("*.yml"))
     for intent in NEED_BY_INTENT:
         assert intent in DOMAIN["intents"]
-        assert f"intent: {intent}" in triage_rules
+        assert f"intent: {intent}" in rules
 
 
 def test_responses_use_only_known_slots_or_action_variables():
     slots = set(DOMAIN["slots"])
-    action_variables = {"ticket_number", "service_options"}
     for name, variations in DOMAIN["responses"].items():
         for variation in variations:
             for variable in re.findall(r"{(\w+)}", variation.get("text", "")):
-                assert variable in slots | action_variables, f"{name} uses unknown {{{variable}}}"
+                assert variable in slots | ACTION_VARIABLES, f"{name} uses unknown {{{variable}}}"
+
+
+def test_action_variables_are_passed_by_actions():
+    code = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "actions").rglob("*.py"))
+    for variable in ACTION_VARIABLES:
+        assert re.search(rf"\b{variable}=|[\"']{variable}[\"']", code), variable

@@ -23,6 +23,7 @@ TICKET_STATUSES = ("new", "in_progress", "closed")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
 ANSWER_AUTHORS = ("bot", "agent", "customer")
 CONTACT_FIELDS = ("phone", "email")
+ONU_STATUSES = ("online", "offline", "los", "dying_gasp")
 
 # Stable constraint names let future migrations (and SQLite batch mode) address them.
 NAMING_CONVENTION = {
@@ -162,6 +163,7 @@ class Service(Base):
 
     customer = relationship("Customer", back_populates="services")
     invoices = relationship("Invoice", back_populates="service", order_by="Invoice.issued_on")
+    network_state = relationship("NetworkState", back_populates="service", uselist=False)
 
 
 class Invoice(Base):
@@ -283,6 +285,42 @@ class ContactChange(Base):
     created_at = _created_at()
 
     customer = relationship("Customer", back_populates="contact_changes")
+
+
+class NetworkState(Base):
+    """What the network reports about one service's line, for the embedded network probe.
+
+    The real probes (SmartOLT for the ONU and its optical power, Wisphub's ping
+    task, MikroTik's queues for traffic) answer live; the demo answers from this
+    row so every case of the decision table can be tried. `probe_available`
+    false makes every check fail, as when the OLT or the router cannot be
+    reached. `updated_at` stands for the ONU's last status change.
+    """
+
+    __tablename__ = "network_states"
+    __table_args__ = (
+        _one_of("onu_status", ONU_STATUSES),
+        sa.CheckConstraint(
+            "ping_sent > 0 AND ping_received >= 0 AND ping_received <= ping_sent", name="ping"
+        ),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    service_id = sa.Column(sa.ForeignKey("services.id"), nullable=False, unique=True)
+    onu_status = sa.Column(sa.String(16), nullable=False)
+    rx_power_dbm = sa.Column(sa.Float, nullable=False)  # last reading; about -40 is no light
+    ping_sent = sa.Column(sa.Integer, nullable=False)
+    ping_received = sa.Column(sa.Integer, nullable=False)
+    ping_avg_ms = sa.Column(sa.Float)  # None when nothing came back
+    traffic_down_mbps = sa.Column(sa.Float, nullable=False)
+    traffic_up_mbps = sa.Column(sa.Float, nullable=False)
+    connected_devices = sa.Column(sa.Integer)  # None when the ONU cannot tell
+    probe_available = sa.Column(
+        sa.Boolean, nullable=False, default=True, server_default=sa.true()
+    )
+    updated_at = _updated_at()
+
+    service = relationship("Service", back_populates="network_state")
 
 
 class Counter(Base):

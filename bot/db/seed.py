@@ -1,24 +1,30 @@
 """Demo data for the embedded adapters: customers a tester can impersonate.
 
-| Customer | Service numbers | Phone | Document ID | E-mail | Demonstrates |
-|---|---|---|---|---|---|
-| María Benítez | 1001 | 0981 234567 | 4123567 | maria.benitez@example.com | Healthy: Fibra 300, paid history, latest invoice pending |
-| Juan Carlos Duarte Rojas | 1002 | 0982 345678 | 3987654 | jcduarte@example.net | Namesake of Juan Duarte Giménez; open technical ticket TK-10001 (no internet, ONU in LOS) with a technician visit tomorrow 08:00-12:00 |
-| Juan Duarte Giménez | 1003 | 0971 456789 | 5234871 | juan.duarte@example.org | Namesake of Juan Carlos Duarte Rojas: "Juan Duarte" finds both; healthy Hogar 50 |
-| Pedro Ramírez | 1004 | 0991 567890 | 2876543 | pedro.ramirez@example.com | Suspended for non-payment: previous invoice overdue |
-| Ana Martínez Ortiz | 1005, 1006 | 0983 678901 / (021) 345 678 | 4765120 | ana.martinez@example.net | Two services at different addresses (home in Asunción, weekend house in San Bernardino); alternate landline |
-| Lucía Fernández | 1007 | 0972 789012 | 5012346 | lucia.fernandez@example.com | Duplicate charge: latest invoice bills the Fibra 100 plan twice |
-| Diego Acosta | 1008 | 0984 890123 | 3345678 | diego.acosta@example.org | Promotion not applied: 25% promotion still valid, applied before but missing from the latest invoice |
-| Gabriela Rojas | 1009 | 0994 901234 | 6123789 | gabriela.rojas@example.com | New customer: installation fee on the first invoice, 20% promotion applied correctly |
-| Roberto Cáceres | 1010 | 0985 012345 | 1987456 | roberto.caceres@example.net | Closed ticket TK-10002 (slow Wi-Fi, solved); everything paid |
-| Sofía Núñez | 1011 | 0973 123450 / 0981 999888 | 4456123 | sofia.nunez@example.org | Extra service on the bill (fixed IP); found by either of two mobile numbers |
-| Ramón González | 1012 | 0992 234561 | 2345987 | ramon.gonzalez@example.com | Cancelled service (moved away); all invoices paid |
+| Customer | Service numbers | Phone | Document ID | E-mail | Demonstrates | Network state |
+|---|---|---|---|---|---|---|
+| María Benítez | 1001 | 0981 234567 | 4123567 | maria.benitez@example.com | Healthy: Fibra 300, paid history, latest invoice pending | Healthy: ONU online, -19.5 dBm, ping 4/4 (12 ms), 18 of 300 Mbps in use |
+| Juan Carlos Duarte Rojas | 1002 | 0982 345678 | 3987654 | jcduarte@example.net | Namesake of Juan Duarte Giménez; open technical ticket TK-10001 (no internet, ONU in LOS) with a technician visit tomorrow 08:00-12:00 | ONU in LOS since yesterday (no light), ping 0/4 |
+| Juan Duarte Giménez | 1003 | 0971 456789 | 5234871 | juan.duarte@example.org | Namesake of Juan Carlos Duarte Rojas: "Juan Duarte" finds both; Hogar 50 | Low optical power: ONU online at -29.1 dBm, ping 4/4 (31 ms) |
+| Pedro Ramírez | 1004 | 0991 567890 | 2876543 | pedro.ramirez@example.com | Suspended for non-payment: previous invoice overdue | ONU online, -20.3 dBm, ping 4/4 (14 ms), no traffic (suspended) |
+| Ana Martínez Ortiz | 1005, 1006 | 0983 678901 / (021) 345 678 | 4765120 | ana.martinez@example.net | Two services at different addresses (home in Asunción, weekend house in San Bernardino); alternate landline | 1005: Saturated: 288 of 300 Mbps in use (96%), 23 devices, ONU online at -18.2 dBm; 1006: ONU offline for three days, ping 0/4 |
+| Lucía Fernández | 1007 | 0972 789012 | 5012346 | lucia.fernandez@example.com | Duplicate charge: latest invoice bills the Fibra 100 plan twice | Healthy: ONU online, -21.4 dBm, ping 4/4 (15 ms), 22 of 100 Mbps in use |
+| Diego Acosta | 1008 | 0984 890123 | 3345678 | diego.acosta@example.org | Promotion not applied: 25% promotion still valid, applied before but missing from the latest invoice | Marginal optical power: ONU online at -26.2 dBm, ping 4/4 (18 ms) |
+| Gabriela Rojas | 1009 | 0994 901234 | 6123789 | gabriela.rojas@example.com | New customer: installation fee on the first invoice, 20% promotion applied correctly | ONU dying gasp (power cut at home) two hours ago, ping 0/4 |
+| Roberto Cáceres | 1010 | 0985 012345 | 1987456 | roberto.caceres@example.net | Closed ticket TK-10002 (slow Wi-Fi, solved); everything paid | Healthy: ONU online, -17.8 dBm, ping 4/4 (9 ms), 120 of 600 Mbps in use |
+| Sofía Núñez | 1011 | 0973 123450 / 0981 999888 | 4456123 | sofia.nunez@example.org | Extra service on the bill (fixed IP); found by either of two mobile numbers | Probe down: every check fails |
+| Ramón González | 1012 | 0992 234561 | 2345987 | ramon.gonzalez@example.com | Cancelled service (moved away); all invoices paid | ONU offline since the service was cancelled |
 
 docs/demo-data.md carries the same table for testers (a test keeps both in step
 with the data below). Ticket numbers assume a fresh database.
 
+The "Network state" column is what the embedded network probe reports for each
+service (table `network_states`), one service per case of the line checks'
+decision table (docs/technical-support.md).
+
 Seeding is idempotent: a demo customer whose document ID is already on file is
-left alone, so a second run, or a run on a database in use, changes nothing.
+left alone, so a second run, or a run on a database in use, changes nothing. The
+one addition is additive: a demo service still held by its demo customer that
+has no network state (seeded before that table existed) gets its demo one.
 Dates are relative to the day of seeding, so whenever the demo is installed the
 latest invoices are pending, overdue ones are overdue and promotions are valid.
 Run as `python -m bot.db.seed` after `python -m bot.db.migrate`.
@@ -34,7 +40,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Customer, Invoice, InvoiceLine, Service, Ticket, TicketAnswer, utcnow
+from bot.db.models import (
+    Customer,
+    Invoice,
+    InvoiceLine,
+    NetworkState,
+    Service,
+    Ticket,
+    TicketAnswer,
+    utcnow,
+)
 from bot.db.session import session_scope
 from bot.settings import get_settings
 from bot.tickets import next_ticket_number
@@ -104,6 +119,72 @@ class DemoTicket:
 
 
 @dataclass(frozen=True)
+class DemoNetwork:
+    """What the embedded network probe reports for a demo service (four pings sent)."""
+
+    summary: str  # its part of the "Network state" column of the table above
+    onu_status: str
+    rx_power_dbm: float
+    ping_received: int
+    ping_avg_ms: float | None
+    traffic_down_mbps: float
+    traffic_up_mbps: float
+    connected_devices: int | None
+    changed_hours_ago: int  # when the ONU last changed status
+    probe_available: bool = True
+
+
+PING_COUNT = 4
+NO_LIGHT_DBM = -40.0  # what an OLT reports when no light reaches the ONU
+
+
+def _online(
+    summary: str,
+    *,
+    rx_dbm: float,
+    ping_ms: float,
+    down: float,
+    up: float,
+    devices: int,
+    probe_available: bool = True,
+) -> DemoNetwork:
+    """An ONU that answers: every ping comes back; the line has been up for days."""
+    return DemoNetwork(
+        summary=summary,
+        onu_status="online",
+        rx_power_dbm=rx_dbm,
+        ping_received=PING_COUNT,
+        ping_avg_ms=ping_ms,
+        traffic_down_mbps=down,
+        traffic_up_mbps=up,
+        connected_devices=devices,
+        changed_hours_ago=24 * 6,
+        probe_available=probe_available,
+    )
+
+
+def _unreachable(
+    summary: str, onu_status: str, *, rx_dbm: float, changed_hours_ago: int
+) -> DemoNetwork:
+    """An ONU that does not answer: no ping comes back, no traffic, no device count.
+
+    `rx_dbm` is the OLT's last reading: no light at all for a LOS, the last
+    good value for an ONU that lost power or was switched off.
+    """
+    return DemoNetwork(
+        summary=summary,
+        onu_status=onu_status,
+        rx_power_dbm=rx_dbm,
+        ping_received=0,
+        ping_avg_ms=None,
+        traffic_down_mbps=0.0,
+        traffic_up_mbps=0.0,
+        connected_devices=None,
+        changed_hours_ago=changed_hours_ago,
+    )
+
+
+@dataclass(frozen=True)
 class DemoService:
     service_number: int
     plan: str
@@ -111,6 +192,7 @@ class DemoService:
     zone: str
     installed_days_ago: int
     invoices: tuple[DemoInvoice, ...]
+    network: DemoNetwork
     status: str = "active"
     suspension_reason: str | None = None
     onu_serial: str | None = None
@@ -133,6 +215,15 @@ class DemoCustomer:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def network_summary(self) -> str:
+        """The "Network state" cell: each service's state, numbered when there are several."""
+        if len(self.services) == 1:
+            return self.services[0].network.summary
+        return "; ".join(
+            f"{service.service_number}: {service.network.summary}" for service in self.services
+        )
+
 
 _PAID_THEN_PENDING = (DemoInvoice(1, "paid"), DemoInvoice(0, "pending"))
 _FIXED_IP = Extra("extra", "IP fija", Decimal("35000"))
@@ -145,6 +236,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
             DemoService(
                 1001, "Fibra 300", "Av. Mariscal López 1234, Asunción", "Asunción Centro", 900,
                 (DemoInvoice(2, "paid"), *_PAID_THEN_PENDING),
+                network=_online(
+                    "Healthy: ONU online, -19.5 dBm, ping 4/4 (12 ms), 18 of 300 Mbps in use",
+                    rx_dbm=-19.5, ping_ms=12.0, down=18.4, up=3.2, devices=6,
+                ),
                 onu_serial="ZTEGC1A2B301",
             ),
         ),
@@ -157,6 +252,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
             DemoService(
                 1002, "Fibra 100", "Calle Cerro Corá 456, San Lorenzo", "San Lorenzo", 500,
                 _PAID_THEN_PENDING,
+                network=_unreachable(
+                    "ONU in LOS since yesterday (no light), ping 0/4",
+                    "los", rx_dbm=NO_LIGHT_DBM, changed_hours_ago=20,
+                ),
                 onu_serial="ZTEGC1A2B302",
                 tickets=(
                     DemoTicket(
@@ -186,11 +285,16 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
     ),
     DemoCustomer(
         "Juan", "Duarte Giménez", "5234871", "+595971456789", "juan.duarte@example.org",
-        "Namesake of Juan Carlos Duarte Rojas: \"Juan Duarte\" finds both; healthy Hogar 50",
+        "Namesake of Juan Carlos Duarte Rojas: \"Juan Duarte\" finds both; Hogar 50",
         (
             DemoService(
                 1003, "Hogar 50", "Calle Las Residentas 789, Fernando de la Mora",
                 "Fernando de la Mora", 400, _PAID_THEN_PENDING,
+                network=_online(
+                    "Low optical power: ONU online at -29.1 dBm, ping 4/4 (31 ms)",
+                    rx_dbm=-29.1, ping_ms=31.0, down=6.8, up=1.9, devices=4,
+                ),
+                onu_serial="ZTEGC1A2B303",
             ),
         ),
     ),
@@ -201,6 +305,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
             DemoService(
                 1004, "Fibra 100", "Av. Eusebio Ayala 2100, Asunción", "Asunción Centro", 600,
                 (DemoInvoice(2, "paid"), DemoInvoice(1, "overdue")),
+                network=_online(
+                    "ONU online, -20.3 dBm, ping 4/4 (14 ms), no traffic (suspended)",
+                    rx_dbm=-20.3, ping_ms=14.0, down=0.0, up=0.0, devices=3,
+                ),
                 status="suspended",
                 suspension_reason="non_payment",
                 onu_serial="ZTEGC1A2B304",
@@ -215,11 +323,20 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
             DemoService(
                 1005, "Fibra 300", "Av. España 1550, Asunción", "Asunción Centro", 700,
                 _PAID_THEN_PENDING,
+                network=_online(
+                    "Saturated: 288 of 300 Mbps in use (96%), 23 devices, ONU online at -18.2 dBm",
+                    rx_dbm=-18.2, ping_ms=22.0, down=288.0, up=41.5, devices=23,
+                ),
                 onu_serial="ZTEGC1A2B305",
             ),
             DemoService(
                 1006, "Hogar 50", "Ruta 2 km 48, San Bernardino", "San Bernardino", 300,
                 _PAID_THEN_PENDING,
+                network=_unreachable(
+                    "ONU offline for three days, ping 0/4",
+                    "offline", rx_dbm=-22.8, changed_hours_ago=72,
+                ),
+                onu_serial="ZTEGC1A2B306",
             ),
         ),
         phone_alt="+59521345678",
@@ -234,6 +351,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
                     DemoInvoice(2, "paid"),
                     DemoInvoice(1, "paid"),
                     DemoInvoice(0, "pending", duplicate_plan_line=True),
+                ),
+                network=_online(
+                    "Healthy: ONU online, -21.4 dBm, ping 4/4 (15 ms), 22 of 100 Mbps in use",
+                    rx_dbm=-21.4, ping_ms=15.0, down=22.5, up=4.1, devices=5,
                 ),
                 onu_serial="ZTEGC1A2B307",
             ),
@@ -250,6 +371,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
                     DemoInvoice(2, "paid"),
                     DemoInvoice(1, "paid"),
                     DemoInvoice(0, "pending", promotion_applied=False),
+                ),
+                network=_online(
+                    "Marginal optical power: ONU online at -26.2 dBm, ping 4/4 (18 ms)",
+                    rx_dbm=-26.2, ping_ms=18.0, down=35.0, up=6.0, devices=7,
                 ),
                 onu_serial="ZTEGC1A2B308",
                 promotion=Promotion("Promo Verano Fibra 300", 25, 90),
@@ -272,6 +397,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
                     ),
                     DemoInvoice(0, "pending"),
                 ),
+                network=_unreachable(
+                    "ONU dying gasp (power cut at home) two hours ago, ping 0/4",
+                    "dying_gasp", rx_dbm=-18.7, changed_hours_ago=2,
+                ),
                 onu_serial="ZTEGC1A2B309",
                 promotion=Promotion("Bienvenida Fibra 600", 20, 150),
             ),
@@ -284,6 +413,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
             DemoService(
                 1010, "Fibra 600", "Av. Aviadores del Chaco 3200, Asunción", "Villa Morra", 1200,
                 (DemoInvoice(1, "paid"), DemoInvoice(0, "paid")),
+                network=_online(
+                    "Healthy: ONU online, -17.8 dBm, ping 4/4 (9 ms), 120 of 600 Mbps in use",
+                    rx_dbm=-17.8, ping_ms=9.0, down=120.0, up=30.0, devices=8,
+                ),
                 onu_serial="ZTEGC1A2B310",
                 tickets=(
                     DemoTicket(
@@ -322,6 +455,11 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
                     DemoInvoice(1, "paid", extras=(_FIXED_IP,)),
                     DemoInvoice(0, "pending", extras=(_FIXED_IP,)),
                 ),
+                network=_online(
+                    "Probe down: every check fails",
+                    rx_dbm=-20.9, ping_ms=13.0, down=40.0, up=8.0, devices=6,
+                    probe_available=False,
+                ),
                 onu_serial="ZTEGC1A2B311",
             ),
         ),
@@ -334,6 +472,10 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
             DemoService(
                 1012, "Hogar 50", "Calle Yegros 150, Capiatá", "Capiatá", 1500,
                 (DemoInvoice(4, "paid"), DemoInvoice(3, "paid")),
+                network=_unreachable(
+                    "ONU offline since the service was cancelled",
+                    "offline", rx_dbm=-23.4, changed_hours_ago=24 * 60,
+                ),
                 status="cancelled",
             ),
         ),
@@ -344,6 +486,7 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
 def seed(session_factory: sessionmaker | None = None, now: datetime | None = None) -> int:
     """Add the demo customers that are missing; returns how many were added.
 
+    Demo services seeded before network states existed get theirs as well.
     `now` (default: the current time) anchors every date, so tests can pin it.
     """
     now = now or utcnow()
@@ -367,7 +510,47 @@ def seed(session_factory: sessionmaker | None = None, now: datetime | None = Non
             for demo_service in demo.services:
                 _add_service(session, customer, demo_service, today, now, invoice_sequence)
             added += 1
+        _add_missing_network_states(session, now)
     return added
+
+
+def _add_missing_network_states(session: Session, now: datetime) -> None:
+    """Give each demo service without a network state its demo one.
+
+    Only services still held by their demo customer qualify, so a database in
+    real use that happens to reuse a demo service number is left alone.
+    """
+    demo_services = {
+        service.service_number: (customer.document_id, service.network)
+        for customer in DEMO_CUSTOMERS
+        for service in customer.services
+    }
+    missing = session.execute(
+        select(Service, Customer.document_id)
+        .join(Service.customer)
+        .outerjoin(Service.network_state)
+        .where(Service.service_number.in_(demo_services), NetworkState.id.is_(None))
+    )
+    for service, document_id in missing.all():
+        owner, network = demo_services[service.service_number]
+        if document_id == owner:
+            session.add(_network_state(service, network, now))
+
+
+def _network_state(service: Service, demo: DemoNetwork, now: datetime) -> NetworkState:
+    return NetworkState(
+        service=service,
+        onu_status=demo.onu_status,
+        rx_power_dbm=demo.rx_power_dbm,
+        ping_sent=PING_COUNT,
+        ping_received=demo.ping_received,
+        ping_avg_ms=demo.ping_avg_ms,
+        traffic_down_mbps=demo.traffic_down_mbps,
+        traffic_up_mbps=demo.traffic_up_mbps,
+        connected_devices=demo.connected_devices,
+        probe_available=demo.probe_available,
+        updated_at=now - timedelta(hours=demo.changed_hours_ago),
+    )
 
 
 def _add_service(

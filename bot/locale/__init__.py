@@ -21,3 +21,11 @@ def ticket_subject(intent: str) -> str:
 
 def ticket_description(channel: str, customer_words: str) -> str:
     return texts()["ticket_description"].format(channel=channel, customer_words=customer_words)
+
+
+def ticket_note(key: str, **values: str) -> str:
+    return texts()["ticket_notes"][key].format(**values)
+
+
+def related_case_subject(verdict: str) -> str:
+    return texts()["related_case_subjects"][verdict]

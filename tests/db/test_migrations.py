@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from bot.db.migrate import alembic_config, upgrade
 from bot.db.models import Base, Counter
@@ -24,6 +24,7 @@ APPLICATION_TABLES = {
     "ticket_answers",
     "contact_changes",
     "counters",
+    "network_states",
 }
 
 
@@ -60,6 +61,24 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(database_
 
     upgrade(database_url)
     assert table_names(database_url) == APPLICATION_TABLES | {"alembic_version"}
+
+
+def test_upgrade_from_the_first_revision_keeps_the_data(database_url: str) -> None:
+    upgrade(database_url, revision="0001")
+    engine = create_db_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE counters SET value = 10041"))
+    finally:
+        engine.dispose()
+
+    upgrade(database_url)
+
+    assert "network_states" in table_names(database_url)
+    factory = make_session_factory(database_url)
+    with session_scope(factory) as session:
+        assert session.scalar(select(Counter.value)) == 10041
+    factory.kw["bind"].dispose()
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.customers import name_matches
 from bot.db import seed as seed_module
 from bot.db.migrate import upgrade
-from bot.db.models import Base, Customer, Invoice, Service, Ticket
+from bot.db.models import Base, Customer, Invoice, NetworkState, Service, Ticket
 from bot.db.seed import DEMO_CUSTOMERS, PLANS, DemoCustomer, seed
 from bot.db.session import make_session_factory, session_scope
 from bot.phones import format_national, normalize_phone
@@ -56,6 +56,80 @@ def test_seeding_twice_changes_nothing(database_url: str) -> None:
     factory.kw["bind"].dispose()
     assert second == first
     assert len(first["customers"]) == len(DEMO_CUSTOMERS) >= 10
+
+
+def test_reseeding_a_database_seeded_before_network_states_adds_only_them(
+    database_url: str,
+) -> None:
+    upgrade(database_url)
+    factory = make_session_factory(database_url)
+    seed(factory, now=NOW)
+    before = snapshot(factory)
+    with session_scope(factory) as session:
+        session.execute(delete(NetworkState))
+
+    assert seed(factory, now=NOW) == 0
+    after = snapshot(factory)
+
+    factory.kw["bind"].dispose()
+    without_ids = {
+        name: rows if name != "network_states" else sorted(row[1:] for row in rows)
+        for name, rows in before.items()
+    }
+    assert {**after, "network_states": sorted(row[1:] for row in after["network_states"])} == (
+        without_ids
+    )
+
+
+def test_every_demo_service_has_its_network_state(session: Session) -> None:
+    expected = {
+        service.service_number: service.network
+        for demo in DEMO_CUSTOMERS
+        for service in demo.services
+    }
+    states = {
+        service.service_number: service.network_state
+        for service in session.scalars(select(Service))
+    }
+    assert set(states) == set(expected)
+    for number, state in states.items():
+        demo = expected[number]
+        assert (
+            state.onu_status,
+            state.rx_power_dbm,
+            state.ping_sent,
+            state.ping_received,
+            state.ping_avg_ms,
+            state.traffic_down_mbps,
+            state.connected_devices,
+            state.probe_available,
+        ) == (
+            demo.onu_status,
+            demo.rx_power_dbm,
+            4,
+            demo.ping_received,
+            demo.ping_avg_ms,
+            demo.traffic_down_mbps,
+            demo.connected_devices,
+            demo.probe_available,
+        ), number
+
+
+def test_network_states_show_every_case(session: Session) -> None:
+    states = {
+        service.service_number: service.network_state
+        for service in session.scalars(select(Service))
+    }
+    assert {number for number, state in states.items() if not state.probe_available} == {1011}
+    assert {state.onu_status for state in states.values()} == {
+        "online",
+        "offline",
+        "los",
+        "dying_gasp",
+    }
+    assert states[1002].onu_status == "los"
+    assert states[1003].rx_power_dbm < -27 < states[1008].rx_power_dbm < -25
+    assert states[1005].connected_devices >= 15
 
 
 def test_service_numbers_run_from_1001(session: Session) -> None:
@@ -145,6 +219,7 @@ def table_row(demo: DemoCustomer) -> list[str]:
         demo.document_id,
         demo.email,
         demo.demonstrates,
+        demo.network_summary,
     ]
 
 

@@ -1,0 +1,175 @@
+"""The decision table: from the service, the complaint and the line checks to what the bot does.
+
+Process 002 checks the line (ONU, ping, traffic, optical power), decides whether a
+manipulation or internal-damage cost may apply, advises when the line is fine,
+and otherwise books a technician. This module is that judgement as one ordered
+table, so the conversation, the ticket and the tests agree on it. The first
+rule that matches wins:
+
+1. service suspended -> SUSPENDED (explain, offer the billing path)
+2. service cancelled -> INACTIVE
+3. ONU in LOS -> VISIT, extra cost may apply (fibre damaged or unplugged at home);
+   ONU offline -> VISIT, no extra cost
+4. ONU dying gasp -> POWER_CHECK (ask the customer to check the ONU's power first)
+5. optical power bad or marginal -> VISIT, extra cost may apply when bad
+   (not for overload: too much light is an installation matter)
+6. ping loss >= 25% -> VISIT
+7. download >= 90% of the plan or >= 15 devices -> SATURATION (the "pastel familiar")
+8. every check failed -> CHECKS_UNAVAILABLE (a technician runs them)
+9. otherwise -> ADVICE (the process's advice for a healthy line)
+
+A check that failed simply cannot trigger its rule: a LOS found while the
+traffic check timed out is still a LOS. Thresholds come from settings.
+`Decision.reasons` are stable codes for tickets, metrics and tests; the
+customer never reads them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.diagnostics import LineDiagnosis
+from bot.network import OnuStatus
+from bot.settings import OpticalThresholds, SaturationRule
+
+__all__ = [
+    "Complaint",
+    "Decision",
+    "OpticalLevel",
+    "OpticalThresholds",
+    "SaturationRule",
+    "Verdict",
+    "classify_optical",
+    "complaint_for_intent",
+    "decide",
+]
+
+PACKET_LOSS_VISIT_RATIO = 0.25  # one ping in four lost is no longer noise
+
+
+class OpticalLevel(str, Enum):
+    GOOD = "good"
+    MARGINAL = "marginal"
+    BAD = "bad"
+
+
+class Complaint(str, Enum):
+    NO_CONNECTION = "no_connection"
+    SLOW = "slow"
+    INTERMITTENT = "intermittent"
+
+
+class Verdict(str, Enum):
+    SUSPENDED = "suspended"  # suspended service: explain, offer the billing path
+    INACTIVE = "inactive"  # cancelled service: nothing to repair
+    VISIT = "visit"  # a technician visit (24-48 business hours)
+    POWER_CHECK = "power_check"  # dying gasp: check the ONU's plug and power first
+    ADVICE = "advice"  # healthy line: plan, Wi-Fi vs cable, the "pastel familiar"
+    SATURATION = "saturation"  # the line is full: explain sharing, offer a plan change
+    CHECKS_UNAVAILABLE = "checks_unavailable"  # nothing could be checked: a technician will
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reasons: tuple[str, ...]  # stable codes, e.g. ("onu_los",), ("optical_bad", "packet_loss")
+    extra_cost_may_apply: bool = False
+
+
+_COMPLAINT_BY_INTENT = {
+    "report_no_connection": Complaint.NO_CONNECTION,
+    "report_slow_connection": Complaint.SLOW,
+    "report_intermittent": Complaint.INTERMITTENT,
+}
+
+
+def complaint_for_intent(intent: str | None) -> Complaint | None:
+    """The complaint an NLU intent reports, or None for intents that are not one."""
+    return _COMPLAINT_BY_INTENT.get(intent or "")
+
+
+def classify_optical(rx_dbm: float, thresholds: OpticalThresholds) -> OpticalLevel:
+    """Good in [good_min, max], marginal in [marginal_min, good_min), bad otherwise.
+
+    Bad includes readings stronger than `max_dbm` (the receiver is overloaded)
+    and anything that is not a number.
+    """
+    if thresholds.good_min_dbm <= rx_dbm <= thresholds.max_dbm:
+        return OpticalLevel.GOOD
+    if thresholds.marginal_min_dbm <= rx_dbm < thresholds.good_min_dbm:
+        return OpticalLevel.MARGINAL
+    return OpticalLevel.BAD
+
+
+def decide(
+    service_status: str,
+    complaint: Complaint,
+    diagnosis: LineDiagnosis,
+    plan_download_mbps: int,
+    thresholds: OpticalThresholds,
+    saturation: SaturationRule,
+) -> Decision:
+    """Apply the table above. `service_status` is "active", "suspended" or "cancelled"."""
+    if service_status == "suspended":
+        return Decision(Verdict.SUSPENDED, ("service_suspended",))
+    if service_status == "cancelled":
+        return Decision(Verdict.INACTIVE, ("service_cancelled",))
+    if service_status != "active":
+        raise ValueError(f"unknown service status {service_status!r}")
+
+    onu = diagnosis.onu.status if diagnosis.onu else None
+    if onu is OnuStatus.LOS:
+        return Decision(Verdict.VISIT, ("onu_los",), extra_cost_may_apply=True)
+    if onu is OnuStatus.OFFLINE:
+        return Decision(Verdict.VISIT, ("onu_offline",))
+    if onu is OnuStatus.DYING_GASP:
+        return Decision(Verdict.POWER_CHECK, ("onu_dying_gasp",))
+
+    packet_loss = ("packet_loss",) if _packet_loss(diagnosis) else ()
+    if diagnosis.optical is not None:
+        rx_dbm = diagnosis.optical.rx_dbm
+        level = classify_optical(rx_dbm, thresholds)
+        if level is OpticalLevel.BAD and rx_dbm > thresholds.max_dbm:
+            return Decision(Verdict.VISIT, ("optical_overload", *packet_loss))
+        if level is OpticalLevel.BAD:
+            return Decision(Verdict.VISIT, ("optical_bad", *packet_loss), extra_cost_may_apply=True)
+        if level is OpticalLevel.MARGINAL:
+            return Decision(Verdict.VISIT, ("optical_marginal", *packet_loss))
+    if packet_loss:
+        return Decision(Verdict.VISIT, packet_loss)
+
+    saturated = _saturation_reasons(diagnosis, plan_download_mbps, saturation)
+    if saturated:
+        return Decision(Verdict.SATURATION, saturated)
+    if diagnosis.all_failed:
+        return Decision(Verdict.CHECKS_UNAVAILABLE, ("checks_failed",))
+    return Decision(Verdict.ADVICE, _advice_reasons(complaint, diagnosis))
+
+
+def _packet_loss(diagnosis: LineDiagnosis) -> bool:
+    return diagnosis.ping is not None and diagnosis.ping.loss_ratio >= PACKET_LOSS_VISIT_RATIO
+
+
+def _saturation_reasons(
+    diagnosis: LineDiagnosis, plan_download_mbps: int, rule: SaturationRule
+) -> tuple[str, ...]:
+    traffic = diagnosis.traffic
+    if traffic is None:
+        return ()
+    reasons = []
+    if plan_download_mbps > 0 and traffic.download_mbps >= rule.min_traffic_ratio * plan_download_mbps:
+        reasons.append("traffic_near_plan")
+    if traffic.connected_devices is not None and traffic.connected_devices >= rule.min_devices:
+        reasons.append("many_devices")
+    return tuple(reasons)
+
+
+def _advice_reasons(complaint: Complaint, diagnosis: LineDiagnosis) -> tuple[str, ...]:
+    reasons = ["line_healthy"]
+    if complaint is Complaint.NO_CONNECTION:
+        # The customer has no connection but the line answers: the fault is past
+        # the ONU (router, Wi-Fi, the device), which an agent should know.
+        reasons.append("outage_not_seen_on_line")
+    if diagnosis.failed_checks:
+        reasons.append("checks_incomplete")
+    return tuple(reasons)

@@ -1,0 +1,44 @@
+"""Which Wi-Fi topics a customer's question is about, to pick the guidance.
+
+Keyword matching on accent-free lowercase text is enough here: the intent is
+already known to be `wifi_help`; this only chooses which practical tips to give,
+and a question that names no topic gets the general ones.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import Enum
+
+
+class WifiTopic(str, Enum):
+    COVERAGE = "coverage"
+    BANDS = "bands"
+    REPEATERS = "repeaters"
+    NOT_VISIBLE = "not_visible"
+    CREDENTIALS = "credentials"
+
+
+_PATTERNS = {
+    WifiTopic.CREDENTIALS: r"contrasen|clave|password|pass\b|contra\b|nombre de (la )?red|ssid"
+    r"|cambiar (el )?nombre",
+    WifiTopic.NOT_VISIBLE: r"no (me )?(aparece|sale|veo|ve|encuentra|detecta|reconoce)|no se conecta"
+    r"|desaparec",
+    WifiTopic.BANDS: r"5 ?g(hz)?\b|2[.,]?4|banda|frecuencia",
+    WifiTopic.REPEATERS: r"repetidor|extensor|amplificador|mesh|malla|otro router|segundo router",
+    WifiTopic.COVERAGE: r"senal|cobertura|alcance|lejos|no llega|llega poco|piso|habitacion|cuarto|pieza"
+    r"|patio|fondo|debil|donde (pongo|pon|ubico|coloco)|ubicar|ubicacion",
+}
+_DEFAULT_TOPICS = (WifiTopic.COVERAGE, WifiTopic.BANDS)
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def wifi_topics(text: str | None) -> tuple[WifiTopic, ...]:
+    """The topics a question mentions, in a fixed order; the general ones if none."""
+    plain = _plain(text or "")
+    found = tuple(topic for topic, pattern in _PATTERNS.items() if re.search(pattern, plain))
+    return found or _DEFAULT_TOPICS
