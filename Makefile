@@ -88,3 +88,6 @@ lint: install
 
 clean:
 	rm -rf var results models/*.tar.gz .rasa
+
+bench: db model
+	$(PY) bench/technical_conversation.py

@@ -1,160 +1,32 @@
-"""End-to-end fixtures: a real Rasa server and action server on a fresh database.
-
-Both servers run as separate processes exactly as `make run` starts them, with
-the trained model from `make model`, a temporary SQLite application database
-(migrated and seeded by the project's own commands) and a temporary SQLite
-tracker store.
-"""
+"""End-to-end fixtures: a real Rasa server and action server on a fresh database."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Iterator
 
 import pytest
-import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "current.tar.gz"
-RASA = Path(sys.executable).with_name("rasa")
-START_TIMEOUT_S = 240
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-4000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} did not start in {START_TIMEOUT_S}s:\n{log.read_text()[-4000:]}")
-
-
-@dataclass
-class Assistant:
-    """A running assistant: chat over the REST channel, inspect its stores."""
-
-    url: str
-    database_url: str
-
-    def send(self, text: Any, sender: str) -> List[Dict[str, Any]]:
-        response = requests.post(
-            f"{self.url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
-            timeout=60,
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def say(self, text: Any, sender: str) -> str:
-        """Send a message and return the bot's replies joined into one text."""
-        return "\n".join(m.get("text", "") for m in self.send(text, sender))
-
-    def parse(self, text: str) -> Dict[str, Any]:
-        response = requests.post(f"{self.url}/model/parse", json={"text": text}, timeout=60)
-        response.raise_for_status()
-        return response.json()
-
-    def tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=30)
-        response.raise_for_status()
-        return response.json()
-
-
-def _environment(work: Path, database_url: str, actions_port: int) -> Dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-        "TRACKER_DIALECT": "sqlite",
-        "TRACKER_DB": str(work / "tracker.db"),
-        "TRACKER_HOST": "",
-        "TRACKER_USER": "",
-        "TRACKER_PASSWORD": "",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "RASA_TELEMETRY_ENABLED": "false",
-    }
-
-
-@contextmanager
-def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[Assistant]:
-    """Migrate and seed a fresh database, start the servers, stop them afterwards."""
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run 'make model' (make test does it).")
-    database_url = f"sqlite:///{work / 'app.db'}"
-    actions_port, rasa_port = _free_port(), _free_port()
-    env = _environment(work, database_url, actions_port)
-    for module in ("bot.db.migrate", "bot.db.seed"):
-        subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
-
-    processes: List[subprocess.Popen] = []
-    try:
-        if with_action_server:
-            actions_log = work / "actions.log"
-            actions = subprocess.Popen(
-                [str(RASA), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-                cwd=ROOT, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
-            )
-            processes.append(actions)
-            _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
-        rasa_log = work / "rasa.log"
-        server = subprocess.Popen(
-            [str(RASA), "run", "--enable-api", "--port", str(rasa_port), "--model", str(MODEL),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-            cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(server)
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/status", server, rasa_log)
-        # /status answers before the model is loaded; wait for a real parse.
-        assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database_url)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                assistant.parse("hola")
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(1)
-        yield assistant
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+from tests.e2e.assistant import Assistant, AssistantStartError, running_assistant
 
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    with running_assistant(tmp_path_factory.mktemp("e2e")) as running:
-        yield running
+    try:
+        with running_assistant(tmp_path_factory.mktemp("e2e")) as running:
+            yield running
+    except AssistantStartError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module")
 def assistant_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     """The Rasa server with its action server down (nothing listens on the port)."""
-    with running_assistant(tmp_path_factory.mktemp("e2e-no-actions"), with_action_server=False) as running:
-        yield running
+    work = tmp_path_factory.mktemp("e2e-no-actions")
+    try:
+        with running_assistant(work, with_action_server=False) as running:
+            yield running
+    except AssistantStartError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture
