@@ -28,6 +28,10 @@ def test_answers_given_earlier_in_the_conversation_are_collected():
     assert found["device_brand"] == "Motorola"
 
 
+def message(text, intent="inform"):
+    return {"text": text, "intent": {"name": intent}, "entities": []}
+
+
 def run_form(tracker):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateTroubleshootingForm().get_extraction_events(dispatcher, tracker, {}))
@@ -43,7 +47,7 @@ def test_the_answer_to_one_question_fills_the_others_it_mentions():
 
 def test_a_free_text_answer_is_kept_as_written():
     tracker = load_tracker("key_questions_in_one_message")
-    tracker.latest_message = {"text": "una compu vieja de mi hijo", "intent": {"name": "inform"}, "entities": []}
+    tracker.latest_message = message("una compu vieja de mi hijo")
     _, slots = run_form(tracker)
     assert slots["device_brand"] == "una compu vieja de mi hijo"
 
@@ -51,7 +55,7 @@ def test_a_free_text_answer_is_kept_as_written():
 def test_the_household_question_needs_a_count():
     tracker = load_tracker("key_questions_in_one_message")
     tracker.slots["requested_slot"] = "household_size"
-    tracker.latest_message = {"text": "bastantes", "intent": {"name": "inform"}, "entities": []}
+    tracker.latest_message = message("bastantes")
     messages, slots = run_form(tracker)
     assert slots == {"household_size": None}
     assert [m["response"] for m in messages] == ["utter_household_needs_number"]
@@ -59,7 +63,7 @@ def test_the_household_question_needs_a_count():
 
 def test_emoji_answer_is_asked_again_politely():
     tracker = load_tracker("key_questions_in_one_message")
-    tracker.latest_message = {"text": "👍", "intent": {"name": "nlu_fallback"}, "entities": []}
+    tracker.latest_message = message("👍", "nlu_fallback")
     messages, slots = run_form(tracker)
     assert slots == {"device_brand": None}
     assert [m["response"] for m in messages] == ["utter_answer_unreadable"]
@@ -67,6 +71,6 @@ def test_emoji_answer_is_asked_again_politely():
 
 def test_a_bot_challenge_is_left_to_the_rules():
     tracker = load_tracker("key_questions_in_one_message")
-    tracker.latest_message = {"text": "sos un bot?", "intent": {"name": "bot_challenge"}, "entities": []}
+    tracker.latest_message = message("sos un bot?", "bot_challenge")
     messages, slots = run_form(tracker)
     assert slots == {} and messages == []
