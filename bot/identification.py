@@ -25,6 +25,9 @@ from bot.input_guard import classify
 from bot.phones import normalize_phone
 
 MAX_ATTEMPTS = 3
+# Service numbers (Wisphub's id_servicio) as customers type them; shorter numbers
+# in a message are counts ("somos 4"), longer ones IDs or phones.
+MIN_SERVICE_DIGITS, MAX_SERVICE_DIGITS = 3, 5
 
 
 class ClaimKind(str, Enum):
@@ -79,7 +82,7 @@ def _claim_from_number(raw: str, hint: ClaimKind | None, country: str) -> Claim:
         return Claim(hint, digits)
     if phone and (raw.startswith(("+", "0")) or len(digits) >= 9):
         return Claim(ClaimKind.PHONE, phone)
-    if 3 <= len(digits) <= 5:
+    if MIN_SERVICE_DIGITS <= len(digits) <= MAX_SERVICE_DIGITS:
         return Claim(ClaimKind.SERVICE_NUMBER, digits)
     if 6 <= len(digits) <= 9:
         return Claim(ClaimKind.DOCUMENT_ID, digits)
@@ -110,7 +113,8 @@ def claim_from_entities(
     """A strong claim from entities NLU found in the message that stated the need."""
     if service_id:
         digits = re.sub(r"\D", "", service_id)
-        if digits:
+        # "somos 4" is no service number: the same bounds as parse_claim.
+        if MIN_SERVICE_DIGITS <= len(digits) <= MAX_SERVICE_DIGITS:
             return Claim(ClaimKind.SERVICE_NUMBER, digits)
     if document_id:
         digits = re.sub(r"\D", "", document_id)

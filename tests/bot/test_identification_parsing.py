@@ -53,3 +53,8 @@ def test_entities_phone_is_normalised_and_invalid_ones_ignored():
     assert claim_from_entities(None, None, "0981-234-567", "PY") == Claim(ClaimKind.PHONE, "+595981234567")
     assert claim_from_entities(None, None, "12", "PY") is None
     assert claim_from_entities(None, None, None, "PY") is None
+
+
+def test_a_count_mistaken_for_a_service_number_is_ignored():
+    assert claim_from_entities("4", None, None, "PY") is None
+    assert claim_from_entities("1004", None, None, "PY") == Claim(ClaimKind.SERVICE_NUMBER, "1004")
