@@ -52,7 +52,7 @@ def test_no_connection_with_service_id_identifies_and_opens_a_ticket(assistant, 
 
     reply = assistant.say("sí, están bien", sender)
     number = TICKET.search(reply).group(0)
-    assert "¿Hay algo más en lo que le pueda ayudar?" in reply
+    assert "¿Desde cuándo tiene el problema?" in reply  # the technical process goes on
 
     ticket = desk.get(number)
     assert ticket.category == "technical"
@@ -60,8 +60,9 @@ def test_no_connection_with_service_id_identifies_and_opens_a_ticket(assistant, 
     assert "no me anda el internet" in ticket.customer_words
     assert ticket.status == "new"
 
-    goodbye = assistant.say("no, nada más", sender)
+    goodbye = assistant.say("chau, después sigo", sender)
     assert "Luz" in goodbye and "Gracias por contactarnos" in goodbye
+    assert desk.get(number).status == "new"  # the ticket stays for the team
 
 
 def test_a_name_alone_reveals_nothing_and_needs_a_second_factor(assistant, sender):

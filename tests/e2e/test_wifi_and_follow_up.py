@@ -39,7 +39,7 @@ def test_wifi_coverage_advice_that_does_not_help_opens_the_technical_path(assist
 
 def test_follow_up_shows_the_open_ticket_and_reschedules_the_visit(assistant, sender, desk):
     before = desk.get("TK-10001")  # Juan Carlos's open ticket with a visit tomorrow
-    reply = assistant.say("cuándo viene el técnico? mi número de servicio es 1002", sender)
+    reply = assistant.say("cuándo viene el técnico del reclamo TK-10001? mi servicio es 1002", sender)
     assert "Ya encontré su cuenta" in reply
     reply = assistant.say("sí", sender)
     assert "TK-10001" in reply and "visita técnica agendada" in reply
@@ -63,6 +63,6 @@ def test_follow_up_of_someone_elses_ticket_reveals_nothing(assistant, sender):
 
 def test_follow_up_without_open_tickets(assistant, sender):
     assistant.say("quiero saber el estado de mi reclamo", sender)
-    assistant.say("1010", sender)  # Roberto: his only ticket is closed
+    assistant.say("1012", sender)  # Ramón: nothing open (other tests only leave closed tickets)
     reply = assistant.say("sí", sender)
     assert "No tiene casos abiertos" in reply
