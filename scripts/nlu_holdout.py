@@ -11,10 +11,15 @@ import asyncio
 import logging
 import sys
 from collections import Counter
+from pathlib import Path
 
-from rasa.core.agent import Agent
-from rasa.shared.nlu.training_data.loading import load_data
-from sklearn.metrics import classification_report, f1_score
+# The model names the project's own NLU components (components.*) by module path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rasa.core.agent import Agent  # noqa: E402
+from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
+from rasa.utils.log_utils import configure_structlog  # noqa: E402
+from sklearn.metrics import classification_report, f1_score  # noqa: E402
 
 
 async def _predict(agent: Agent, texts: list[str]) -> list[str]:
@@ -32,6 +37,7 @@ def main() -> int:
     parser.add_argument("--min-macro-f1", type=float, default=0.90)
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    configure_structlog(logging.WARNING)  # Rasa's structured debug lines repeat every message
 
     examples = [m for m in load_data(args.data).intent_examples]
     texts = [m.get("text") for m in examples]
@@ -41,7 +47,7 @@ def main() -> int:
 
     labels = sorted(set(expected))
     print(classification_report(expected, predicted, labels=labels, digits=3, zero_division=0))
-    confusions = Counter((e, p) for e, p in zip(expected, predicted) if e != p)
+    confusions = Counter((e, p) for e, p in zip(expected, predicted, strict=True) if e != p)
     for (wanted, got), count in confusions.most_common(10):
         print(f"  {count} x {wanted} -> {got}")
     macro = f1_score(expected, predicted, labels=labels, average="macro", zero_division=0)
