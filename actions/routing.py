@@ -27,15 +27,16 @@ TROUBLESHOOT_INTENTS = {"report_no_connection", "report_slow_connection", "repor
 _PER_PROBLEM_SLOTS = (*KEY_QUESTIONS, "line_verdict")
 
 
-def _open_ticket(tracker: Tracker, intent: str, need: Need) -> TicketRecord:
+def open_case(tracker: Tracker, category: str, subject: str) -> TicketRecord:
+    """A ticket for the verified customer and service, with their own words."""
     channel = tracker.get_latest_input_channel() or "chat"
     words = tracker.get_slot("need_text") or ""
     service_number = tracker.get_slot("service_number")
     return ticket_desk().open_ticket(
         customer_id=int(tracker.get_slot("customer_id")),
         service_number=int(service_number) if service_number else None,
-        category=need.value,
-        subject=ticket_subject(intent),
+        category=category,
+        subject=subject,
         description=ticket_description(channel, words),
         channel=channel,
         customer_words=words,
@@ -74,7 +75,7 @@ class ActionRouteNeed(Action):
 
         if need is Need.FOLLOW_UP:
             return [SlotSet("route", "follow_up")]
-        ticket = _open_ticket(tracker, intent, need)
+        ticket = open_case(tracker, need.value, ticket_subject(intent))
         if intent in TROUBLESHOOT_INTENTS:
             dispatcher.utter_message(response="utter_ticket_opened", ticket_number=ticket.number)
             prefilled = {**{slot: None for slot in _PER_PROBLEM_SLOTS}, **answers_already_given(tracker)}

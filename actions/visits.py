@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import window_text, window_variables
 from actions.line_checks import service_of
+from actions.routing import open_case
 from actions.services import field_calendar, ticket_desk
-from bot.locale import related_case_subject, ticket_description, ticket_note
+from bot.locale import related_case_subject, ticket_note
 from bot.scheduling import next_visit_window
 from bot.troubleshooting import Complaint, Verdict, complaint_for_intent
 
@@ -111,18 +112,7 @@ class ActionOpenRelatedCase(Action):
             dispatcher.utter_message(response="utter_how_can_help")
             return []
         category = "billing" if verdict == Verdict.SUSPENDED.value else "sales"
-        channel = tracker.get_latest_input_channel() or "chat"
-        words = tracker.get_slot("need_text") or ""
-        service_number = tracker.get_slot("service_number")
-        ticket = ticket_desk().open_ticket(
-            customer_id=int(customer_id),
-            service_number=int(service_number) if service_number else None,
-            category=category,
-            subject=related_case_subject(verdict),
-            description=ticket_description(channel, words),
-            channel=channel,
-            customer_words=words,
-        )
+        ticket = open_case(tracker, category, related_case_subject(verdict))
         dispatcher.utter_message(response=f"utter_related_case_{category}", ticket_number=ticket.number)
         dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet("ticket_number", ticket.number)]
