@@ -1,25 +1,15 @@
 """Contact form: confirm the phone and e-mail on file, record any change."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import company, customer_directory
-from bot.identification import ClaimKind, parse_claim
-from bot.phones import format_national
-
-
-def contact_change(text: str, country: str) -> Tuple[str, str] | None:
-    """("phone" | "email", normalised value) found in the customer's answer."""
-    claim = parse_claim(text, country)
-    if claim.kind == ClaimKind.EMAIL:
-        return "email", claim.value
-    if claim.kind == ClaimKind.PHONE:
-        return "phone", claim.value
-    return None
+from actions.shared import channel_of, services
+from bot.language.phones import format_national
+from bot.reception.contact import contact_change
 
 
 class ValidateContactForm(FormValidationAction):
@@ -50,30 +40,28 @@ class ValidateContactForm(FormValidationAction):
             dispatcher.utter_message(response="utter_contact_kept")
         return {"contact_confirmed": slot_value}
 
-    def validate_contact_update(
+    async def validate_contact_update(
         self,
         slot_value: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        country = company().country
+        country = services().company.country
         change = contact_change(str(slot_value or ""), country)
         if change is None:
             dispatcher.utter_message(response="utter_contact_update_invalid")
             return {"contact_update": None}
         field, value = change
-        directory = customer_directory()
+        directory = services().customers
         customer_id = int(tracker.get_slot("customer_id"))
         try:
-            directory.update_contact(
-                customer_id, field, value, tracker.get_latest_input_channel() or "chat"
-            )
+            await directory.update_contact(customer_id, field.value, value, channel_of(tracker))
         except ValueError:
             dispatcher.utter_message(response="utter_contact_update_invalid")
             return {"contact_update": None}
-        dispatcher.utter_message(response=f"utter_contact_updated_{field}")
-        customer = directory.get(customer_id)
+        dispatcher.utter_message(response=f"utter_contact_updated_{field.value}")
+        customer = await directory.get(customer_id)
         # Ask again with the new details: the customer may want to fix the other one too.
         return {
             "contact_update": None,

@@ -7,8 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_utils import intent_of, user_events
-from bot.input_guard import classify
+from actions.shared import intent_of, user_events
+from bot.language.input_guard import classify
 
 _NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
 

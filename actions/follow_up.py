@@ -10,15 +10,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.formatting import long_date, window_text, window_variables
-from actions.services import field_calendar, ticket_desk
-from actions.tracker_utils import user_events
+from actions.shared import services, user_events
+from bot.language.es.formatting import long_date, window_text, window_variables
 from bot.locale import ticket_note
-from bot.scheduling import VisitWindow, visit_windows
-from bot.tickets import TicketRecord, parse_ticket_number
-
-VISIT_OPTIONS = 4
-
+from bot.ports.tickets import AnswerAuthor, parse_ticket_number
+from bot.support.scheduling import visit_windows
+from bot.support.visits import VISIT_OPTIONS, chosen_option, deserialise_window, serialise_window
 
 # Only an explicit "TK-10001" / "#10001" in free text: bare numbers there are
 # usually the service number or the ID given to identify.
@@ -37,11 +34,6 @@ def _ticket_asked_for(tracker: Tracker) -> str | None:
     return None
 
 
-def _has_future_visit(ticket: TicketRecord) -> bool:
-    now = datetime.now(timezone.utc)
-    return ticket.is_open and ticket.visit_start is not None and ticket.visit_start > now
-
-
 class ActionTicketStatus(Action):
     """Says where the customer's cases stand; offers to move an upcoming visit."""
 
@@ -51,11 +43,11 @@ class ActionTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        desk = ticket_desk()
+        desk, tz = services().tickets, services().company.tzinfo
         customer_id = int(tracker.get_slot("customer_id"))
         asked = _ticket_asked_for(tracker)
         if asked:
-            ticket = desk.get(asked)
+            ticket = await desk.get(asked)
             if ticket is None or ticket.customer_id != customer_id:
                 # Someone else's ticket is reported exactly like a missing one.
                 dispatcher.utter_message(response="utter_ticket_not_found", ticket_id=asked)
@@ -63,7 +55,7 @@ class ActionTicketStatus(Action):
                 return [SlotSet("can_reschedule", False)]
             tickets = [ticket]
         else:
-            tickets = desk.open_tickets_for(customer_id)
+            tickets = await desk.open_tickets_for(customer_id)
         if not tickets:
             dispatcher.utter_message(response="utter_no_open_tickets")
             dispatcher.utter_message(response="utter_anything_else")
@@ -71,31 +63,21 @@ class ActionTicketStatus(Action):
 
         for ticket in tickets:
             dispatcher.utter_message(
-                response=f"utter_ticket_status_{ticket.status}",
+                response=f"utter_ticket_status_{ticket.status.value}",
                 ticket_number=ticket.number,
                 ticket_subject=ticket.subject,
-                ticket_created=long_date(ticket.created_at),
+                ticket_created=long_date(ticket.created_at, tz),
             )
-        upcoming = next((ticket for ticket in tickets if _has_future_visit(ticket)), None)
-        if upcoming is None:
+        now = datetime.now(timezone.utc)
+        upcoming = next((ticket for ticket in tickets if ticket.has_visit_after(now)), None)
+        if upcoming is None or upcoming.visit_start is None or upcoming.visit_end is None:
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet("can_reschedule", False)]
-        window = VisitWindow(upcoming.visit_start, upcoming.visit_end)
-        dispatcher.utter_message(response="utter_ticket_visit", **window_variables(window))
+        dispatcher.utter_message(
+            response="utter_ticket_visit", **window_variables(upcoming.visit_start, upcoming.visit_end, tz)
+        )
         dispatcher.utter_message(response="utter_ask_reschedule")
         return [SlotSet("can_reschedule", True), SlotSet("reschedule_ticket", upcoming.number)]
-
-
-def _option_lines(windows: List[VisitWindow]) -> str:
-    return "\n".join(f"{position}. {window_text(window)}" for position, window in enumerate(windows, start=1))
-
-
-def _serialise(window: VisitWindow) -> List[str]:
-    return [window.start.isoformat(), window.end.isoformat()]
-
-
-def _deserialise(option: List[str]) -> VisitWindow:
-    return VisitWindow(datetime.fromisoformat(option[0]), datetime.fromisoformat(option[1]))
 
 
 class ActionAskVisitChoice(Action):
@@ -107,21 +89,13 @@ class ActionAskVisitChoice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        windows = visit_windows(datetime.now(timezone.utc), field_calendar(), VISIT_OPTIONS)
-        buttons = [
-            {"title": window_text(window), "payload": str(position)}
-            for position, window in enumerate(windows, start=1)
-        ]
-        dispatcher.utter_message(
-            response="utter_ask_visit_choice", visit_option_lines=_option_lines(windows), buttons=buttons
-        )
-        return [SlotSet("visit_options", [_serialise(window) for window in windows])]
-
-
-def chosen_option(answer: str, count: int) -> int | None:
-    """The position (1-based) the customer picked, if the answer names exactly one."""
-    digits = [int(token) for token in answer.replace(".", " ").replace(")", " ").split() if token.isdigit()]
-    return digits[0] if len(digits) == 1 and 1 <= digits[0] <= count else None
+        tz = services().company.tzinfo
+        windows = visit_windows(datetime.now(timezone.utc), services().calendar, VISIT_OPTIONS)
+        titles = [window_text(window.start, window.end, tz) for window in windows]
+        lines = "\n".join(f"{position}. {title}" for position, title in enumerate(titles, start=1))
+        buttons = [{"title": title, "payload": str(position)} for position, title in enumerate(titles, start=1)]
+        dispatcher.utter_message(response="utter_ask_visit_choice", visit_option_lines=lines, buttons=buttons)
+        return [SlotSet("visit_options", [serialise_window(window) for window in windows])]
 
 
 class ValidateRescheduleForm(FormValidationAction):
@@ -151,12 +125,15 @@ class ActionRescheduleVisit(Action):
         if position is None or not number:
             dispatcher.utter_message(response="utter_how_can_help")
             return []
-        window = _deserialise(options[position - 1])
-        desk = ticket_desk()
-        desk.update(number, visit_start=window.start, visit_end=window.end)
-        desk.add_answer(number, "bot", ticket_note("visit_rescheduled", window=window_text(window)))
+        window = deserialise_window(options[position - 1])
+        desk, tz = services().tickets, services().company.tzinfo
+        await desk.update(number, visit_start=window.start, visit_end=window.end)
+        note = ticket_note("visit_rescheduled", window=window_text(window.start, window.end, tz))
+        await desk.add_answer(number, AnswerAuthor.BOT, note)
         dispatcher.utter_message(
-            response="utter_visit_rescheduled", ticket_number=number, **window_variables(window)
+            response="utter_visit_rescheduled",
+            ticket_number=number,
+            **window_variables(window.start, window.end, tz),
         )
         dispatcher.utter_message(response="utter_anything_else")
         return [

@@ -8,9 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import company
-from actions.tracker_utils import latest_intent
-from bot.greeting import part_of_day
+from actions.shared import latest_intent, services
+from bot.reception.greeting import part_of_day
 
 
 class ActionGreet(Action):
@@ -32,7 +31,7 @@ class ActionGreet(Action):
             if opened_with_greeting:
                 dispatcher.utter_message(response="utter_greet_again")
             return []
-        moment = part_of_day(datetime.now(timezone.utc), company().tzinfo).value
+        moment = part_of_day(datetime.now(timezone.utc), services().company.tzinfo).value
         prefix = "utter_greet_" if opened_with_greeting else "utter_greet_brief_"
         dispatcher.utter_message(response=prefix + moment)
         return [SlotSet("greeted", True)]

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import company
+from actions.shared import services
 
 
 class ActionSessionStart(Action):
@@ -19,7 +19,7 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        profile = company()
+        profile = services().company
         return [
             SessionStarted(),
             SlotSet("company_name", profile.provider_name),

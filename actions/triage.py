@@ -7,35 +7,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.identification import apply_resolution
-from actions.services import company, customer_directory
-from actions.tracker_utils import intent_of, latest_intent, user_events
-from bot.identification import Claim, ClaimKind, claim_from_entities, resolve
-from bot.triage import need_for_intent
-
-HUMAN_INTENT = "request_human"
+from actions.shared import apply_resolution, customer_words, latest_intent, services
+from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent
+from bot.reception.identification import Claim, ClaimKind, claim_from_entities, resolve
 
 
 def _latest_need_intent(tracker: Tracker) -> str | None:
-    """The need stated now; or a person offered and accepted; or Wi-Fi tips that did not help."""
+    """The need stated now; or a person offered and accepted; or tips that did not help."""
     intent = latest_intent(tracker)
     if intent == "affirm" and tracker.get_slot("offered_human"):
         return HUMAN_INTENT
     if need_for_intent(intent):
         return intent
-    if intent == "deny" and tracker.get_slot("need_intent") == "wifi_help":
-        return "wifi_help"
+    if intent == "deny" and tracker.get_slot("need_intent") in ADVICE_FIRST_INTENTS:
+        return tracker.get_slot("need_intent")
     return None
-
-
-def _customer_words(tracker: Tracker) -> str:
-    """What the customer wrote about the need, for the agent who picks it up."""
-    words = [
-        event.get("text") or ""
-        for event in user_events(tracker)
-        if intent_of(event) not in ("affirm", "deny", "greet", "thanks")
-    ]
-    return " / ".join(text for text in words[-3:] if text)
 
 
 class ActionTriage(Action):
@@ -48,12 +34,13 @@ class ActionTriage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         intent = _latest_need_intent(tracker)
-        if intent is None:
+        need = need_for_intent(intent)
+        if need is None:
             return []
-        dispatcher.utter_message(response=f"utter_triage_{need_for_intent(intent).value}")
+        dispatcher.utter_message(response=f"utter_triage_{need.value}")
         slots: Dict[str, Any] = {
             "need_intent": intent,
-            "need_text": _customer_words(tracker),
+            "need_text": customer_words(tracker),
             "offered_human": False,
             "identification_failed": False,
             "identity_attempts": 0.0,
@@ -63,7 +50,7 @@ class ActionTriage(Action):
         if not tracker.get_slot("customer_id"):
             claim = self._claim_already_given(tracker)
             if claim is not None:
-                resolution = resolve(customer_directory(), claim)
+                resolution = await resolve(services().customers, claim)
                 slots.update(apply_resolution(resolution, dispatcher, tracker))
         return [SlotSet(name, value) for name, value in slots.items()]
 
@@ -74,7 +61,7 @@ class ActionTriage(Action):
             next(tracker.get_latest_entity_values("service_id"), None),
             next(tracker.get_latest_entity_values("document_id"), None),
             next(tracker.get_latest_entity_values("phone"), None),
-            company().country,
+            services().company.country,
         )
         if claim is None and tracker.get_slot("person"):
             claim = Claim(ClaimKind.NAME, tracker.get_slot("person"))

@@ -8,15 +8,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import window_text, window_variables
-from actions.line_checks import service_of
-from actions.routing import open_case
-from actions.services import field_calendar, ticket_desk
+from actions.shared import current_service, open_case, services
+from bot.language.es.formatting import window_text, window_variables
 from bot.locale import related_case_subject, ticket_note
-from bot.scheduling import next_visit_window
-from bot.troubleshooting import Complaint, Verdict, complaint_for_intent
+from bot.needs import complaint_for_intent
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketStatus
+from bot.support.decisions import Complaint, Verdict
+from bot.support.scheduling import next_visit_window
 
-_RELATED_CASE_VERDICTS = {v.value for v in (Verdict.SUSPENDED, Verdict.INACTIVE, Verdict.SATURATION)}
+# Verdicts with no technical fault that another team follows up, and which team.
+_RELATED_CASE_CATEGORIES = {
+    Verdict.SUSPENDED.value: TicketCategory.BILLING,
+    Verdict.INACTIVE.value: TicketCategory.SALES,
+    Verdict.SATURATION.value: TicketCategory.SALES,
+}
+_ADVICE = ("utter_advice_wifi", "utter_advice_cable_test", "utter_advice_pastel")
 
 
 class ActionGiveAdvice(Action):
@@ -33,7 +39,7 @@ class ActionGiveAdvice(Action):
             dispatcher.utter_message(response="utter_advice_power_check")
             note = "power_check_given"
         else:
-            service = service_of(tracker)
+            service = await current_service(tracker)
             dispatcher.utter_message(
                 response="utter_advice_line_ok",
                 plan_name=service.plan_name if service else "",
@@ -41,12 +47,12 @@ class ActionGiveAdvice(Action):
             )
             if complaint_for_intent(tracker.get_slot("need_intent")) is Complaint.NO_CONNECTION:
                 dispatcher.utter_message(response="utter_advice_restart")
-            for response in ("utter_advice_wifi", "utter_advice_cable_test", "utter_advice_pastel"):
+            for response in _ADVICE:
                 dispatcher.utter_message(response=response)
             note = "advice_given"
         dispatcher.utter_message(response="utter_ask_advice_helped")
         if ticket_number:
-            ticket_desk().add_answer(ticket_number, "bot", ticket_note(note))
+            await services().tickets.add_answer(ticket_number, AnswerAuthor.BOT, ticket_note(note))
         return []
 
 
@@ -63,16 +69,15 @@ class ActionScheduleVisit(Action):
         if not ticket_number:
             dispatcher.utter_message(response="utter_how_can_help")
             return []
-        desk = ticket_desk()
-        window = next_visit_window(datetime.now(timezone.utc), field_calendar())
-        ticket = desk.update(
-            ticket_number, visit_start=window.start, visit_end=window.end, status="in_progress"
+        desk, tz = services().tickets, services().company.tzinfo
+        window = next_visit_window(datetime.now(timezone.utc), services().calendar)
+        ticket = await desk.update(
+            ticket_number, visit_start=window.start, visit_end=window.end, status=TicketStatus.IN_PROGRESS
         )
-        variables = window_variables(window)
         extra_cost = ticket_note("visit_extra_cost") if ticket.extra_cost_may_apply else ""
-        note = ticket_note("visit_scheduled", window=window_text(window), extra_cost=extra_cost)
-        desk.add_answer(ticket_number, "bot", note)
-        dispatcher.utter_message(response="utter_visit_scheduled", **variables)
+        note = ticket_note("visit_scheduled", window=window_text(window.start, window.end, tz), extra_cost=extra_cost)
+        await desk.add_answer(ticket_number, AnswerAuthor.BOT, note)
+        dispatcher.utter_message(response="utter_visit_scheduled", **window_variables(window.start, window.end, tz))
         if ticket.extra_cost_may_apply:
             dispatcher.utter_message(response="utter_visit_extra_cost")
         dispatcher.utter_message(response="utter_ticket_summary", ticket_number=ticket_number)
@@ -89,9 +94,9 @@ class ActionCloseResolved(Action):
     ) -> List[EventType]:
         ticket_number = tracker.get_slot("ticket_number")
         if ticket_number:
-            desk = ticket_desk()
-            desk.add_answer(ticket_number, "bot", ticket_note("resolved_by_advice"))
-            desk.update(ticket_number, status="closed")
+            desk = services().tickets
+            await desk.add_answer(ticket_number, AnswerAuthor.BOT, ticket_note("resolved_by_advice"))
+            await desk.update(ticket_number, status=TicketStatus.CLOSED)
             dispatcher.utter_message(response="utter_glad_it_helped", ticket_number=ticket_number)
         dispatcher.utter_message(response="utter_anything_else")
         return []
@@ -107,12 +112,11 @@ class ActionOpenRelatedCase(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         verdict = tracker.get_slot("line_verdict")
-        customer_id = tracker.get_slot("customer_id")
-        if verdict not in _RELATED_CASE_VERDICTS or not customer_id:
+        category = _RELATED_CASE_CATEGORIES.get(verdict or "")
+        if category is None or not tracker.get_slot("customer_id"):
             dispatcher.utter_message(response="utter_how_can_help")
             return []
-        category = "billing" if verdict == Verdict.SUSPENDED.value else "sales"
-        ticket = open_case(tracker, category, related_case_subject(verdict))
-        dispatcher.utter_message(response=f"utter_related_case_{category}", ticket_number=ticket.number)
+        ticket = await open_case(tracker, category, related_case_subject(verdict))
+        dispatcher.utter_message(response=f"utter_related_case_{category.value}", ticket_number=ticket.number)
         dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet("ticket_number", ticket.number)]

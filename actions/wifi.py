@@ -7,8 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_utils import user_events
-from bot.wifi import wifi_topics
+from actions.shared import user_events
+from bot.support.wifi import wifi_topics
 
 
 class ActionWifiAdvice(Action):

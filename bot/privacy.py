@@ -13,9 +13,8 @@ import re
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
-from bot.settings import get_settings
+from bot.language.es.identifiers import EMAIL
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Cheap pre-check: no phone number has fewer than seven digits.
 _SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")
 _NUMBER_START = re.compile(r"[+\d]")
@@ -51,7 +50,7 @@ def mask_email(email: str) -> str:
 
 def mask_pii(text: str, country: str) -> str:
     """`text` with every e-mail address and phone number in it masked."""
-    text = _EMAIL.sub(lambda match: mask_email(match.group()), text)
+    text = EMAIL.sub(lambda match: mask_email(match.group()), text)
     if not _SEVEN_DIGITS.search(text):
         return text
     pieces: list[str] = []
@@ -68,9 +67,9 @@ def mask_pii(text: str, country: str) -> str:
 class PiiMaskingFilter(logging.Filter):
     """Masks phones and e-mails in a record's final message; never drops the record."""
 
-    def __init__(self, country: str | None = None) -> None:
+    def __init__(self, country: str) -> None:
         super().__init__()
-        self.country = country or get_settings().company.country
+        self.country = country
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -80,7 +79,7 @@ class PiiMaskingFilter(logging.Filter):
         return True
 
 
-def install_pii_filter(country: str | None = None) -> None:
+def install_pii_filter(country: str) -> None:
     """Attach a PiiMaskingFilter to every root-logger handler (once per handler).
 
     Handlers rather than loggers, because a logger's filters do not see records

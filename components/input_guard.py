@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.input_guard import classify
+from bot.language.input_guard import classify
 
 INPUT_PROBLEM_KEY = "input_problem"
 

@@ -44,7 +44,7 @@ FRAMEWORK_RESPONSES = {f"utter_ask_{slot}" for slot in ("contact_confirmed", "co
 } | {"utter_default"}
 # Variables actions pass to responses (besides slots), e.g. utter_message(..., ticket_number=...).
 ACTION_VARIABLES = {
-    "ticket_number", "service_options", "check_lines", "plan_name", "plan_speed", "ticket_id",
+    "ticket_number", "service_options", "plan_name", "plan_speed", "ticket_id",
     "ticket_subject", "ticket_created", "visit_option_lines", "visit_date", "visit_from", "visit_to",
 }
 

@@ -16,19 +16,19 @@ from bot.settings import PROJECT_ROOT, get_settings
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 
 
-def alembic_config(url: str | None = None) -> Config:
-    """Alembic configuration for `url` (default: the configured database)."""
+def alembic_config(url: str) -> Config:
+    """Alembic configuration for the database at `url`."""
     config = Config(str(ALEMBIC_INI))
-    config.attributes["database_url"] = url or get_settings().database_url
+    config.attributes["database_url"] = url
     config.attributes["configure_logging"] = False
     return config
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Apply every migration up to `revision` on `url` (default: the configured database)."""
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply every migration up to `revision` on the database at `url`."""
     command.upgrade(alembic_config(url), revision)
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s [%(name)s] %(message)s")
-    upgrade()
+    upgrade(get_settings().database_url)

@@ -2,28 +2,38 @@
 
 The tables mirror what the provider's ISP system (Wisphub) keeps about customers,
 services, invoices and tickets, so the local adapters and a later Wisphub adapter
-can serve the same ports in `bot.customers` and `bot.tickets`. Vocabularies are
-short English strings checked by the database; the adapters translate them to and
-from the ISP system's numeric codes.
+can serve the same ports (`bot.ports`). Vocabularies are the ports' enums, stored
+as short English strings checked by the database; an ISP system's adapter
+translates them to and from its own codes.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 
-SERVICE_STATUSES = ("active", "suspended", "cancelled")
-INVOICE_STATUSES = ("paid", "pending", "overdue")
-TICKET_CATEGORIES = ("technical", "billing", "sales", "cancellation", "follow_up", "human")
-TICKET_STATUSES = ("new", "in_progress", "closed")
-TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
-ANSWER_AUTHORS = ("bot", "agent", "customer")
-CONTACT_FIELDS = ("phone", "email")
-ONU_STATUSES = ("online", "offline", "los", "dying_gasp")
+from bot.ports.customers import ContactField, ServiceStatus
+from bot.ports.network import OnuStatus
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketPriority, TicketStatus
+
+
+def _values(kind: type[Enum]) -> tuple[str, ...]:
+    return tuple(member.value for member in kind)
+
+
+SERVICE_STATUSES = _values(ServiceStatus)
+INVOICE_STATUSES = ("paid", "pending", "overdue")  # becomes the billing port's enum
+TICKET_CATEGORIES = _values(TicketCategory)
+TICKET_STATUSES = _values(TicketStatus)
+TICKET_PRIORITIES = _values(TicketPriority)
+ANSWER_AUTHORS = _values(AnswerAuthor)
+CONTACT_FIELDS = _values(ContactField)
+ONU_STATUSES = _values(OnuStatus)
 
 # Stable constraint names let future migrations (and SQLite batch mode) address them.
 NAMING_CONVENTION = {

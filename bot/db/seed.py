@@ -40,6 +40,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.adapters.local.tickets import next_ticket_number
 from bot.db.models import (
     Customer,
     Invoice,
@@ -50,9 +51,8 @@ from bot.db.models import (
     TicketAnswer,
     utcnow,
 )
-from bot.db.session import session_scope
+from bot.db.session import make_session_factory, session_scope
 from bot.settings import get_settings
-from bot.tickets import next_ticket_number
 
 logger = logging.getLogger(__name__)
 
@@ -490,6 +490,7 @@ def seed(session_factory: sessionmaker | None = None, now: datetime | None = Non
     `now` (default: the current time) anchors every date, so tests can pin it.
     """
     now = now or utcnow()
+    session_factory = session_factory or make_session_factory(get_settings().database_url)
     today = now.astimezone(get_settings().company.tzinfo).date()
     invoice_sequence = _invoice_sequence()
     added = 0

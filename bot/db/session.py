@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import get_settings
 
-
-def create_db_engine(url: str | None = None, **options: Any) -> Engine:
-    """A 2.0-style engine for `url` (default: the configured database).
+def create_db_engine(url: str, **options: Any) -> Engine:
+    """A 2.0-style engine for `url`.
 
     For SQLite the database's folder is created, so a fresh clone runs without
     setup, and foreign keys are switched on, which SQLite leaves off by default.
     """
-    parsed = make_url(url or get_settings().database_url)
+    parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite:
         _ensure_sqlite_folder(parsed)
@@ -34,21 +31,15 @@ def create_db_engine(url: str | None = None, **options: Any) -> Engine:
     return engine
 
 
-def make_session_factory(url: str | None = None) -> sessionmaker:
-    """A session factory bound to a new engine for `url` (default: the configured one)."""
+def make_session_factory(url: str) -> sessionmaker:
+    """A session factory bound to a new engine for `url`."""
     return sessionmaker(bind=create_db_engine(url), future=True)
 
 
-@lru_cache(maxsize=1)
-def default_session_factory() -> sessionmaker:
-    """The process-wide factory for the configured database, built on first use."""
-    return make_session_factory()
-
-
 @contextmanager
-def session_scope(factory: sessionmaker | None = None) -> Iterator[Session]:
+def session_scope(factory: sessionmaker) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on error."""
-    with (factory or default_session_factory()).begin() as session:
+    with factory.begin() as session:
         yield session
 
 

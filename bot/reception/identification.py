@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable, Sequence
 
-from bot.customers import CustomerDirectory, CustomerRecord
-from bot.input_guard import classify
-from bot.phones import normalize_phone
+from bot.language.es.identifiers import find_email
+from bot.language.input_guard import classify
+from bot.language.phones import normalize_phone
+from bot.ports.customers import CustomerDirectory, CustomerRecord
 
 MAX_ATTEMPTS = 3
 # Service numbers (Wisphub's id_servicio) as customers type them; shorter numbers
@@ -48,7 +49,6 @@ class Claim:
     value: str
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(r"\+?\d[\d .\-]*\d|\d")
 _HINTS = (
     (ClaimKind.DOCUMENT_ID, re.compile(r"\b(c[eé]dula|ci|c\.i\.|dni|documento|identidad|ruc|curp|ine)\b")),
@@ -94,9 +94,9 @@ def parse_claim(text: str | None, country: str) -> Claim:
     if classify(text) is not None:
         return Claim(ClaimKind.UNREADABLE, text or "")
     text = (text or "").strip()
-    email = _EMAIL.search(text)
+    email = find_email(text)
     if email:
-        return Claim(ClaimKind.EMAIL, email.group(0).lower())
+        return Claim(ClaimKind.EMAIL, email)
     numbers = _NUMBER.findall(text)
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
@@ -151,21 +151,21 @@ class Resolution:
     service_number: int | None = None  # when the claim named the service
 
 
-def _lookup(directory: CustomerDirectory, claim: Claim) -> list[CustomerRecord]:
+async def _lookup(directory: CustomerDirectory, claim: Claim) -> list[CustomerRecord]:
     if claim.kind == ClaimKind.SERVICE_NUMBER:
-        return directory.find_by_service_number(int(claim.value))
+        return await directory.find_by_service_number(int(claim.value))
     if claim.kind == ClaimKind.DOCUMENT_ID:
-        return directory.find_by_document_id(claim.value)
+        return await directory.find_by_document_id(claim.value)
     if claim.kind == ClaimKind.PHONE:
-        return directory.find_by_phone(claim.value)
-    return directory.find_by_name(claim.value)
+        return await directory.find_by_phone(claim.value)
+    return await directory.find_by_name(claim.value)
 
 
 def _ids(customers: Iterable[CustomerRecord]) -> tuple[str, ...]:
     return tuple(str(customer.id) for customer in customers)
 
 
-def resolve(
+async def resolve(
     directory: CustomerDirectory,
     claim: Claim,
     candidates: Sequence[str] = (),
@@ -177,7 +177,7 @@ def resolve(
     if claim.kind == ClaimKind.EMAIL:
         return Resolution(Outcome.EMAIL_NOT_ACCEPTED, candidates=tuple(candidates), pending=pending)
 
-    matches = _lookup(directory, claim)
+    matches = await _lookup(directory, claim)
     service_number = int(claim.value) if claim.kind == ClaimKind.SERVICE_NUMBER else None
     is_strong = claim.kind in STRONG_KINDS
 
@@ -202,3 +202,14 @@ def resolve(
     if len(narrowed) > 1:
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
     return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)
+
+
+def choose_service(answer: str, numbers: Sequence[int]) -> int | None:
+    """The service a customer picked, by its position in the list or its number."""
+    for token in re.findall(r"\d+", answer):
+        value = int(token)
+        if value in numbers:
+            return value
+        if 1 <= value <= len(numbers):
+            return numbers[value - 1]
+    return None

@@ -28,21 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.diagnostics import LineDiagnosis
-from bot.network import OnuStatus
+from bot.ports.customers import ServiceStatus
+from bot.ports.network import OnuStatus, PingResult, TrafficReading
 from bot.settings import OpticalThresholds, SaturationRule
-
-__all__ = [
-    "Complaint",
-    "Decision",
-    "OpticalLevel",
-    "OpticalThresholds",
-    "SaturationRule",
-    "Verdict",
-    "classify_optical",
-    "complaint_for_intent",
-    "decide",
-]
+from bot.support.line_checks import LineDiagnosis
 
 PACKET_LOSS_VISIT_RATIO = 0.25  # one ping in four lost is no longer noise
 
@@ -76,18 +65,6 @@ class Decision:
     extra_cost_may_apply: bool = False
 
 
-_COMPLAINT_BY_INTENT = {
-    "report_no_connection": Complaint.NO_CONNECTION,
-    "report_slow_connection": Complaint.SLOW,
-    "report_intermittent": Complaint.INTERMITTENT,
-}
-
-
-def complaint_for_intent(intent: str | None) -> Complaint | None:
-    """The complaint an NLU intent reports, or None for intents that are not one."""
-    return _COMPLAINT_BY_INTENT.get(intent or "")
-
-
 def classify_optical(rx_dbm: float, thresholds: OpticalThresholds) -> OpticalLevel:
     """Good in [good_min, max], marginal in [marginal_min, good_min), bad otherwise.
 
@@ -101,21 +78,31 @@ def classify_optical(rx_dbm: float, thresholds: OpticalThresholds) -> OpticalLev
     return OpticalLevel.BAD
 
 
+def has_packet_loss(ping: PingResult) -> bool:
+    return ping.loss_ratio >= PACKET_LOSS_VISIT_RATIO
+
+
+def traffic_near_plan(traffic: TrafficReading, plan_download_mbps: int, rule: SaturationRule) -> bool:
+    return plan_download_mbps > 0 and traffic.download_mbps >= rule.min_traffic_ratio * plan_download_mbps
+
+
 def decide(
-    service_status: str,
+    service_status: ServiceStatus | str,
     complaint: Complaint,
     diagnosis: LineDiagnosis,
     plan_download_mbps: int,
     thresholds: OpticalThresholds,
     saturation: SaturationRule,
 ) -> Decision:
-    """Apply the table above. `service_status` is "active", "suspended" or "cancelled"."""
-    if service_status == "suspended":
+    """Apply the table above."""
+    try:
+        status = ServiceStatus(service_status)
+    except ValueError:
+        raise ValueError(f"unknown service status {service_status!r}") from None
+    if status is ServiceStatus.SUSPENDED:
         return Decision(Verdict.SUSPENDED, ("service_suspended",))
-    if service_status == "cancelled":
+    if status is ServiceStatus.CANCELLED:
         return Decision(Verdict.INACTIVE, ("service_cancelled",))
-    if service_status != "active":
-        raise ValueError(f"unknown service status {service_status!r}")
 
     onu = diagnosis.onu.status if diagnosis.onu else None
     if onu is OnuStatus.LOS:
@@ -147,7 +134,7 @@ def decide(
 
 
 def _packet_loss(diagnosis: LineDiagnosis) -> bool:
-    return diagnosis.ping is not None and diagnosis.ping.loss_ratio >= PACKET_LOSS_VISIT_RATIO
+    return diagnosis.ping is not None and has_packet_loss(diagnosis.ping)
 
 
 def _saturation_reasons(
@@ -157,7 +144,7 @@ def _saturation_reasons(
     if traffic is None:
         return ()
     reasons = []
-    if plan_download_mbps > 0 and traffic.download_mbps >= rule.min_traffic_ratio * plan_download_mbps:
+    if traffic_near_plan(traffic, plan_download_mbps, rule):
         reasons.append("traffic_near_plan")
     if traffic.connected_devices is not None and traffic.connected_devices >= rule.min_devices:
         reasons.append("many_devices")

@@ -1,124 +1,36 @@
-"""The ticket desk: support cases opened and filled in as the conversation goes.
+"""The embedded ticket desk: TicketDesk over the application database.
 
-A technical conversation opens a ticket at once and adds the customer's words,
-the diagnostics and the technician's visit window as they become known
-(DESIGN §2.4); the customer gets the number to follow it up. The port mirrors
-Wisphub's tickets (asunto, descripcion, estado, prioridad, fecha_inicio,
-fecha_final, respuestas) so a Wisphub adapter can implement it;
-`LocalTicketDesk` is the embedded one, backed by the application database.
+Every call runs its synchronous SQLAlchemy work in a worker thread
+(`asyncio.to_thread`), so a slow database never blocks the event loop that
+serves other conversations.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import asyncio
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql import Select
 
-from bot.db.models import (
-    ANSWER_AUTHORS,
-    TICKET_CATEGORIES,
-    TICKET_PRIORITIES,
-    TICKET_STATUSES,
-    Counter,
-    Customer,
-    Service,
-    Ticket,
-    TicketAnswer,
-    utcnow,
-)
+from bot.db.models import Counter, Customer, Service, Ticket, TicketAnswer, utcnow
 from bot.db.session import session_scope
-
-TICKET_PREFIX = "TK-"
-TICKET_COUNTER = "ticket_number"  # its row is created by the initial migration
-UPDATABLE_FIELDS = frozenset(
-    {
-        "description",
-        "status",
-        "priority",
-        "diagnostics",
-        "customer_words",
-        "visit_start",
-        "visit_end",
-        "extra_cost_may_apply",
-    }
+from bot.ports.tickets import (
+    TICKET_PREFIX,
+    UPDATABLE_FIELDS,
+    AnswerAuthor,
+    TicketAnswerRecord,
+    TicketCategory,
+    TicketPriority,
+    TicketRecord,
+    TicketStatus,
+    parse_ticket_number,
 )
 
-_NUMBER_TEXT = re.compile(r"\s*(?:tk)?[\s#-]*(\d+)\s*", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class TicketAnswerRecord:
-    author: str  # "bot" | "agent" | "customer"
-    body: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class TicketRecord:
-    """A ticket as the bot and the desk see it; datetimes are aware UTC."""
-
-    number: str
-    customer_id: int
-    service_number: int | None
-    category: str
-    subject: str
-    description: str
-    status: str  # "new" | "in_progress" | "closed"
-    priority: str  # "low" | "normal" | "high" | "urgent"
-    diagnostics: dict[str, Any]
-    customer_words: str | None
-    visit_start: datetime | None
-    visit_end: datetime | None
-    extra_cost_may_apply: bool
-    channel: str | None
-    created_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
-    answers: tuple[TicketAnswerRecord, ...]
-
-    @property
-    def is_open(self) -> bool:
-        return self.status != "closed"
-
-
-class TicketDesk(Protocol):
-    """Where tickets live. Unknown tickets or customers raise LookupError, bad values ValueError."""
-
-    def open_ticket(
-        self,
-        customer_id: int,
-        service_number: int | None,
-        category: str,
-        subject: str,
-        description: str,
-        priority: str = "normal",
-        channel: str | None = None,
-        customer_words: str | None = None,
-    ) -> TicketRecord: ...
-
-    def get(self, number: str) -> TicketRecord | None:
-        """The ticket however the customer writes its number: "TK-10001", "tk 10001", "10001"."""
-
-    def open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
-        """The customer's tickets that are not closed, newest first."""
-
-    def add_answer(self, number: str, author: str, body: str) -> TicketRecord: ...
-
-    def update(self, number: str, /, **fields: Any) -> TicketRecord:
-        """Change any of UPDATABLE_FIELDS; `diagnostics` is merged into what is there.
-
-        Closing sets `closed_at`, reopening clears it.
-        """
-
-
-def parse_ticket_number(text: str) -> str | None:
-    """The canonical "TK-10001" for what a customer typed, or None if it is no ticket number."""
-    match = _NUMBER_TEXT.fullmatch(text)
-    return f"{TICKET_PREFIX}{int(match.group(1))}" if match else None
+TICKET_COUNTER = "ticket_number"  # its row is created by the initial migration
+E = TypeVar("E", bound=Enum)
 
 
 def next_ticket_number(session: Session) -> str:
@@ -146,19 +58,54 @@ class LocalTicketDesk:
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
 
-    def open_ticket(
+    async def open_ticket(
         self,
         customer_id: int,
         service_number: int | None,
-        category: str,
+        category: TicketCategory | str,
         subject: str,
         description: str,
-        priority: str = "normal",
+        priority: TicketPriority | str = TicketPriority.NORMAL,
         channel: str | None = None,
         customer_words: str | None = None,
     ) -> TicketRecord:
-        _require_one_of("category", category, TICKET_CATEGORIES)
-        _require_one_of("priority", priority, TICKET_PRIORITIES)
+        return await asyncio.to_thread(
+            self._open_ticket,
+            customer_id,
+            service_number,
+            _one_of(TicketCategory, "category", category),
+            subject,
+            description,
+            _one_of(TicketPriority, "priority", priority),
+            channel,
+            customer_words,
+        )
+
+    async def get(self, number: str) -> TicketRecord | None:
+        return await asyncio.to_thread(self._get, number)
+
+    async def open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
+        return await asyncio.to_thread(self._open_tickets_for, customer_id)
+
+    async def add_answer(self, number: str, author: AnswerAuthor | str, body: str) -> TicketRecord:
+        return await asyncio.to_thread(
+            self._add_answer, number, _one_of(AnswerAuthor, "author", author), body
+        )
+
+    async def update(self, number: str, /, **fields: Any) -> TicketRecord:
+        return await asyncio.to_thread(self._update, number, _validated_changes(fields))
+
+    def _open_ticket(
+        self,
+        customer_id: int,
+        service_number: int | None,
+        category: TicketCategory,
+        subject: str,
+        description: str,
+        priority: TicketPriority,
+        channel: str | None,
+        customer_words: str | None,
+    ) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             if session.get(Customer, customer_id) is None:
                 raise LookupError(f"customer {customer_id} does not exist")
@@ -166,11 +113,11 @@ class LocalTicketDesk:
                 number=next_ticket_number(session),
                 customer_id=customer_id,
                 service=_customer_service(session, customer_id, service_number),
-                category=category,
+                category=category.value,
                 subject=subject,
                 description=description,
-                priority=priority,
-                status="new",
+                priority=priority.value,
+                status=TicketStatus.NEW.value,
                 diagnostics={},
                 channel=channel,
                 customer_words=customer_words,
@@ -179,31 +126,29 @@ class LocalTicketDesk:
             session.flush()
             return _ticket_record(ticket)
 
-    def get(self, number: str) -> TicketRecord | None:
+    def _get(self, number: str) -> TicketRecord | None:
         with session_scope(self._session_factory) as session:
             ticket = _find(session, number)
             return _ticket_record(ticket) if ticket else None
 
-    def open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
+    def _open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
         query = (
             _tickets()
-            .where(Ticket.customer_id == customer_id, Ticket.status != "closed")
+            .where(Ticket.customer_id == customer_id, Ticket.status != TicketStatus.CLOSED.value)
             .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         )
         with session_scope(self._session_factory) as session:
             return [_ticket_record(ticket) for ticket in session.scalars(query)]
 
-    def add_answer(self, number: str, author: str, body: str) -> TicketRecord:
-        _require_one_of("author", author, ANSWER_AUTHORS)
+    def _add_answer(self, number: str, author: AnswerAuthor, body: str) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
-            ticket.answers.append(TicketAnswer(author=author, body=body))
+            ticket.answers.append(TicketAnswer(author=author.value, body=body))
             ticket.updated_at = utcnow()
             session.flush()
             return _ticket_record(ticket)
 
-    def update(self, number: str, /, **fields: Any) -> TicketRecord:
-        changes = _validated_changes(fields)
+    def _update(self, number: str, changes: dict[str, Any]) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
             for name, value in changes.items():
@@ -211,7 +156,7 @@ class LocalTicketDesk:
                     value = {**ticket.diagnostics, **value}
                 setattr(ticket, name, value)
             if "status" in changes:
-                closed = ticket.status == "closed"
+                closed = ticket.status == TicketStatus.CLOSED.value
                 ticket.closed_at = (ticket.closed_at or utcnow()) if closed else None
             if ticket.visit_start and ticket.visit_end and ticket.visit_end <= ticket.visit_start:
                 raise ValueError("the visit window must end after it starts")
@@ -219,9 +164,12 @@ class LocalTicketDesk:
             return _ticket_record(ticket)
 
 
-def _require_one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+def _one_of(kind: type[E], name: str, value: Any) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValueError(f"{name} must be one of {allowed}; got {value!r}") from None
 
 
 def _validated_changes(fields: dict[str, Any]) -> dict[str, Any]:
@@ -229,13 +177,13 @@ def _validated_changes(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
+    changes = dict(fields)
     if "status" in fields:
-        _require_one_of("status", fields["status"], TICKET_STATUSES)
+        changes["status"] = _one_of(TicketStatus, "status", fields["status"]).value
     if "priority" in fields:
-        _require_one_of("priority", fields["priority"], TICKET_PRIORITIES)
+        changes["priority"] = _one_of(TicketPriority, "priority", fields["priority"]).value
     if "diagnostics" in fields and not isinstance(fields["diagnostics"], dict):
         raise ValueError("diagnostics must be a dict")
-    changes = dict(fields)
     for name in ("visit_start", "visit_end"):
         value = changes.get(name)
         if value is None:
@@ -282,11 +230,11 @@ def _ticket_record(ticket: Ticket) -> TicketRecord:
         number=ticket.number,
         customer_id=ticket.customer_id,
         service_number=ticket.service.service_number if ticket.service else None,
-        category=ticket.category,
+        category=TicketCategory(ticket.category),
         subject=ticket.subject,
         description=ticket.description,
-        status=ticket.status,
-        priority=ticket.priority,
+        status=TicketStatus(ticket.status),
+        priority=TicketPriority(ticket.priority),
         diagnostics=dict(ticket.diagnostics),
         customer_words=ticket.customer_words,
         visit_start=ticket.visit_start,
@@ -297,7 +245,7 @@ def _ticket_record(ticket: Ticket) -> TicketRecord:
         updated_at=ticket.updated_at,
         closed_at=ticket.closed_at,
         answers=tuple(
-            TicketAnswerRecord(answer.author, answer.body, answer.created_at)
+            TicketAnswerRecord(AnswerAuthor(answer.author), answer.body, answer.created_at)
             for answer in ticket.answers
         ),
     )

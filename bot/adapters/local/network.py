@@ -1,22 +1,13 @@
-"""The network probe: what the provider's equipment says about a customer's line.
+"""The embedded network probe: NetworkProbe over the `network_states` table.
 
-The process checks four things before deciding anything (DESIGN §2.4): the ONU's
-status, a ping, the live traffic and the optical power. In production they come
-from three systems (ISP_SYSTEMS.md): SmartOLT (ONU status and optical power),
-Wisphub's ping task and MikroTik's queues (traffic). Each check is therefore a
-separate async call, so the four can run at once and a slow or broken system
-costs one check rather than the whole diagnosis.
-
-`LocalNetworkProbe` is the embedded adapter: it answers from the
-`network_states` table so the demo customers show every case.
+It answers from the application database so the demo customers show every case
+of the line checks' decision table.
 """
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,68 +15,14 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import NetworkState, Service
 from bot.db.session import session_scope
-
-
-class OnuStatus(str, Enum):
-    """The ONU states that change what the bot does (SmartOLT's `onu_status`)."""
-
-    ONLINE = "online"
-    OFFLINE = "offline"  # switched off or unplugged: no alarm, just gone
-    LOS = "los"  # loss of signal: no light reaches the ONU (fibre cut or unplugged)
-    DYING_GASP = "dying_gasp"  # the ONU reported losing power before going down
-
-
-@dataclass(frozen=True)
-class OnuReading:
-    status: OnuStatus
-    last_change: datetime | None  # aware; when the ONU entered this status, if known
-
-
-@dataclass(frozen=True)
-class OpticalReading:
-    rx_dbm: float  # power the ONU receives; closer to zero is stronger
-
-
-@dataclass(frozen=True)
-class PingResult:
-    sent: int
-    received: int
-    avg_latency_ms: float | None  # None when nothing came back
-
-    def __post_init__(self) -> None:
-        if self.sent < 1 or not 0 <= self.received <= self.sent:
-            raise ValueError(f"impossible ping result: {self.received} of {self.sent}")
-
-    @property
-    def loss_ratio(self) -> float:
-        """Share of pings lost, from 0.0 (all answered) to 1.0 (none)."""
-        return (self.sent - self.received) / self.sent
-
-
-@dataclass(frozen=True)
-class TrafficReading:
-    download_mbps: float
-    upload_mbps: float
-    connected_devices: int | None  # None when the equipment cannot tell
-
-
-class ProbeError(Exception):
-    """A check that could not run: the probe, OLT or router unreachable, or no answer in time.
-
-    It says nothing about the customer's line, only that this check has no result.
-    """
-
-
-class NetworkProbe(Protocol):
-    """Live checks of one service's line; each raises ProbeError when it cannot run."""
-
-    async def onu_status(self, service_number: int) -> OnuReading: ...
-
-    async def optical_power(self, service_number: int) -> OpticalReading: ...
-
-    async def ping(self, service_number: int, count: int = 4) -> PingResult: ...
-
-    async def traffic(self, service_number: int) -> TrafficReading: ...
+from bot.ports.network import (
+    OnuReading,
+    OnuStatus,
+    OpticalReading,
+    PingResult,
+    ProbeError,
+    TrafficReading,
+)
 
 
 @dataclass(frozen=True)

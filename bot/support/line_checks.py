@@ -3,7 +3,7 @@
 The customer is waiting in a chat while the checks run, and each comes from a
 different system that may be slow or down. So the checks run concurrently, each
 with its own timeout, and a check that fails is recorded rather than raised:
-the decision table (`bot.troubleshooting`) decides on what the others found,
+the decision table (`bot.support.decisions`) decides on what the others found,
 and the ticket shows an agent exactly which check could not run and why.
 """
 from __future__ import annotations
@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.network import NetworkProbe, OnuReading, OpticalReading, PingResult, ProbeError, TrafficReading
+from bot.ports.network import (
+    NetworkProbe,
+    OnuReading,
+    OpticalReading,
+    PingResult,
+    ProbeError,
+    TrafficReading,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 
 MIN_BUSINESS_HOURS = 24
 MAX_BUSINESS_HOURS = 48
@@ -65,8 +65,7 @@ class FieldCalendar:
             raise ValueError(f"no public holiday calendar for country {self.country!r}") from None
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> FieldCalendar:
-        settings = settings or get_settings()
+    def from_settings(cls, settings: Settings) -> FieldCalendar:
         return cls(
             country=settings.company.country,
             tz=settings.company.tzinfo,

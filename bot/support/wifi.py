@@ -7,8 +7,9 @@ and a question that names no topic gets the general ones.
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import Enum
+
+from bot.language.es.text import fold
 
 
 class WifiTopic(str, Enum):
@@ -32,13 +33,8 @@ _PATTERNS = {
 _DEFAULT_TOPICS = (WifiTopic.COVERAGE, WifiTopic.BANDS)
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def wifi_topics(text: str | None) -> tuple[WifiTopic, ...]:
     """The topics a question mentions, in a fixed order; the general ones if none."""
-    plain = _plain(text or "")
+    plain = fold(text or "")
     found = tuple(topic for topic, pattern in _PATTERNS.items() if re.search(pattern, plain))
     return found or _DEFAULT_TOPICS

@@ -1,0 +1,150 @@
+"""What the action modules share: the services they call and the tracker readers they use.
+
+Action modules import from here and from `bot/`, never from each other, so
+each stays a thin wrapper: read the tracker, call the core, utter responses.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.language.phones import format_national
+from bot.locale import ticket_description
+from bot.ports.customers import CustomerRecord, ServiceRecord
+from bot.ports.tickets import TicketCategory, TicketRecord
+from bot.reception.identification import MAX_ATTEMPTS, Outcome, Resolution
+from bot.settings import get_settings
+from bot.wiring import Services, build_services
+
+# Intents that carry no content of their own: not the customer's words about a need.
+_COURTESY_INTENTS = ("affirm", "deny", "greet", "thanks")
+_OUTCOME_RESPONSES = {
+    Outcome.NOT_FOUND: "utter_identity_not_found",
+    Outcome.MISMATCH: "utter_identity_mismatch",
+    Outcome.EMAIL_NOT_ACCEPTED: "utter_identity_email_not_accepted",
+    Outcome.UNREADABLE: "utter_identity_unreadable",
+}
+
+
+@lru_cache(maxsize=1)
+def services() -> Services:
+    """The ports for this action-server process, built once from the environment."""
+    return build_services(get_settings())
+
+
+# --- reading the tracker --------------------------------------------------------------
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent NLU gave the latest message, nlu_fallback included.
+
+    rasa_sdk's get_intent_of_latest_message skips nlu_fallback and returns the
+    runner-up, which would act on a guess the assistant was unsure of.
+    """
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
+    return [event for event in tracker.events if event.get("event") == "user"]
+
+
+def intent_of(event: Dict[str, Any]) -> str | None:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def channel_of(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "chat"
+
+
+def customer_words(tracker: Tracker) -> str:
+    """What the customer wrote about the need (the last three messages with content), for the agent."""
+    words = [
+        event.get("text") or ""
+        for event in user_events(tracker)
+        if intent_of(event) not in _COURTESY_INTENTS
+    ]
+    return " / ".join(text for text in words[-3:] if text)
+
+
+async def verified_customer(tracker: Tracker) -> CustomerRecord | None:
+    customer_id = tracker.get_slot("customer_id")
+    return await services().customers.get(int(customer_id)) if customer_id else None
+
+
+async def current_service(tracker: Tracker) -> ServiceRecord | None:
+    """The verified customer's service the conversation is about."""
+    number = tracker.get_slot("service_number")
+    customer = await verified_customer(tracker)
+    return customer.service(int(number)) if customer and number else None
+
+
+# --- identification outcomes, shared by triage and the identification form -------------
+
+
+def verified_slots(customer: CustomerRecord, service_number: int | None) -> Dict[str, Any]:
+    """Slots describing a verified customer; shown to them from now on."""
+    numbers = [service.service_number for service in customer.selectable_services]
+    if service_number is None and len(numbers) == 1:
+        service_number = numbers[0]
+    country = services().company.country
+    return {
+        "customer_id": str(customer.id),
+        "customer_name": customer.first_name,
+        "customer_phone": format_national(customer.phone, country) if customer.phone else None,
+        "customer_email": customer.email,
+        "service_number": str(service_number) if service_number in numbers else None,
+        "identity_candidates": None,
+        "identity_pending_factor": None,
+        "identity_attempts": 0.0,
+    }
+
+
+def apply_resolution(
+    resolution: Resolution, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Dict[str, Any]:
+    """Tell the customer what the lookup found and return the slots to set."""
+    if resolution.outcome == Outcome.VERIFIED and resolution.customer is not None:
+        slots = verified_slots(resolution.customer, resolution.service_number)
+        dispatcher.utter_message(response="utter_identified", customer_name=slots["customer_name"])
+        return slots
+    if resolution.outcome in (Outcome.NEED_STRONG_FACTOR, Outcome.NEED_HOLDER_NAME):
+        # The follow-up question is asked by action_ask_identity_claim.
+        return {
+            "identity_candidates": list(resolution.candidates),
+            "identity_pending_factor": resolution.pending.value if resolution.pending else None,
+        }
+    dispatcher.utter_message(response=_OUTCOME_RESPONSES[resolution.outcome])
+    attempts = (tracker.get_slot("identity_attempts") or 0) + 1
+    # After a failed factor the customer starts over: a mistyped name must not lock them out.
+    return {
+        "identity_attempts": float(attempts),
+        "identity_candidates": None,
+        "identity_pending_factor": None,
+        "identification_failed": attempts >= MAX_ATTEMPTS,
+    }
+
+
+# --- tickets ---------------------------------------------------------------------------
+
+
+async def open_case(tracker: Tracker, category: TicketCategory, subject: str) -> TicketRecord:
+    """A ticket for the verified customer and service, with their own words."""
+    channel = channel_of(tracker)
+    words = tracker.get_slot("need_text") or ""
+    service_number = tracker.get_slot("service_number")
+    return await services().tickets.open_ticket(
+        customer_id=int(tracker.get_slot("customer_id")),
+        service_number=int(service_number) if service_number else None,
+        category=category,
+        subject=subject,
+        description=ticket_description(channel, words),
+        channel=channel,
+        customer_words=words,
+    )

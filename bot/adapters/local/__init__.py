@@ -1,0 +1,1 @@
+"""The embedded adapters: every port served from the application database (SQLite by default)."""

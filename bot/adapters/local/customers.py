@@ -1,0 +1,137 @@
+"""The embedded customer directory: CustomerDirectory over the application database.
+
+Every call runs its synchronous SQLAlchemy work in a worker thread
+(`asyncio.to_thread`), so the event loop keeps serving other conversations.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload, sessionmaker
+from sqlalchemy.sql import ColumnElement
+
+from bot.db.models import ContactChange, Customer, Service
+from bot.db.session import session_scope
+from bot.language.es.identifiers import normalize_document_id, normalize_email
+from bot.language.es.names import name_matches
+from bot.language.phones import normalize_phone
+from bot.ports.customers import (
+    ContactField,
+    ContactUpdateError,
+    CustomerRecord,
+    ServiceRecord,
+    ServiceStatus,
+)
+
+
+class LocalCustomerDirectory:
+    """CustomerDirectory over the application database."""
+
+    def __init__(self, session_factory: sessionmaker, country: str) -> None:
+        self._session_factory = session_factory
+        self._country = country  # resolves national phone formats
+
+    async def find_by_service_number(self, service_number: int) -> list[CustomerRecord]:
+        owner = select(Service.customer_id).where(Service.service_number == service_number)
+        return await asyncio.to_thread(self._find, Customer.id.in_(owner))
+
+    async def find_by_document_id(self, document_id: str) -> list[CustomerRecord]:
+        normalized = normalize_document_id(document_id)
+        if normalized is None:
+            return []
+        return await asyncio.to_thread(self._find, Customer.document_id == normalized)
+
+    async def find_by_phone(self, raw_phone: str) -> list[CustomerRecord]:
+        phone = normalize_phone(raw_phone, self._country)
+        if phone is None:
+            return []
+        return await asyncio.to_thread(
+            self._find, or_(Customer.phone == phone, Customer.phone_alt == phone)
+        )
+
+    async def find_by_name(self, name: str) -> list[CustomerRecord]:
+        return await asyncio.to_thread(self._find_by_name, name)
+
+    async def get(self, customer_id: int) -> CustomerRecord | None:
+        found = await asyncio.to_thread(self._find, Customer.id == customer_id)
+        return found[0] if found else None
+
+    async def update_contact(
+        self, customer_id: int, field: str, new_value: str, channel: str | None
+    ) -> None:
+        value = self._validated(field, new_value)
+        await asyncio.to_thread(self._update_contact, customer_id, field, value, channel)
+
+    def _find_by_name(self, name: str) -> list[CustomerRecord]:
+        # Accent-insensitive matching differs between SQLite and PostgreSQL, so
+        # names are compared here, in Python, as a Wisphub adapter would have to.
+        with session_scope(self._session_factory) as session:
+            rows = session.execute(select(Customer.id, Customer.first_name, Customer.last_name))
+            ids = [row.id for row in rows if name_matches(name, row.first_name, row.last_name)]
+        return self._find(Customer.id.in_(ids)) if ids else []
+
+    def _update_contact(self, customer_id: int, field: str, value: str, channel: str | None) -> None:
+        with session_scope(self._session_factory) as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise LookupError(f"customer {customer_id} does not exist")
+            old_value = getattr(customer, field)
+            if old_value == value:
+                return
+            setattr(customer, field, value)
+            session.add(
+                ContactChange(
+                    customer_id=customer_id,
+                    field=field,
+                    old_value=old_value,
+                    new_value=value,
+                    channel=channel,
+                )
+            )
+
+    def _validated(self, field: str, raw: str) -> str:
+        if field not in {member.value for member in ContactField}:
+            raise ContactUpdateError("unknown_field")
+        if field == ContactField.PHONE:
+            value = normalize_phone(raw, self._country)
+        else:
+            value = normalize_email(raw)
+        if value is None:
+            raise ContactUpdateError(f"invalid_{field}")
+        return value
+
+    def _find(self, condition: ColumnElement[bool]) -> list[CustomerRecord]:
+        query = (
+            select(Customer)
+            .where(condition)
+            .options(selectinload(Customer.services))
+            .order_by(Customer.id)
+        )
+        with session_scope(self._session_factory) as session:
+            return [_customer_record(customer) for customer in session.scalars(query)]
+
+
+def _customer_record(customer: Customer) -> CustomerRecord:
+    return CustomerRecord(
+        id=customer.id,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        document_id=customer.document_id,
+        phone=customer.phone,
+        phone_alt=customer.phone_alt,
+        email=customer.email,
+        services=tuple(_service_record(service) for service in customer.services),
+    )
+
+
+def _service_record(service: Service) -> ServiceRecord:
+    return ServiceRecord(
+        service_number=service.service_number,
+        plan_name=service.plan_name,
+        download_mbps=service.download_mbps,
+        status=ServiceStatus(service.status),
+        suspension_reason=service.suspension_reason,
+        address=service.address,
+        zone=service.zone,
+    )

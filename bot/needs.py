@@ -1,0 +1,99 @@
+"""The registry of needs: what each need intent means, which flow serves it, which team owns it.
+
+Triage (protocol step 3) sorts every message that states a need into an area.
+This table is the one place that says, per NLU intent, which need it is, which
+conversation flow follows identification, which queue of people owns it when a
+person has to take over, and, for technical intents, which complaint the line
+checks judge. Rules (`data/rules/triage.yml`), the domain's `route` slot, the
+ticket subjects (`bot/locale/es.yml`) and the tests are checked against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.ports.tickets import TicketCategory
+from bot.support.decisions import Complaint
+
+
+class Need(str, Enum):
+    """The area a need belongs to; a ticket for it has the same category."""
+
+    TECHNICAL = "technical"
+    BILLING = "billing"
+    SALES = "sales"
+    CANCELLATION = "cancellation"
+    FOLLOW_UP = "follow_up"
+    HUMAN = "human"
+
+    @property
+    def ticket_category(self) -> TicketCategory:
+        return TicketCategory(self.value)
+
+
+class Flow(str, Enum):
+    """What follows identification (the values of the domain's `route` slot)."""
+
+    TROUBLESHOOT = "troubleshoot"  # a ticket at once, key questions, line checks, advice or visit
+    FOLLOW_UP = "follow_up"  # the customer's tickets, and moving a visit
+    HANDOVER = "handover"  # a ticket with the customer's words; a person continues
+
+
+class Queue(str, Enum):
+    """The team of people that owns a need when a person takes over."""
+
+    TECHNICAL = "technical"
+    BILLING = "billing"
+    SALES = "sales"
+    RETENTION = "retention"  # cancellations: people trained to keep the customer
+    GENERAL = "general"
+
+
+@dataclass(frozen=True)
+class NeedSpec:
+    intent: str
+    need: Need
+    flow: Flow
+    queue: Queue
+    complaint: Complaint | None = None  # what the line checks judge, for technical intents
+
+
+NEEDS: tuple[NeedSpec, ...] = (
+    NeedSpec("report_no_connection", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.NO_CONNECTION),
+    NeedSpec("report_slow_connection", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.SLOW),
+    NeedSpec("report_intermittent", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.INTERMITTENT),
+    # Wi-Fi questions get tips without identification; when the tips do not
+    # help, the problem is judged like slowness.
+    NeedSpec("wifi_help", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.SLOW),
+    NeedSpec("billing_charge_dispute", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
+    NeedSpec("billing_balance", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
+    NeedSpec("billing_payment", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
+    NeedSpec("sales_inquiry", Need.SALES, Flow.HANDOVER, Queue.SALES),
+    NeedSpec("cancel_service", Need.CANCELLATION, Flow.HANDOVER, Queue.RETENTION),
+    NeedSpec("ticket_status", Need.FOLLOW_UP, Flow.FOLLOW_UP, Queue.GENERAL),
+    NeedSpec("request_human", Need.HUMAN, Flow.HANDOVER, Queue.GENERAL),
+)
+_BY_INTENT = {spec.intent: spec for spec in NEEDS}
+
+# Intents whose tips come first, without identification (data/rules/wifi.yml);
+# triage takes them only once the tips did not help.
+ADVICE_FIRST_INTENTS = frozenset({"wifi_help"})
+# Intents that state a need in the customer's first words (data/rules/triage.yml).
+TRIAGE_INTENTS = tuple(spec.intent for spec in NEEDS if spec.intent not in ADVICE_FIRST_INTENTS)
+HUMAN_INTENT = "request_human"
+
+
+def need_spec(intent: str | None) -> NeedSpec | None:
+    """The registry entry for an intent, or None for intents that state no need."""
+    return _BY_INTENT.get(intent or "")
+
+
+def need_for_intent(intent: str | None) -> Need | None:
+    spec = need_spec(intent)
+    return spec.need if spec else None
+
+
+def complaint_for_intent(intent: str | None) -> Complaint | None:
+    """The complaint a technical intent reports, or None for intents that are not one."""
+    spec = need_spec(intent)
+    return spec.complaint if spec else None

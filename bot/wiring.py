@@ -1,0 +1,52 @@
+"""Which adapter serves each port, decided once from settings.
+
+The action server, the command-line tools and (later) the agents' desk all get
+their ports here, so connecting a provider's Wisphub, SmartOLT or MikroTik
+means adding an adapter package under `bot/adapters/` and choosing it here,
+nowhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.adapters.local.customers import LocalCustomerDirectory
+from bot.adapters.local.network import LocalNetworkProbe
+from bot.adapters.local.tickets import LocalTicketDesk
+from bot.db.session import make_session_factory
+from bot.ports.customers import CustomerDirectory
+from bot.ports.network import NetworkProbe
+from bot.ports.tickets import TicketDesk
+from bot.settings import CompanyProfile, Settings
+from bot.support.scheduling import FieldCalendar
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a conversation needs from outside: settings, ports and calendars."""
+
+    settings: Settings
+    customers: CustomerDirectory
+    tickets: TicketDesk
+    network: NetworkProbe
+    calendar: FieldCalendar
+
+    @property
+    def company(self) -> CompanyProfile:
+        return self.settings.company
+
+
+def build_services(settings: Settings, session_factory: sessionmaker | None = None) -> Services:
+    """The ports for `settings`; one session factory (connection pool) serves every local adapter.
+
+    `session_factory` lets tests and tools share one they already hold.
+    """
+    factory = session_factory or make_session_factory(settings.database_url)
+    return Services(
+        settings=settings,
+        customers=LocalCustomerDirectory(factory, country=settings.company.country),
+        tickets=LocalTicketDesk(factory),
+        network=LocalNetworkProbe(factory, delay_s=settings.field.local_probe_delay_s),
+        calendar=FieldCalendar.from_settings(settings),
+    )
