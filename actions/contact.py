@@ -3,16 +3,20 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import ProtocolFormValidationAction
 from actions.shared import channel_of, services
 from bot.language.phones import format_national
 from bot.reception.contact import contact_change
 
 
-class ValidateContactForm(FormValidationAction):
+class ValidateContactForm(ProtocolFormValidationAction):
+    # "sí" or "no" is an answer to "are these right?", not a new phone or e-mail.
+    free_text_slots = {"contact_update": frozenset({"affirm", "deny"})}
+
     def name(self) -> str:
         return "validate_contact_form"
 
@@ -62,6 +66,8 @@ class ValidateContactForm(FormValidationAction):
             return {"contact_update": None}
         dispatcher.utter_message(response=f"utter_contact_updated_{field.value}")
         customer = await directory.get(customer_id)
+        if customer is None:  # removed from the ISP system meanwhile: nothing left to confirm
+            return {"contact_update": None, "contact_confirmed": True}
         # Ask again with the new details: the customer may want to fix the other one too.
         return {
             "contact_update": None,

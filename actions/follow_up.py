@@ -5,11 +5,12 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import ProtocolFormValidationAction
 from actions.shared import services, user_events
 from bot.language.es.formatting import long_date, window_text, window_variables
 from bot.locale import ticket_note
@@ -93,12 +94,16 @@ class ActionAskVisitChoice(Action):
         windows = visit_windows(datetime.now(timezone.utc), services().calendar, VISIT_OPTIONS)
         titles = [window_text(window.start, window.end, tz) for window in windows]
         lines = "\n".join(f"{position}. {title}" for position, title in enumerate(titles, start=1))
-        buttons = [{"title": title, "payload": str(position)} for position, title in enumerate(titles, start=1)]
+        buttons = [
+            {"title": title, "payload": str(position)} for position, title in enumerate(titles, start=1)
+        ]
         dispatcher.utter_message(response="utter_ask_visit_choice", visit_option_lines=lines, buttons=buttons)
         return [SlotSet("visit_options", [serialise_window(window) for window in windows])]
 
 
-class ValidateRescheduleForm(FormValidationAction):
+class ValidateRescheduleForm(ProtocolFormValidationAction):
+    free_text_slots = {"visit_choice": frozenset()}
+
     def name(self) -> str:
         return "validate_reschedule_form"
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import ProtocolFormValidationAction
 from actions.shared import apply_resolution, services, verified_customer
 from bot.ports.customers import ServiceRecord
 from bot.reception.identification import (
@@ -29,7 +30,9 @@ async def _services_of_verified(tracker: Tracker) -> List[ServiceRecord]:
     return list(customer.selectable_services) if customer else []
 
 
-class ValidateIdentificationForm(FormValidationAction):
+class ValidateIdentificationForm(ProtocolFormValidationAction):
+    free_text_slots = {"identity_claim": frozenset(), "service_choice": frozenset()}
+
     def name(self) -> str:
         return "validate_identification_form"
 

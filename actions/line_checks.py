@@ -95,12 +95,13 @@ class ActionRunLineChecks(Action):
             extra_cost_may_apply=decision.extra_cost_may_apply,
         )
         summary = ", ".join(decision.reasons) or decision.verdict.value
-        await desk.add_answer(ticket_number, AnswerAuthor.BOT, ticket_note("checks_recorded", summary=summary))
+        notes = [ticket_note("checks_recorded", summary=summary)]
         if decision.verdict is Verdict.CHECKS_UNAVAILABLE:
             failures = "; ".join(f"{name}: {why}" for name, why in diagnosis.failed_checks.items())
-            await desk.add_answer(
-                ticket_number, AnswerAuthor.BOT, ticket_note("checks_unavailable", failures=failures)
-            )
+            notes.append(ticket_note("checks_unavailable", failures=failures))
         if decision.verdict in _NO_FAULT_NOTES:
-            await desk.add_answer(ticket_number, AnswerAuthor.BOT, ticket_note(_NO_FAULT_NOTES[decision.verdict]))
+            notes.append(ticket_note(_NO_FAULT_NOTES[decision.verdict]))
+        for note in notes:
+            await desk.add_answer(ticket_number, AnswerAuthor.BOT, note)
+        if decision.verdict in _NO_FAULT_NOTES:
             await desk.update(ticket_number, status=TicketStatus.CLOSED)

@@ -7,22 +7,25 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Dict, List
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import COURTESY_INTENTS, INTERRUPTION_INTENTS, ProtocolFormValidationAction
 from actions.shared import latest_intent, latest_text, services
 from bot.language.input_guard import classify
 from bot.support.key_questions import KEY_QUESTIONS, answers_in, free_text_answer
 
-# Courtesies that do not answer anything: the question is simply asked again.
-_COURTESIES = {"greet", "thanks", "affirm"}
+# Messages that answer nothing: the question is simply asked again.
+_COURTESIES = COURTESY_INTENTS | {"affirm"}
 # Handled by rules (answered, or the conversation changes course).
-_INTERRUPTIONS = {"bot_challenge", "goodbye", "request_human"}
+_INTERRUPTIONS = INTERRUPTION_INTENTS - COURTESY_INTENTS
 
 
-class ValidateTroubleshootingForm(FormValidationAction):
+class ValidateTroubleshootingForm(ProtocolFormValidationAction):
+    """Every message is read for every open question, so extraction is its own (no free_text_slots)."""
+
     def name(self) -> str:
         return "validate_troubleshooting_form"
 

@@ -75,9 +75,12 @@ class ActionScheduleVisit(Action):
             ticket_number, visit_start=window.start, visit_end=window.end, status=TicketStatus.IN_PROGRESS
         )
         extra_cost = ticket_note("visit_extra_cost") if ticket.extra_cost_may_apply else ""
-        note = ticket_note("visit_scheduled", window=window_text(window.start, window.end, tz), extra_cost=extra_cost)
+        when = window_text(window.start, window.end, tz)
+        note = ticket_note("visit_scheduled", window=when, extra_cost=extra_cost)
         await desk.add_answer(ticket_number, AnswerAuthor.BOT, note)
-        dispatcher.utter_message(response="utter_visit_scheduled", **window_variables(window.start, window.end, tz))
+        dispatcher.utter_message(
+            response="utter_visit_scheduled", **window_variables(window.start, window.end, tz)
+        )
         if ticket.extra_cost_may_apply:
             dispatcher.utter_message(response="utter_visit_extra_cost")
         dispatcher.utter_message(response="utter_ticket_summary", ticket_number=ticket_number)

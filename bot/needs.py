@@ -58,13 +58,14 @@ class NeedSpec:
     complaint: Complaint | None = None  # what the line checks judge, for technical intents
 
 
+_TECH, _TROUBLESHOOT, _HANDOVER = Need.TECHNICAL, Flow.TROUBLESHOOT, Flow.HANDOVER
 NEEDS: tuple[NeedSpec, ...] = (
-    NeedSpec("report_no_connection", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.NO_CONNECTION),
-    NeedSpec("report_slow_connection", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.SLOW),
-    NeedSpec("report_intermittent", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.INTERMITTENT),
+    NeedSpec("report_no_connection", _TECH, _TROUBLESHOOT, Queue.TECHNICAL, Complaint.NO_CONNECTION),
+    NeedSpec("report_slow_connection", _TECH, _TROUBLESHOOT, Queue.TECHNICAL, Complaint.SLOW),
+    NeedSpec("report_intermittent", _TECH, _TROUBLESHOOT, Queue.TECHNICAL, Complaint.INTERMITTENT),
     # Wi-Fi questions get tips without identification; when the tips do not
     # help, the problem is judged like slowness.
-    NeedSpec("wifi_help", Need.TECHNICAL, Flow.TROUBLESHOOT, Queue.TECHNICAL, Complaint.SLOW),
+    NeedSpec("wifi_help", _TECH, _TROUBLESHOOT, Queue.TECHNICAL, Complaint.SLOW),
     NeedSpec("billing_charge_dispute", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
     NeedSpec("billing_balance", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
     NeedSpec("billing_payment", Need.BILLING, Flow.HANDOVER, Queue.BILLING),

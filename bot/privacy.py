@@ -57,7 +57,8 @@ def mask_pii(text: str, country: str) -> str:
     end = 0
     for match in PhoneNumberMatcher(text, country.upper(), leniency=Leniency.VALID):
         # A match may start with an opening bracket, which is kept.
-        start = match.start + _NUMBER_START.search(match.raw_string).start()
+        number_start = _NUMBER_START.search(match.raw_string)
+        start = match.start + (number_start.start() if number_start else 0)
         e164 = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
         pieces += [text[end:start], mask_phone(e164)]
         end = match.end

@@ -164,10 +164,10 @@ def parse_visit_windows(text: str) -> tuple[tuple[time, time], ...]:
         match = _WINDOW.fullmatch(item)
         if not match:
             raise ValueError(f"window {item!r} is not HH:MM-HH:MM")
-        hours_and_minutes = [int(part) for part in match.groups()]
+        start_hour, start_minute, end_hour, end_minute = (int(part) for part in match.groups())
         try:
-            start = time(*hours_and_minutes[:2])
-            end = time(*hours_and_minutes[2:])
+            start = time(start_hour, start_minute)
+            end = time(end_hour, end_minute)
         except ValueError:
             raise ValueError(f"window {item!r} holds an impossible time") from None
         if end <= start:

@@ -44,7 +44,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-Base = declarative_base(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
+# Typed as Any: SQLAlchemy 1.4's declarative base is built at run time (no mypy plugin here).
+Base: Any = declarative_base(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 
 
 def utcnow() -> datetime:

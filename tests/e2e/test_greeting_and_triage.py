@@ -5,9 +5,7 @@ import re
 
 import pytest
 
-from bot.customers import LocalCustomerDirectory
-from bot.db.session import make_session_factory
-from bot.tickets import LocalTicketDesk
+from tests.support.ports import Blocking, services_for
 
 GREETINGS = ("Buenos días", "Buenas tardes", "Buenas noches")
 TICKET = re.compile(r"TK-\d+")
@@ -15,12 +13,12 @@ TICKET = re.compile(r"TK-\d+")
 
 @pytest.fixture(scope="module")
 def desk(assistant):
-    return LocalTicketDesk(make_session_factory(assistant.database_url))
+    return Blocking(services_for(assistant.database_url).tickets)
 
 
 @pytest.fixture(scope="module")
 def directory(assistant):
-    return LocalCustomerDirectory(make_session_factory(assistant.database_url))
+    return Blocking(services_for(assistant.database_url).customers)
 
 
 def test_hello_gets_the_protocol_greeting(assistant, sender):

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from bot.db.session import make_session_factory
-from bot.scheduling import FieldCalendar, business_hours_between
-from bot.tickets import LocalTicketDesk
+from bot.settings import get_settings
+from bot.support.scheduling import FieldCalendar, business_hours_between
+from tests.support.ports import Blocking, services_for
 
 TICKET = re.compile(r"TK-\d+")
 ANSWERED_IN_THE_FIRST_MESSAGE = (
@@ -20,7 +20,7 @@ ANSWERED_IN_THE_FIRST_MESSAGE = (
 
 @pytest.fixture(scope="module")
 def desk(assistant):
-    return LocalTicketDesk(make_session_factory(assistant.database_url))
+    return Blocking(services_for(assistant.database_url).tickets)
 
 
 def start(assistant, sender, complaint, service, service_choice=None):
@@ -78,7 +78,8 @@ def test_advice_that_does_not_help_schedules_a_visit(assistant, sender, desk):
     assert "costo adicional" not in reply
     ticket = desk.get(number)
     assert ticket.status == "in_progress" and ticket.visit_start and ticket.visit_end
-    hours = business_hours_between(ticket.created_at, ticket.visit_start, FieldCalendar.from_settings())
+    calendar = FieldCalendar.from_settings(get_settings())
+    hours = business_hours_between(ticket.created_at, ticket.visit_start, calendar)
     assert 24 <= hours <= 48
     assert any("Visita técnica agendada" in answer.body for answer in ticket.answers)
 

@@ -5,15 +5,14 @@ import re
 
 import pytest
 
-from bot.db.session import make_session_factory
-from bot.tickets import LocalTicketDesk
+from tests.support.ports import Blocking, services_for
 
 TICKET = re.compile(r"TK-\d+")
 
 
 @pytest.fixture(scope="module")
 def desk(assistant):
-    return LocalTicketDesk(make_session_factory(assistant.database_url))
+    return Blocking(services_for(assistant.database_url).tickets)
 
 
 def test_wifi_password_question_gets_guidance_and_never_a_password(assistant, sender):

@@ -90,7 +90,7 @@ def _since_candidates(
 ) -> Iterator[tuple[re.Match[str], date | None]]:
     """(match, date) pairs for every time expression in `plain`."""
     for match in _RELATIVE.finditer(plain):
-        amount = max(number_value(match["n"]) or 0, number_value(match["m"]) if match["m"] else 0)
+        amount = max(number_value(match["n"]) or 0, (number_value(match["m"]) or 0) if match["m"] else 0)
         yield match, _ago(now, today, amount, match["unit"])
     for match in _TWO_DAYS_AGO.finditer(plain):
         yield match, today - timedelta(days=2)

@@ -93,7 +93,8 @@ _NOUN_THEN_NUMBER = re.compile(
     + r"(?P<n>\d{1,3})\b"
 )
 _TWO_BARE_NUMBERS = re.compile(
-    r"\s*" + APPROX + r"(?P<people>" + NUMBER + r")\s+(?:y|,)\s+" + APPROX + r"(?P<devices>" + NUMBER + r")\s*"
+    r"\s*" + APPROX + r"(?P<people>" + NUMBER + r")\s+(?:y|,)\s+"
+    + APPROX + r"(?P<devices>" + NUMBER + r")\s*"
 )
 
 
