@@ -3,22 +3,8 @@ import asyncio
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.routing import answers_already_given
-from actions.troubleshooting import ValidateTroubleshootingForm, answers_in
+from actions.troubleshooting import ValidateTroubleshootingForm
 from tests.actions.conftest import load_tracker
-
-
-def test_one_message_answers_several_questions():
-    found = answers_in("desde ayer no tengo internet en ningún dispositivo, uso wifi, somos 4")
-    assert found["devices_scope"] == "all"
-    assert found["connection_type"] == "wifi"
-    assert found["household_size"].endswith("somos 4")
-    assert len(found["problem_since"]) == 10  # an ISO date
-    assert "device_brand" not in found
-
-
-def test_unreadable_text_answers_nothing():
-    assert answers_in("😀😀") == {}
-    assert answers_in("") == {}
 
 
 def test_answers_given_earlier_in_the_conversation_are_collected():

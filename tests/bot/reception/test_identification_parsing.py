@@ -1,6 +1,6 @@
 import pytest
 
-from bot.identification import Claim, ClaimKind, claim_from_entities, parse_claim
+from bot.reception.identification import Claim, ClaimKind, claim_from_entities, parse_claim
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.wifi import WifiTopic, wifi_topics
+from bot.support.wifi import WifiTopic, wifi_topics
 
 
 @pytest.mark.parametrize(

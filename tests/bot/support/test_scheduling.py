@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduling import (
+from bot.settings import FieldServiceSettings, load_settings
+from bot.support.scheduling import (
     MAX_BUSINESS_HOURS,
     MIN_BUSINESS_HOURS,
     FieldCalendar,
@@ -15,7 +16,6 @@ from bot.scheduling import (
     next_visit_window,
     visit_windows,
 )
-from bot.settings import FieldServiceSettings, load_settings
 
 ASUNCION = ZoneInfo("America/Asuncion")
 WINDOWS = ((time(8), time(12)), (time(13), time(17)))

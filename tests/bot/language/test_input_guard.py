@@ -1,6 +1,6 @@
 import pytest
 
-from bot.input_guard import MAX_MESSAGE_CHARS, InputProblem, classify
+from bot.language.input_guard import MAX_MESSAGE_CHARS, InputProblem, classify
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
+from bot.adapters.local.network import LocalNetworkProbe
 from bot.db.models import NetworkState, Service
 from bot.db.session import make_session_factory, session_scope
-from bot.network import (
-    LocalNetworkProbe,
+from bot.ports.network import (
     NetworkProbe,
     OnuReading,
     OnuStatus,

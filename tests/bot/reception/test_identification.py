@@ -1,15 +1,30 @@
 """Identification against the demo data, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
-from bot.customers import LocalCustomerDirectory
-from bot.identification import Claim, ClaimKind, Outcome, PendingFactor, parse_claim, resolve
+from bot.adapters.local.customers import LocalCustomerDirectory
+from bot.reception.identification import (
+    Claim,
+    ClaimKind,
+    Outcome,
+    PendingFactor,
+    Resolution,
+    parse_claim,
+    resolve,
+)
 
 
 @pytest.fixture
 def directory(shared_seeded_session_factory):
     return LocalCustomerDirectory(shared_seeded_session_factory, country="PY")
+
+
+def resolve_now(*args: Any) -> Resolution:
+    return asyncio.run(resolve(*args))
 
 
 def claim(text: str) -> Claim:
@@ -28,54 +43,54 @@ def claim(text: str) -> Claim:
     ],
 )
 def test_one_strong_factor_verifies(directory, text, first_name):
-    resolution = resolve(directory, claim(text))
+    resolution = resolve_now(directory, claim(text))
     assert resolution.outcome is Outcome.VERIFIED
     assert resolution.customer.first_name == first_name
 
 
 def test_service_number_claim_selects_that_service(directory):
-    resolution = resolve(directory, claim("1006"))
+    resolution = resolve_now(directory, claim("1006"))
     assert resolution.customer.first_name == "Ana"
     assert resolution.service_number == 1006
 
 
 @pytest.mark.parametrize("name", ["María Benítez", "Persona Inexistente"])
 def test_a_name_never_verifies_nor_reveals_if_it_exists(directory, name):
-    resolution = resolve(directory, claim(name))
+    resolution = resolve_now(directory, claim(name))
     assert resolution.outcome is Outcome.NEED_STRONG_FACTOR
     assert resolution.customer is None
     assert resolution.pending is PendingFactor.STRONG
 
 
 def test_name_then_matching_phone_verifies(directory):
-    first = resolve(directory, claim("juan duarte"))
+    first = resolve_now(directory, claim("juan duarte"))
     assert len(first.candidates) == 2  # both namesakes, told to nobody
-    second = resolve(directory, claim("0971 456 789"), first.candidates, first.pending)
+    second = resolve_now(directory, claim("0971 456 789"), first.candidates, first.pending)
     assert second.outcome is Outcome.VERIFIED
     assert second.customer.last_name.startswith("Duarte Gim")
 
 
 def test_name_then_someone_elses_service_is_a_mismatch(directory):
-    first = resolve(directory, claim("María Benítez"))
-    second = resolve(directory, claim("1003"), first.candidates, first.pending)
+    first = resolve_now(directory, claim("María Benítez"))
+    second = resolve_now(directory, claim("1003"), first.candidates, first.pending)
     assert second.outcome is Outcome.MISMATCH and second.customer is None
 
 
 def test_unknown_name_then_real_service_is_a_mismatch(directory):
-    first = resolve(directory, claim("Nadie Conocido"))
-    second = resolve(directory, claim("1001"), first.candidates, first.pending)
+    first = resolve_now(directory, claim("Nadie Conocido"))
+    second = resolve_now(directory, claim("1001"), first.candidates, first.pending)
     assert second.outcome is Outcome.MISMATCH
 
 
 def test_second_name_cannot_replace_the_strong_factor(directory):
-    first = resolve(directory, claim("Juan Duarte"))
-    second = resolve(directory, claim("Juan Carlos Duarte Rojas"), first.candidates, first.pending)
+    first = resolve_now(directory, claim("Juan Duarte"))
+    second = resolve_now(directory, claim("Juan Carlos Duarte Rojas"), first.candidates, first.pending)
     assert second.outcome is Outcome.NEED_STRONG_FACTOR and second.customer is None
 
 
 @pytest.mark.parametrize("text", ["9999", "0981 000 000", "9.999.999"])
 def test_unknown_ids_are_not_found(directory, text):
-    assert resolve(directory, claim(text)).outcome is Outcome.NOT_FOUND
+    assert resolve_now(directory, claim(text)).outcome is Outcome.NOT_FOUND
 
 
 @pytest.mark.parametrize(
@@ -87,10 +102,10 @@ def test_unknown_ids_are_not_found(directory, text):
     ],
 )
 def test_claims_that_cannot_identify(directory, text, outcome):
-    assert resolve(directory, claim(text)).outcome is outcome
+    assert resolve_now(directory, claim(text)).outcome is outcome
 
 
 def test_sql_looking_name_is_only_a_name(directory):
-    resolution = resolve(directory, Claim(ClaimKind.NAME, "x' OR '1'='1"))
+    resolution = resolve_now(directory, Claim(ClaimKind.NAME, "x' OR '1'='1"))
     assert resolution.outcome is Outcome.NEED_STRONG_FACTOR
     assert resolution.candidates == ()

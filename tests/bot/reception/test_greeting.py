@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.greeting import PartOfDay, part_of_day
+from bot.reception.greeting import PartOfDay, part_of_day
 
 ASUNCION = ZoneInfo("America/Asuncion")  # UTC-3 all year since 2024
 

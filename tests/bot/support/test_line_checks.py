@@ -9,9 +9,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from bot.diagnostics import CHECK_NAMES, LineDiagnosis, run_line_checks
-from bot.network import (
-    LocalNetworkProbe,
+from bot.adapters.local.network import LocalNetworkProbe
+from bot.ports.network import (
     OnuReading,
     OnuStatus,
     OpticalReading,
@@ -19,6 +18,7 @@ from bot.network import (
     ProbeError,
     TrafficReading,
 )
+from bot.support.line_checks import CHECK_NAMES, LineDiagnosis, run_line_checks
 
 
 @pytest.fixture

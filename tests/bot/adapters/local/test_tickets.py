@@ -7,30 +7,32 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from bot.customers import LocalCustomerDirectory
+from bot.adapters.local.customers import LocalCustomerDirectory
+from bot.adapters.local.tickets import LocalTicketDesk
 from bot.db.migrate import upgrade
 from bot.db.models import Customer
 from bot.db.session import make_session_factory, session_scope
+from bot.ports.tickets import parse_ticket_number
 from bot.settings import get_settings
-from bot.tickets import LocalTicketDesk, TicketDesk, parse_ticket_number
+from tests.support.ports import Blocking
 
 COMPANY_TZ = get_settings().company.tzinfo
 
 
 @pytest.fixture
-def desk(seeded_session_factory: sessionmaker) -> LocalTicketDesk:
+def desk(seeded_session_factory: sessionmaker) -> Blocking:
     """For changes: a demo database of the test's own."""
-    return LocalTicketDesk(seeded_session_factory)
+    return Blocking(LocalTicketDesk(seeded_session_factory))
 
 
 @pytest.fixture
-def shared_desk(shared_seeded_session_factory: sessionmaker) -> LocalTicketDesk:
+def shared_desk(shared_seeded_session_factory: sessionmaker) -> Blocking:
     """For reads only: the demo database shared by the module's tests."""
-    return LocalTicketDesk(shared_seeded_session_factory)
+    return Blocking(LocalTicketDesk(shared_seeded_session_factory))
 
 
 def customer_id(factory: sessionmaker, document_id: str) -> int:
-    [record] = LocalCustomerDirectory(factory, country="PY").find_by_document_id(document_id)
+    [record] = Blocking(LocalCustomerDirectory(factory, country="PY")).find_by_document_id(document_id)
     return record.id
 
 
@@ -66,7 +68,7 @@ def test_first_ticket_on_a_new_database_is_tk_10001(database_url: str) -> None:
         session.add(customer)
         session.flush()
         new_customer = customer.id
-    desk: TicketDesk = LocalTicketDesk(factory)
+    desk = Blocking(LocalTicketDesk(factory))
 
     first = desk.open_ticket(new_customer, None, "billing", "Consulta de factura", "Duda")
     second = desk.open_ticket(new_customer, None, "sales", "Cambio de plan", "Quiere Fibra 600")
@@ -76,7 +78,7 @@ def test_first_ticket_on_a_new_database_is_tk_10001(database_url: str) -> None:
 
 
 def test_open_ticket_records_everything_and_continues_after_the_demo_tickets(
-    desk: LocalTicketDesk, seeded_session_factory: sessionmaker
+    desk: Blocking, seeded_session_factory: sessionmaker
 ) -> None:
     maria = customer_id(seeded_session_factory, MARIA)
     before = datetime.now(timezone.utc)
@@ -106,7 +108,7 @@ def test_open_ticket_records_everything_and_continues_after_the_demo_tickets(
 
 
 def test_open_ticket_refuses_what_does_not_fit(
-    shared_desk: LocalTicketDesk, shared_seeded_session_factory: sessionmaker
+    shared_desk: Blocking, shared_seeded_session_factory: sessionmaker
 ) -> None:
     maria = customer_id(shared_seeded_session_factory, MARIA)
 
@@ -121,7 +123,7 @@ def test_open_ticket_refuses_what_does_not_fit(
     assert shared_desk.get("TK-10003") is None
 
 
-def test_get_accepts_how_customers_write_the_number(shared_desk: LocalTicketDesk) -> None:
+def test_get_accepts_how_customers_write_the_number(shared_desk: Blocking) -> None:
     ticket = shared_desk.get("tk 10001")
 
     assert ticket is not None
@@ -131,7 +133,7 @@ def test_get_accepts_how_customers_write_the_number(shared_desk: LocalTicketDesk
     assert shared_desk.get("mi reclamo") is None
 
 
-def test_demo_ticket_keeps_its_visit_window_and_diagnostics(shared_desk: LocalTicketDesk) -> None:
+def test_demo_ticket_keeps_its_visit_window_and_diagnostics(shared_desk: Blocking) -> None:
     ticket = shared_desk.get("TK-10001")
 
     assert ticket.service_number == 1002
@@ -145,7 +147,7 @@ def test_demo_ticket_keeps_its_visit_window_and_diagnostics(shared_desk: LocalTi
 
 
 def test_open_tickets_for_lists_open_tickets_newest_first(
-    desk: LocalTicketDesk, seeded_session_factory: sessionmaker
+    desk: Blocking, seeded_session_factory: sessionmaker
 ) -> None:
     juan_carlos = customer_id(seeded_session_factory, JUAN_CARLOS)
     roberto = customer_id(seeded_session_factory, ROBERTO)
@@ -159,7 +161,7 @@ def test_open_tickets_for_lists_open_tickets_newest_first(
     assert [t.number for t in desk.open_tickets_for(juan_carlos)] == ["TK-10001"]
 
 
-def test_add_answer_appends_in_order(desk: LocalTicketDesk) -> None:
+def test_add_answer_appends_in_order(desk: Blocking) -> None:
     before = desk.get("TK-10001")
 
     desk.add_answer("TK-10001", "customer", "¿A qué hora viene el técnico?")
@@ -174,14 +176,14 @@ def test_add_answer_appends_in_order(desk: LocalTicketDesk) -> None:
     assert desk.get("TK-10001") == ticket
 
 
-def test_add_answer_refuses_unknown_authors_and_tickets(shared_desk: LocalTicketDesk) -> None:
+def test_add_answer_refuses_unknown_authors_and_tickets(shared_desk: Blocking) -> None:
     with pytest.raises(ValueError, match="author"):
         shared_desk.add_answer("TK-10001", "robot", "Hola")
     with pytest.raises(LookupError):
         shared_desk.add_answer("TK-99999", "bot", "Hola")
 
 
-def test_update_merges_diagnostics_and_sets_the_visit_window(desk: LocalTicketDesk) -> None:
+def test_update_merges_diagnostics_and_sets_the_visit_window(desk: Blocking) -> None:
     start = datetime(2026, 12, 1, 14, 0, tzinfo=COMPANY_TZ)
 
     desk.update("TK-10001", diagnostics={"optical_power_dbm": -30.2})
@@ -202,7 +204,7 @@ def test_update_merges_diagnostics_and_sets_the_visit_window(desk: LocalTicketDe
     assert desk.get("TK-10001") == ticket
 
 
-def test_closing_sets_closed_at_and_reopening_clears_it(desk: LocalTicketDesk) -> None:
+def test_closing_sets_closed_at_and_reopening_clears_it(desk: Blocking) -> None:
     closed = desk.update("TK-10001", status="closed")
     closed_again = desk.update("TK-10001", status="closed")
     reopened = desk.update("TK-10001", status="in_progress")
@@ -231,7 +233,7 @@ def test_closing_sets_closed_at_and_reopening_clears_it(desk: LocalTicketDesk) -
     ],
 )
 def test_update_refuses_bad_fields_and_changes_nothing(
-    shared_desk: LocalTicketDesk, fields: dict, message: str
+    shared_desk: Blocking, fields: dict, message: str
 ) -> None:
     before = shared_desk.get("TK-10001")
 
@@ -241,13 +243,13 @@ def test_update_refuses_bad_fields_and_changes_nothing(
     assert shared_desk.get("TK-10001") == before
 
 
-def test_update_of_an_unknown_ticket(shared_desk: LocalTicketDesk) -> None:
+def test_update_of_an_unknown_ticket(shared_desk: Blocking) -> None:
     with pytest.raises(LookupError):
         shared_desk.update("TK-99999", status="closed")
 
 
 def test_concurrent_tickets_get_distinct_consecutive_numbers(
-    desk: LocalTicketDesk, seeded_session_factory: sessionmaker
+    desk: Blocking, seeded_session_factory: sessionmaker
 ) -> None:
     ana = customer_id(seeded_session_factory, ANA)
     numbers: list[str] = []

@@ -7,27 +7,23 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.customers import (
-    ContactUpdateError,
-    CustomerDirectory,
-    CustomerRecord,
-    LocalCustomerDirectory,
-    ServiceRecord,
-)
+from bot.adapters.local.customers import LocalCustomerDirectory
 from bot.db.models import ContactChange, Customer
 from bot.db.session import session_scope
+from bot.ports.customers import ContactUpdateError, CustomerDirectory, CustomerRecord, ServiceRecord
+from tests.support.ports import Blocking
 
 
 @pytest.fixture
-def directory(shared_seeded_session_factory: sessionmaker) -> LocalCustomerDirectory:
+def directory(shared_seeded_session_factory: sessionmaker) -> Blocking:
     """For lookups: the demo database is shared by the module's tests."""
-    return LocalCustomerDirectory(shared_seeded_session_factory, country="PY")
+    return Blocking(LocalCustomerDirectory(shared_seeded_session_factory, country="PY"))
 
 
 @pytest.fixture
-def own_directory(seeded_session_factory: sessionmaker) -> LocalCustomerDirectory:
+def own_directory(seeded_session_factory: sessionmaker) -> Blocking:
     """For changes: a demo database of the test's own."""
-    return LocalCustomerDirectory(seeded_session_factory, country="PY")
+    return Blocking(LocalCustomerDirectory(seeded_session_factory, country="PY"))
 
 
 def names(records: list[CustomerRecord]) -> list[str]:
@@ -48,13 +44,13 @@ def contact_changes(factory: sessionmaker) -> list[tuple]:
         return [tuple(row) for row in rows]
 
 
-def test_local_directory_satisfies_the_port(directory: LocalCustomerDirectory) -> None:
+def test_local_directory_satisfies_the_port(directory: Blocking) -> None:
     port: CustomerDirectory = directory
     assert port.find_by_service_number(1001)
 
 
 def test_find_by_service_number_returns_the_owner_with_all_services(
-    directory: LocalCustomerDirectory,
+    directory: Blocking,
 ) -> None:
     [ana] = directory.find_by_service_number(1006)
 
@@ -68,7 +64,7 @@ def test_find_by_service_number_returns_the_owner_with_all_services(
     assert directory.find_by_service_number(9999) == []
 
 
-def test_suspension_is_visible_on_the_service(directory: LocalCustomerDirectory) -> None:
+def test_suspension_is_visible_on_the_service(directory: Blocking) -> None:
     [pedro] = directory.find_by_service_number(1004)
 
     assert (pedro.services[0].status, pedro.services[0].suspension_reason) == (
@@ -79,14 +75,14 @@ def test_suspension_is_visible_on_the_service(directory: LocalCustomerDirectory)
 
 @pytest.mark.parametrize("document_id", ["4123567", "4.123.567", " 4 123 567 ", "4-123-567"])
 def test_find_by_document_id_ignores_separators(
-    directory: LocalCustomerDirectory, document_id: str
+    directory: Blocking, document_id: str
 ) -> None:
     assert names(directory.find_by_document_id(document_id)) == ["María Benítez"]
 
 
 @pytest.mark.parametrize("document_id", ["9999999", "", "41235A7", "4123567x"])
 def test_find_by_document_id_without_match(
-    directory: LocalCustomerDirectory, document_id: str
+    directory: Blocking, document_id: str
 ) -> None:
     assert directory.find_by_document_id(document_id) == []
 
@@ -94,7 +90,7 @@ def test_find_by_document_id_without_match(
 @pytest.mark.parametrize(
     "phone", ["0981 234 567", "0981-234-567", "+595 981 234567", "595981234567", "+595981234567"]
 )
-def test_find_by_phone_in_any_format(directory: LocalCustomerDirectory, phone: str) -> None:
+def test_find_by_phone_in_any_format(directory: Blocking, phone: str) -> None:
     assert names(directory.find_by_phone(phone)) == ["María Benítez"]
 
 
@@ -103,13 +99,13 @@ def test_find_by_phone_in_any_format(directory: LocalCustomerDirectory, phone: s
     [("0981 999 888", "Sofía Núñez"), ("(021) 345-678", "Ana Martínez Ortiz")],
 )
 def test_find_by_phone_matches_the_alternate_number(
-    directory: LocalCustomerDirectory, phone: str, owner: str
+    directory: Blocking, phone: str, owner: str
 ) -> None:
     assert names(directory.find_by_phone(phone)) == [owner]
 
 
 @pytest.mark.parametrize("phone", ["0981 000 000", "123", "no tengo", ""])
-def test_find_by_phone_without_match(directory: LocalCustomerDirectory, phone: str) -> None:
+def test_find_by_phone_without_match(directory: Blocking, phone: str) -> None:
     assert directory.find_by_phone(phone) == []
 
 
@@ -127,19 +123,19 @@ def test_find_by_phone_without_match(directory: LocalCustomerDirectory, phone: s
     ],
 )
 def test_find_by_name_is_case_and_accent_insensitive(
-    directory: LocalCustomerDirectory, query: str, expected: list[str]
+    directory: Blocking, query: str, expected: list[str]
 ) -> None:
     assert names(directory.find_by_name(query)) == expected
 
 
 @pytest.mark.parametrize("query", ["juan perez", "Bení", "", "   ", "1001"])
 def test_find_by_name_needs_every_word_to_match(
-    directory: LocalCustomerDirectory, query: str
+    directory: Blocking, query: str
 ) -> None:
     assert directory.find_by_name(query) == []
 
 
-def test_get_returns_a_frozen_record(directory: LocalCustomerDirectory) -> None:
+def test_get_returns_a_frozen_record(directory: Blocking) -> None:
     [maria] = directory.find_by_document_id("4123567")
 
     record = directory.get(maria.id)
@@ -152,7 +148,7 @@ def test_get_returns_a_frozen_record(directory: LocalCustomerDirectory) -> None:
 
 
 def test_update_phone_normalises_and_audits(
-    own_directory: LocalCustomerDirectory, seeded_session_factory: sessionmaker
+    own_directory: Blocking, seeded_session_factory: sessionmaker
 ) -> None:
     [maria] = own_directory.find_by_document_id("4123567")
 
@@ -167,7 +163,7 @@ def test_update_phone_normalises_and_audits(
 
 
 def test_update_email_normalises_and_audits(
-    own_directory: LocalCustomerDirectory, seeded_session_factory: sessionmaker
+    own_directory: Blocking, seeded_session_factory: sessionmaker
 ) -> None:
     [maria] = own_directory.find_by_document_id("4123567")
 
@@ -180,7 +176,7 @@ def test_update_email_normalises_and_audits(
 
 
 def test_update_to_the_same_value_records_nothing(
-    own_directory: LocalCustomerDirectory, seeded_session_factory: sessionmaker
+    own_directory: Blocking, seeded_session_factory: sessionmaker
 ) -> None:
     [maria] = own_directory.find_by_document_id("4123567")
 
@@ -201,7 +197,7 @@ def test_update_to_the_same_value_records_nothing(
     ],
 )
 def test_update_rejects_invalid_values_and_changes_nothing(
-    directory: LocalCustomerDirectory,
+    directory: Blocking,
     shared_seeded_session_factory: sessionmaker,
     field: str,
     value: str,
@@ -218,12 +214,12 @@ def test_update_rejects_invalid_values_and_changes_nothing(
     assert contact_changes(shared_seeded_session_factory) == []
 
 
-def test_update_of_an_unknown_customer(directory: LocalCustomerDirectory) -> None:
+def test_update_of_an_unknown_customer(directory: Blocking) -> None:
     with pytest.raises(LookupError):
         directory.update_contact(999_999, "email", "nadie@example.com", channel=None)
 
 
-def test_records_carry_no_orm_state(directory: LocalCustomerDirectory) -> None:
+def test_records_carry_no_orm_state(directory: Blocking) -> None:
     [record] = directory.find_by_service_number(1001)
 
     assert not isinstance(record, Customer)

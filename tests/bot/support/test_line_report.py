@@ -1,6 +1,14 @@
-from actions.line_checks import check_responses
-from bot.diagnostics import LineDiagnosis
-from bot.network import OnuReading, OnuStatus, OpticalReading, PingResult, TrafficReading
+"""The plain-words line for each check agrees with the decision table's thresholds."""
+from bot.ports.network import OnuReading, OnuStatus, OpticalReading, PingResult, TrafficReading
+from bot.settings import OpticalThresholds, SaturationRule
+from bot.support.line_checks import LineDiagnosis
+from bot.support.line_report import check_responses as report_with
+
+THRESHOLDS, SATURATION = OpticalThresholds(), SaturationRule()
+
+
+def check_responses(found: LineDiagnosis, plan_mbps: int) -> list[str]:
+    return report_with(found, plan_mbps, THRESHOLDS, SATURATION)
 
 
 def diagnosis(**overrides):
@@ -52,3 +60,14 @@ def test_failed_checks_are_said_once():
     )
     assert names.count("utter_check_unavailable") == 1
     assert "utter_check_ping_ok" not in names
+
+
+def test_traffic_at_the_configured_share_of_the_plan_is_high():
+    at_threshold = diagnosis(traffic=TrafficReading(90.0, 5.0, 3))
+    assert "utter_check_traffic_high" in check_responses(at_threshold, 100)
+    relaxed = report_with(at_threshold, 100, THRESHOLDS, SaturationRule(min_traffic_ratio=0.95))
+    assert "utter_check_traffic_normal" in relaxed
+
+
+def test_a_plan_without_speed_never_reads_as_saturated():
+    assert "utter_check_traffic_normal" in check_responses(diagnosis(), 0)

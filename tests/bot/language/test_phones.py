@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.phones import format_national, normalize_phone
+from bot.language.phones import format_national, normalize_phone
 
 
 @pytest.mark.parametrize(

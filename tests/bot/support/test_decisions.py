@@ -6,27 +6,26 @@ import asyncio
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from bot.customers import LocalCustomerDirectory
-from bot.diagnostics import CHECK_NAMES, LineDiagnosis, run_line_checks
-from bot.network import (
-    LocalNetworkProbe,
+from bot.adapters.local.customers import LocalCustomerDirectory
+from bot.adapters.local.network import LocalNetworkProbe
+from bot.ports.network import (
     OnuReading,
     OnuStatus,
     OpticalReading,
     PingResult,
     TrafficReading,
 )
-from bot.troubleshooting import (
+from bot.settings import OpticalThresholds, SaturationRule
+from bot.support.decisions import (
     Complaint,
     Decision,
     OpticalLevel,
-    OpticalThresholds,
-    SaturationRule,
     Verdict,
     classify_optical,
-    complaint_for_intent,
     decide,
 )
+from bot.support.line_checks import CHECK_NAMES, LineDiagnosis, run_line_checks
+from tests.support.ports import Blocking
 
 THRESHOLDS = OpticalThresholds()
 SATURATION = SaturationRule()
@@ -101,23 +100,6 @@ def test_thresholds_must_be_ordered() -> None:
         OpticalThresholds(max_dbm=-8.0, good_min_dbm=-28.0, marginal_min_dbm=-27.0)
     with pytest.raises(ValueError):
         SaturationRule(min_traffic_ratio=0)
-
-
-# --- complaints ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("intent", "complaint"),
-    [
-        ("report_no_connection", Complaint.NO_CONNECTION),
-        ("report_slow_connection", Complaint.SLOW),
-        ("report_intermittent", Complaint.INTERMITTENT),
-        ("billing_balance", None),
-        (None, None),
-    ],
-)
-def test_complaint_for_intent(intent: str | None, complaint: Complaint | None) -> None:
-    assert complaint_for_intent(intent) is complaint
 
 
 # --- the table, rule by rule -----------------------------------------------------------
@@ -327,9 +309,8 @@ def test_each_demo_service_reaches_its_case(
     reasons: tuple[str, ...],
     extra_cost: bool,
 ) -> None:
-    [customer] = LocalCustomerDirectory(shared_seeded_session_factory, country="PY").find_by_service_number(
-        service_number
-    )
+    directory = Blocking(LocalCustomerDirectory(shared_seeded_session_factory, country="PY"))
+    [customer] = directory.find_by_service_number(service_number)
     service = next(s for s in customer.services if s.service_number == service_number)
     diagnosis = asyncio.run(
         run_line_checks(LocalNetworkProbe(shared_seeded_session_factory), service_number, 5.0)

@@ -1,0 +1,63 @@
+"""The form base: free-text questions take answers, never interruptions."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.contact import ValidateContactForm
+from actions.follow_up import ValidateRescheduleForm
+from actions.forms import INTERRUPTION_INTENTS, ProtocolFormValidationAction
+from actions.identification import ValidateIdentificationForm
+
+
+def tracker(requested: str, text: str, intent: str) -> Tracker:
+    return Tracker(
+        sender_id="test",
+        slots={"requested_slot": requested},
+        latest_message={"text": text, "intent": {"name": intent}, "entities": []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "some_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def extracted(form: ProtocolFormValidationAction, state: Tracker) -> Dict[str, Any]:
+    requested = state.get_slot("requested_slot")
+    domain = {"forms": {form.form_name(): {"required_slots": [requested]}}}
+    events = asyncio.run(form.get_extraction_events(CollectingDispatcher(), state, domain))
+    return {event["name"]: event["value"] for event in events}
+
+
+@pytest.mark.parametrize(
+    ("form", "slot"),
+    [
+        (ValidateIdentificationForm(), "identity_claim"),
+        (ValidateIdentificationForm(), "service_choice"),
+        (ValidateContactForm(), "contact_update"),
+        (ValidateRescheduleForm(), "visit_choice"),
+    ],
+)
+def test_the_question_asked_takes_the_message_as_written(form, slot) -> None:
+    assert extracted(form, tracker(slot, "mi número es 1001", "inform")) == {slot: "mi número es 1001"}
+
+
+@pytest.mark.parametrize("intent", sorted(INTERRUPTION_INTENTS))
+def test_an_interruption_is_never_an_answer(intent: str) -> None:
+    forms = ((ValidateIdentificationForm(), "identity_claim"), (ValidateRescheduleForm(), "visit_choice"))
+    for form, slot in forms:
+        assert extracted(form, tracker(slot, "texto cualquiera", intent)) == {}
+
+
+def test_yes_or_no_is_not_a_new_contact_detail() -> None:
+    for intent in ("affirm", "deny"):
+        assert extracted(ValidateContactForm(), tracker("contact_update", "sí", intent)) == {}
+
+
+def test_questions_that_are_not_free_text_are_left_to_their_mappings() -> None:
+    assert extracted(ValidateContactForm(), tracker("contact_confirmed", "sí", "affirm")) == {}

@@ -1,0 +1,46 @@
+"""Which key questions a message answers, and what the ticket records of them."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.support.key_questions import KEY_QUESTIONS, answers_for_ticket, answers_in, free_text_answer
+
+ASUNCION = ZoneInfo("America/Asuncion")
+NOW = datetime(2026, 3, 18, 15, 0, tzinfo=ASUNCION)
+
+
+def answers(text: str, entities: list[dict] | None = None) -> dict:
+    return answers_in(text, NOW, ASUNCION, entities or [])
+
+
+def test_one_message_answers_several_questions():
+    found = answers("desde ayer no tengo internet en ningún dispositivo, uso wifi, somos 4")
+    assert found["devices_scope"] == "all"
+    assert found["connection_type"] == "wifi"
+    assert found["household_size"].endswith("somos 4")
+    assert found["problem_since"] == "2026-03-17"
+    assert "device_brand" not in found
+
+
+def test_unreadable_text_answers_nothing():
+    assert answers("😀😀") == {}
+    assert answers("") == {}
+
+
+def test_entities_are_tried_before_the_whole_text():
+    found = answers("lo probé en el aifon", [{"entity": "device_brand", "value": "samsung"}])
+    assert found["device_brand"] == "Samsung"
+
+
+def test_free_text_is_kept_except_where_a_count_is_needed():
+    assert free_text_answer("device_brand", "  una compu vieja  ") == "una compu vieja"
+    assert free_text_answer("household_size", "bastantes") is None
+    assert free_text_answer("problem_since", "🙃") is None
+
+
+def test_the_ticket_gets_every_answer_and_the_household_counts():
+    recorded = answers_for_ticket({"household_size": "somos 4 y como 10 equipos", "device_brand": "Samsung"})
+    assert set(recorded) == {*KEY_QUESTIONS, "household_people", "household_devices"}
+    assert (recorded["household_people"], recorded["household_devices"]) == (4, 10)
+    assert recorded["device_brand"] == "Samsung" and recorded["problem_since"] is None
