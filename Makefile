@@ -12,7 +12,8 @@ PY          := $(VENV)/bin/python
 RASA        := $(VENV)/bin/rasa
 STAMP       := $(VENV)/.installed-$(shell md5sum requirements.txt 2>/dev/null | cut -c1-12)
 MODEL       := models/current.tar.gz
-MODEL_DEPS  := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) bot/input_guard.py
+MODEL_DEPS  := config.yml $(shell find domain data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
+               bot/language/input_guard.py
 
 export DATABASE_URL        ?= sqlite:///$(CURDIR)/var/app.db
 export RASA_PORT           ?= 5005
@@ -28,13 +29,15 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install db model run shell test test-unit validate test-stories nlu-holdout lint bench clean
+.PHONY: help install db model run shell test pytest test-unit test-db test-e2e validate test-stories \
+        nlu-holdout lint typecheck bench clean
 
 help:
 	@echo "make run    set everything up (venv, database, model) and start the assistant"
 	@echo "make test   the same set-up, then the whole test suite"
 	@echo "make shell  chat in the terminal with the assistant started by 'make run'"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff;  make typecheck   mypy"
+	@echo "make test-unit | test-db | test-e2e   one kind of pytest test (markers unit, db, e2e)"
 
 install: $(STAMP)
 
@@ -52,7 +55,7 @@ db: install
 
 # Trained only when missing or older than what it is trained from.
 $(MODEL): $(MODEL_DEPS) | install
-	$(RASA) train --fixed-model-name current --out models --quiet
+	$(RASA) train --domain domain --fixed-model-name current --out models --quiet
 
 model: $(MODEL)
 
@@ -69,25 +72,38 @@ run: db model
 shell: install
 	$(PY) -m channels.terminal --url http://localhost:$(RASA_PORT)
 
-test: db model validate test-unit test-stories nlu-holdout
+test: lint typecheck db model validate pytest test-stories nlu-holdout
 
 validate: install
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --domain domain --fail-on-warnings
 
-test-unit: db model
+# Every pytest test (markers: unit, db, e2e; see tests/support/markers.py).
+pytest: db model
 	$(VENV)/bin/pytest
+
+test-unit: install
+	$(VENV)/bin/pytest -m unit
+
+test-db: install
+	$(VENV)/bin/pytest -m db
+
+test-e2e: db model
+	$(VENV)/bin/pytest -m e2e
 
 test-stories: model
 	$(RASA) test core --stories tests/test_stories --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
 
 nlu-holdout: model
-	$(PY) scripts/nlu_holdout.py --model $(MODEL) --data tests/nlu_holdout.yml --min-macro-f1 0.90
+	$(PY) -m scripts.nlu_holdout --model $(MODEL) --data tests/nlu_holdout.yml --min-macro-f1 0.90
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+typecheck: install
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var results models/*.tar.gz .rasa
 
 bench: db model
-	$(PY) bench/technical_conversation.py
+	$(PY) -m bench.technical_conversation

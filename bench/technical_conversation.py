@@ -8,7 +8,7 @@ turns and the time per turn (mean, median, worst), and the line-check turn on
 its own, where the four checks run at once (LOCAL_PROBE_DELAY_S simulates each
 check's network latency).
 
-    .venv/bin/python bench/technical_conversation.py [--rounds 3]
+    .venv/bin/python -m bench.technical_conversation [--rounds 3]   (from the project root)
 """
 from __future__ import annotations
 
@@ -20,10 +20,8 @@ import time
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.settings import get_settings  # noqa: E402
-from tests.e2e.assistant import running_assistant  # noqa: E402
+from bot.settings import get_settings
+from tests.support.assistant import running_assistant
 
 # (service, complaint): a healthy line (advice) and a fault (visit).
 CUSTOMERS = [

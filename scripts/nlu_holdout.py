@@ -11,15 +11,11 @@ import asyncio
 import logging
 import sys
 from collections import Counter
-from pathlib import Path
 
-# The model names the project's own NLU components (components.*) by module path.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rasa.core.agent import Agent  # noqa: E402
-from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
-from rasa.utils.log_utils import configure_structlog  # noqa: E402
-from sklearn.metrics import classification_report, f1_score  # noqa: E402
+from rasa.core.agent import Agent
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.utils.log_utils import configure_structlog
+from sklearn.metrics import classification_report, f1_score
 
 
 async def _predict(agent: Agent, texts: list[str]) -> list[str]:

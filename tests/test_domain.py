@@ -12,36 +12,58 @@ from pathlib import Path
 
 import yaml
 
-from bot.greeting import PartOfDay
-from bot.input_guard import InputProblem
-from bot.network import OnuStatus
-from bot.triage import NEED_BY_INTENT, Need
-from bot.troubleshooting import OpticalLevel
-from bot.wifi import WifiTopic
+from bot.language.input_guard import InputProblem
+from bot.locale import ticket_subject
+from bot.needs import NEEDS, TRIAGE_INTENTS, Flow, Need
+from bot.ports.customers import ContactField
+from bot.ports.network import OnuStatus
+from bot.ports.tickets import TicketStatus
+from bot.reception.greeting import PartOfDay
+from bot.support.decisions import OpticalLevel, Verdict
+from bot.support.key_questions import KEY_QUESTIONS
+from bot.support.wifi import WifiTopic
 
 ROOT = Path(__file__).resolve().parents[1]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def _load_domain() -> dict:
+    """The domain as Rasa merges it from domain/*.yml (each file may hold any section)."""
+    merged: dict = {"intents": [], "slots": {}, "forms": {}, "actions": [], "responses": {}}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in part.items():
+            if isinstance(value, dict):
+                clash = set(merged.setdefault(key, {})) & set(value)
+                assert not clash, f"{path.name} redefines {clash}"
+                merged[key].update(value)
+            elif isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+    return merged
+
+
+DOMAIN = _load_domain()
 RESPONSES = set(DOMAIN["responses"])
 
-# Responses whose names actions build from a value.
+# Responses whose names actions build from a value. Built from what the code can
+# actually produce, so a response no value leads to counts as unreachable.
 DYNAMIC_RESPONSES = (
     {f"utter_greet_{part.value}" for part in PartOfDay}
     | {f"utter_greet_brief_{part.value}" for part in PartOfDay}
     | {f"utter_triage_{need.value}" for need in Need}
-    | {f"utter_handover_{need.value}" for need in Need}
+    | {f"utter_handover_{spec.need.value}" for spec in NEEDS if spec.flow is Flow.HANDOVER}
     | {f"utter_input_{problem.value}" for problem in InputProblem}
-    | {f"utter_contact_updated_{field}" for field in ("phone", "email")}
+    | {f"utter_contact_updated_{field.value}" for field in ContactField}
     | {f"utter_check_onu_{status.value}" for status in OnuStatus}
     | {f"utter_check_signal_{level.value}" for level in OpticalLevel}
     | {f"utter_wifi_{topic.value}" for topic in WifiTopic}
-    | {f"utter_ticket_status_{status}" for status in ("new", "in_progress", "closed")}
+    | {f"utter_ticket_status_{status.value}" for status in TicketStatus}
     | {f"utter_related_case_{category}" for category in ("billing", "sales")}
 )
 # Used by Rasa itself: form questions and the default fallback.
-FRAMEWORK_RESPONSES = {f"utter_ask_{slot}" for slot in ("contact_confirmed", "contact_update")} | {
-    f"utter_ask_{slot}"
-    for slot in ("problem_since", "devices_scope", "connection_type", "device_brand", "household_size")
+FRAMEWORK_RESPONSES = {
+    f"utter_ask_{slot}" for form in DOMAIN["forms"].values() for slot in form["required_slots"]
 } | {"utter_default"}
+
 # Variables actions pass to responses (besides slots), e.g. utter_message(..., ticket_number=...).
 ACTION_VARIABLES = {
     "ticket_number", "service_options", "plan_name", "plan_speed", "ticket_id",
@@ -64,7 +86,10 @@ def _responses_in_data() -> set[str]:
 
 
 def test_every_response_an_action_utters_exists():
-    uttered = {name for name in _literal_responses("actions") if not name.endswith("_")}
+    # Actions utter by name; the core chooses some names (bot/support/line_report.py).
+    uttered = {
+        name for name in _literal_responses("actions") | _literal_responses("bot") if not name.endswith("_")
+    }
     assert uttered - RESPONSES == set()
     assert DYNAMIC_RESPONSES - RESPONSES == set()
 
@@ -72,6 +97,7 @@ def test_every_response_an_action_utters_exists():
 def test_every_response_in_the_domain_is_used():
     used = (
         _literal_responses("actions")
+        | _literal_responses("bot")
         | _literal_responses("channels")
         | _responses_in_data()
         | DYNAMIC_RESPONSES
@@ -82,9 +108,34 @@ def test_every_response_in_the_domain_is_used():
 
 def test_every_need_intent_is_in_the_domain_and_handled_by_rules():
     rules = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "data" / "rules").glob("*.yml"))
-    for intent in NEED_BY_INTENT:
-        assert intent in DOMAIN["intents"]
-        assert f"intent: {intent}" in rules
+    for spec in NEEDS:
+        assert spec.intent in DOMAIN["intents"]
+        assert f"intent: {spec.intent}" in rules
+        assert ticket_subject(spec.intent)
+
+
+def test_the_triage_rule_takes_exactly_the_registry_s_triage_intents():
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "triage.yml").read_text(encoding="utf-8"))["rules"]
+    [triage] = [rule for rule in rules if rule["rule"].startswith("every need is triaged")]
+    intents = [step["intent"] for step in triage["steps"][0]["or"]]
+    assert sorted(intents) == sorted(TRIAGE_INTENTS)
+
+
+def test_the_route_slot_holds_the_registry_s_flows():
+    assert set(DOMAIN["slots"]["route"]["values"]) == {flow.value for flow in Flow}
+
+
+def test_the_line_verdict_slot_holds_the_decision_table_s_verdicts():
+    assert set(DOMAIN["slots"]["line_verdict"]["values"]) == {verdict.value for verdict in Verdict}
+
+
+def test_the_key_questions_are_the_troubleshooting_form_s_questions_in_order():
+    assert tuple(DOMAIN["forms"]["troubleshooting_form"]["required_slots"]) == KEY_QUESTIONS
+
+
+def test_free_text_questions_are_taken_by_the_form_base_not_by_mappings():
+    for name, slot in DOMAIN["slots"].items():
+        assert all(mapping["type"] != "from_text" for mapping in slot["mappings"]), name
 
 
 def test_responses_use_only_known_slots_or_action_variables():
@@ -96,6 +147,8 @@ def test_responses_use_only_known_slots_or_action_variables():
 
 
 def test_action_variables_are_passed_by_actions():
-    code = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "actions").rglob("*.py"))
+    # Actions pass them, some built by the core (bot/language/es/formatting.py).
+    sources = [path for folder in ("actions", "bot") for path in (ROOT / folder).rglob("*.py")]
+    code = "".join(path.read_text(encoding="utf-8") for path in sources)
     for variable in ACTION_VARIABLES:
         assert re.search(rf"\b{variable}=|[\"']{variable}[\"']", code), variable

@@ -1,4 +1,4 @@
-"""Agent-facing Spanish texts, kept out of the code (customer texts live in domain.yml)."""
+"""Agent-facing Spanish texts, kept out of the code (customer texts live in domain/)."""
 from __future__ import annotations
 
 from functools import lru_cache

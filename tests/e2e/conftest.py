@@ -6,7 +6,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.e2e.assistant import Assistant, AssistantStartError, running_assistant
+from tests.support.assistant import Assistant, AssistantStartError, running_assistant
 
 
 @pytest.fixture(scope="session")
