@@ -51,7 +51,7 @@ $(STAMP): requirements.txt
 db: install
 	@mkdir -p var
 	$(PY) -m bot.db.migrate
-	$(PY) -m bot.db.seed
+	$(PY) -m demo.seed
 
 # Trained only when missing or older than what it is trained from.
 $(MODEL): $(MODEL_DEPS) | install

@@ -18,8 +18,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.migrate import upgrade
-from bot.db.seed import seed
 from bot.db.session import make_session_factory
+from bot.settings import get_settings
+from demo.seed import seed
 
 BACKENDS = ["sqlite", "postgresql"]
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -72,7 +73,7 @@ def fresh_database(backend: str, request: pytest.FixtureRequest) -> Iterator[str
 def seeded(url: str) -> Iterator[sessionmaker]:
     upgrade(url)
     factory = make_session_factory(url)
-    seed(factory)
+    seed(factory, get_settings().company.tzinfo)
     try:
         yield factory
     finally:

@@ -104,7 +104,7 @@ def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[A
     database_url = f"sqlite:///{work / 'app.db'}"
     actions_port, rasa_port = _free_port(), _free_port()
     env = _environment(work, database_url, actions_port)
-    for module in ("bot.db.migrate", "bot.db.seed"):
+    for module in ("bot.db.migrate", "demo.seed"):
         subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
 
     processes: List[subprocess.Popen] = []

@@ -4,22 +4,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.customers import name_matches
-from bot.db import seed as seed_module
 from bot.db.migrate import upgrade
 from bot.db.models import Base, Customer, Invoice, NetworkState, Service, Ticket
-from bot.db.seed import DEMO_CUSTOMERS, PLANS, DemoCustomer, seed
 from bot.db.session import make_session_factory, session_scope
-from bot.phones import format_national, normalize_phone
+from bot.language.es.names import name_matches
+from bot.language.phones import normalize_phone
+from demo.records import load
+from demo.seed import seed as seed_in
 
-DEMO_DATA_DOC = Path(__file__).resolve().parents[2] / "docs" / "demo-data.md"
 NOW = datetime(2026, 3, 20, 15, 0, tzinfo=timezone.utc)
+COMPANY_TZ = ZoneInfo("America/Asuncion")
+DEMO_CUSTOMERS, PLANS = load().customers, load().plans
+
+
+def seed(factory: sessionmaker, now: datetime) -> int:
+    return seed_in(factory, COMPANY_TZ, now=now)
 
 
 @pytest.fixture
@@ -206,46 +211,3 @@ def test_contact_data_is_canonical(session: Session) -> None:
             assert normalize_phone(customer.phone_alt, "PY") == customer.phone_alt
         assert customer.document_id.isdigit()
         assert re.fullmatch(r"[a-z.]+@example\.(com|net|org)", customer.email)
-
-
-def table_row(demo: DemoCustomer) -> list[str]:
-    phones = " / ".join(
-        format_national(phone, "PY") for phone in (demo.phone, demo.phone_alt) if phone
-    )
-    return [
-        demo.full_name,
-        ", ".join(str(service.service_number) for service in demo.services),
-        phones,
-        demo.document_id,
-        demo.email,
-        demo.demonstrates,
-        demo.network_summary,
-    ]
-
-
-def customer_table(markdown: str) -> list[list[str]]:
-    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
-    header, *body = rows
-    assert header.startswith("| Customer |")
-    return [[cell.strip() for cell in row.strip("|").split(" | ")] for row in body]
-
-
-@pytest.mark.parametrize(
-    "markdown",
-    [DEMO_DATA_DOC.read_text(encoding="utf-8").split("## Plans")[0], seed_module.__doc__],
-    ids=["docs/demo-data.md", "seed docstring"],
-)
-def test_demo_customer_tables_match_the_data(markdown: str) -> None:
-    assert customer_table(markdown) == [table_row(demo) for demo in DEMO_CUSTOMERS]
-
-
-def test_plan_table_matches_the_data() -> None:
-    plans_section = DEMO_DATA_DOC.read_text(encoding="utf-8").split("## Plans")[1]
-    expected = [
-        f"| {plan.name} | {plan.download_mbps} / {plan.upload_mbps} Mbps"
-        f" | {int(plan.monthly_price):,} PYG |".replace(",", ".")
-        for plan in PLANS.values()
-    ]
-    rows = [line for line in plans_section.splitlines() if line.startswith("| ")]
-    assert rows[0] == "| Plan | Download / upload | Monthly price |"
-    assert rows[1:] == expected
