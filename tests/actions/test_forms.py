@@ -17,7 +17,8 @@ from actions.identification import ValidateIdentificationForm
 def tracker(requested: str, text: str, intent: str) -> Tracker:
     return Tracker(
         sender_id="test",
-        slots={"requested_slot": requested},
+        # A verified customer is asked which service; anyone else, who they are.
+        slots={"requested_slot": requested, "customer_id": "1" if requested == "service_choice" else None},
         latest_message={"text": text, "intent": {"name": intent}, "entities": []},
         events=[],
         paused=False,
