@@ -14,6 +14,7 @@ written once, here.
 """
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import ClassVar, List, Mapping
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -38,6 +39,10 @@ class ProtocolFormValidationAction(FormValidationAction):
     """
 
     free_text_slots: ClassVar[Mapping[str, frozenset[str]]] = {}
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server registers only the concrete forms' validations."""
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.contact import ValidateContactForm
 from actions.follow_up import ValidateRescheduleForm
@@ -62,3 +62,10 @@ def test_yes_or_no_is_not_a_new_contact_detail() -> None:
 
 def test_questions_that_are_not_free_text_are_left_to_their_mappings() -> None:
     assert extracted(ValidateContactForm(), tracker("contact_confirmed", "sí", "affirm")) == {}
+
+
+def test_the_action_server_registers_the_forms_but_not_their_base() -> None:
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert "validate_identification_form" in executor.actions
+    assert not any(name.startswith("Protocol") for name in executor.actions)
