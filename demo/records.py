@@ -7,10 +7,12 @@ the customer and the field it is in, before anything is written.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import re
+import types
+from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -67,6 +69,14 @@ class DemoTicket:
     channel: str | None = None
     visit_tomorrow: bool = False  # a technician visit tomorrow, 08:00-12:00 local time
     answers: tuple[tuple[str, str], ...] = ()  # (author, body)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer on a demo ticket, as written in the file (kept as (author, body))."""
+
+    author: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -139,31 +149,44 @@ def load(path: Path = DATA_FILE) -> DemoData:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not isinstance(raw.get("plans"), list):
         raise DemoDataError(f"{path.name}: needs a list of plans and a list of customers")
-    plans = {plan.name: plan for plan in (_build(Plan, item, "plans") for item in raw["plans"])}
-    customers = tuple(_customer(item, plans) for item in raw.get("customers") or [])
-    if not customers:
-        raise DemoDataError(f"{path.name}: no customers")
+    built = [_build(Plan, item, f"plan {_name_of(item, 'name')}") for item in raw["plans"]]
+    _unique([plan.name for plan in built], "plan")
+    plans = {plan.name: plan for plan in built}
+    if not isinstance(raw.get("customers"), list) or not raw["customers"]:
+        raise DemoDataError(f"{path.name}: customers: needs a list of at least one customer")
+    customers = tuple(_customer(item, plans) for item in raw["customers"])
     _unique([c.document_id for c in customers], "document_id")
     _unique([s.service_number for c in customers for s in c.services], "service_number")
     return DemoData(plans=plans, customers=customers)
 
 
-def _customer(raw: Any, plans: dict[str, Plan]) -> DemoCustomer:
-    where = f"customer {raw.get('first_name', '?')} {raw.get('last_name', '')}".strip() if isinstance(
-        raw, dict
-    ) else "a customer"
+def _name_of(raw: Any, *keys: str) -> str:
     if not isinstance(raw, dict):
-        raise DemoDataError(f"{where}: not a mapping")
-    services = tuple(_service(item, plans, where) for item in raw.get("services") or [])
-    if not services:
+        return "?"
+    return " ".join(str(raw[key]) for key in keys if raw.get(key) is not None) or "?"
+
+
+def _customer(raw: Any, plans: dict[str, Plan]) -> DemoCustomer:
+    where = f"customer {_name_of(raw, 'first_name', 'last_name')}"
+    raw = _mapping(raw, where)
+    services = raw.get("services")
+    if not isinstance(services, list) or not services:
         raise DemoDataError(f"{where}: services: at least one is needed")
-    return _build(DemoCustomer, {**raw, "services": services}, where)
+    built = tuple(_service(item, plans, where) for item in services)
+    customer = _build(DemoCustomer, {**raw, "services": built}, where)
+    for name in ("phone", "phone_alt"):
+        number = getattr(customer, name)
+        if number is not None and not E164.fullmatch(number):
+            raise DemoDataError(
+                f"{where}: {name}: {number!r} must be in international format, with its +:"
+                " '+595981234567'"
+            )
+    return customer
 
 
 def _service(raw: Any, plans: dict[str, Plan], where: str) -> DemoService:
-    if not isinstance(raw, dict):
-        raise DemoDataError(f"{where}: services: each must be a mapping")
-    where = f"{where}, service {raw.get('service_number', '?')}"
+    where = f"{where}, service {_name_of(raw, 'service_number')}"
+    raw = _mapping(raw, where)
     if raw.get("plan") not in plans:
         raise DemoDataError(f"{where}: plan: {raw.get('plan')!r} is not one of {', '.join(plans)}")
     _one_of(raw.get("status", "active"), [s.value for s in ServiceStatus], f"{where}: status")
@@ -172,13 +195,22 @@ def _service(raw: Any, plans: dict[str, Plan], where: str) -> DemoService:
     if not 0 <= network.ping_received <= PING_COUNT:
         raise DemoDataError(f"{where}: network: ping_received must be 0 to {PING_COUNT}")
     invoices = []
-    for item in raw.get("invoices") or []:
-        extras = tuple(_build(Extra, extra, f"{where}: invoice extras") for extra in item.get("extras") or [])
-        invoice = _build(DemoInvoice, {**item, "extras": extras}, f"{where}: invoice")
-        _one_of(invoice.status, INVOICE_STATUSES, f"{where}: invoice status")
+    for item in _list(raw.get("invoices"), f"{where}: invoices"):
+        at = f"{where}: invoice {_name_of(item, 'months_ago')} months ago"
+        item = _mapping(item, at)
+        extras = tuple(
+            _build(Extra, extra, f"{at}: extras") for extra in _list(item.get("extras"), f"{at}: extras")
+        )
+        invoice = _build(DemoInvoice, {**item, "extras": extras}, at)
+        _one_of(invoice.status, INVOICE_STATUSES, f"{at}: status")
         invoices.append(invoice)
-    tickets = tuple(_ticket(item, f"{where}: ticket") for item in raw.get("tickets") or [])
+    _unique([invoice.months_ago for invoice in invoices], f"{where}: invoice months_ago")
+    tickets = tuple(
+        _ticket(item, f"{where}: ticket") for item in _list(raw.get("tickets"), f"{where}: tickets")
+    )
     promotion = _build(Promotion, raw["promotion"], f"{where}: promotion") if raw.get("promotion") else None
+    if promotion and not 0 < promotion.discount_pct <= 100:
+        raise DemoDataError(f"{where}: promotion: discount_pct must be 1 to 100")
     return _build(
         DemoService,
         {**raw, "invoices": tuple(invoices), "network": network, "tickets": tickets, "promotion": promotion},
@@ -187,39 +219,90 @@ def _service(raw: Any, plans: dict[str, Plan], where: str) -> DemoService:
 
 
 def _ticket(raw: Any, where: str) -> DemoTicket:
-    if not isinstance(raw, dict):
-        raise DemoDataError(f"{where}: not a mapping")
-    answers = tuple((str(answer["author"]), str(answer["body"])) for answer in raw.get("answers") or [])
-    ticket = _build(DemoTicket, {**raw, "answers": answers}, where)
+    where = f"{where} {_name_of(raw, 'subject')}".rstrip(" ?")
+    raw = _mapping(raw, where)
+    answers = tuple(
+        _build(Answer, item, f"{where}: answer") for item in _list(raw.get("answers"), f"{where}: answers")
+    )
+    for answer in answers:
+        _one_of(answer.author, [a.value for a in AnswerAuthor], f"{where}: answer author")
+    ticket = _build(DemoTicket, {**raw, "answers": tuple((a.author, a.body) for a in answers)}, where)
     _one_of(ticket.category, [c.value for c in TicketCategory], f"{where}: category")
     _one_of(ticket.status, [s.value for s in TicketStatus], f"{where}: status")
     _one_of(ticket.priority, [p.value for p in TicketPriority], f"{where}: priority")
-    for author, _ in answers:
-        _one_of(author, [a.value for a in AnswerAuthor], f"{where}: answer author")
     return ticket
 
 
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 _DECIMALS = {"monthly_price", "amount"}
+_EXPECTED = {
+    str: "text: put it in quotes",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+}
 
 
 def _build(kind: type, raw: Any, where: str) -> Any:
-    """`kind(**raw)` with unknown or missing fields reported by name."""
-    if not isinstance(raw, dict):
-        raise DemoDataError(f"{where}: expected a mapping, got {raw!r}")
-    names = {f.name for f in fields(kind)}
-    unknown = set(raw) - names
+    """`kind(**raw)`, with unknown, missing and mistyped fields reported by name."""
+    raw = _mapping(raw, where)
+    declared = {f.name: f for f in fields(kind)}
+    unknown = set(raw) - set(declared)
     if unknown:
         raise DemoDataError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    required = [name for name, f in declared.items() if f.default is MISSING and f.default_factory is MISSING]
+    missing = [name for name in required if name not in raw]
+    if missing:
+        raise DemoDataError(f"{where}: missing field(s) {', '.join(missing)}")
     values = dict(raw)
-    for name in _DECIMALS & set(values):
+    hints = get_type_hints(kind)
+    for name, value in raw.items():
+        values[name] = _checked(value, hints[name], f"{where}: {name}")
+        if name.endswith("_ago") and values[name] < 0:
+            raise DemoDataError(f"{where}: {name}: {value!r} must be 0 or more")
+    return kind(**values)
+
+
+def _checked(value: Any, hint: Any, where: str) -> Any:
+    """`value` if it is what `hint` declares (a number where a number is due, and so on)."""
+    options = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+    if value is None:
+        if type(None) in options:
+            return None
+        raise DemoDataError(f"{where}: a value is needed")
+    expected = next((option for option in options if option is not type(None)), hint)
+    if expected is Decimal:
+        if isinstance(value, bool):
+            raise DemoDataError(f"{where}: {value!r} is not an amount")
         try:
-            values[name] = Decimal(str(values[name]))
+            return Decimal(str(value))
         except InvalidOperation:
-            raise DemoDataError(f"{where}: {name}: {values[name]!r} is not an amount") from None
-    try:
-        return kind(**values)
-    except TypeError as error:
-        raise DemoDataError(f"{where}: {error}") from None
+            raise DemoDataError(f"{where}: {value!r} is not an amount") from None
+    if get_origin(expected) is dict and not isinstance(value, dict):
+        raise DemoDataError(f"{where}: expected a mapping, got {value!r}")
+    if expected not in _EXPECTED:
+        return value  # a record or a tuple of records, built and checked by the caller
+    if isinstance(value, bool) != (expected is bool):
+        raise DemoDataError(f"{where}: {value!r} must be {_EXPECTED[expected]}")
+    if expected is float and isinstance(value, int):
+        return float(value)
+    if not isinstance(value, expected):
+        raise DemoDataError(f"{where}: {value!r} must be {_EXPECTED[expected]}")
+    return value
+
+
+def _mapping(raw: Any, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise DemoDataError(f"{where}: expected a mapping (fields with their values), got {raw!r}")
+    return raw
+
+
+def _list(raw: Any, where: str) -> list[Any]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise DemoDataError(f"{where}: expected a list (items starting with -), got {raw!r}")
+    return raw
 
 
 def _one_of(value: Any, allowed: Any, where: str) -> None:

@@ -40,17 +40,17 @@ CENTS = Decimal("0.01")
 
 
 def seed(
-    session_factory: sessionmaker, tz: tzinfo, now: datetime | None = None, data: DemoData | None = None
+    session_factory: sessionmaker, timezone: tzinfo, now: datetime | None = None, data: DemoData | None = None
 ) -> int:
     """Add the demo customers that are missing; returns how many were added.
 
     Demo services seeded before network states existed get theirs as well.
-    `tz` is the company's time zone; `now` (default: the current time) anchors
+    `timezone` is the company's; `now` (default: the current time) anchors
     every date, so tests can pin it; `data` defaults to `demo/data.yml`.
     """
     now = now or utcnow()
     data = data or load()
-    today = now.astimezone(tz).date()
+    today = now.astimezone(timezone).date()
     invoice_sequence = _invoice_sequence(data)
     added = 0
     with session_scope(session_factory) as session:
@@ -68,7 +68,7 @@ def seed(
             )
             session.add(customer)
             for demo_service in demo.services:
-                _add_service(session, data, customer, demo_service, (today, now, tz), invoice_sequence)
+                _add_service(session, data, customer, demo_service, (today, now, timezone), invoice_sequence)
             added += 1
         _add_missing_network_states(session, data, now)
     return added
