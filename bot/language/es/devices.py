@@ -39,7 +39,7 @@ _ONE_DEVICE = re.compile(
     r"\b(?:solo|solamente|unicamente|nomas|no mas|nada mas|en uno|en una|uno solo"
     r"|una sola|un solo|un dispositivo|un equipo|uno)\b"
 )
-_DEVICE_NOUN = re.compile(r"\b" + alternation(_VOCABULARY["named_devices"]) + r"\b")
+_DEVICE_NOUN = re.compile(r"\b" + alternation(_VOCABULARY["scope_devices"]) + r"\b")
 
 
 def parse_device_scope(text: str) -> DeviceScope | None:
@@ -70,7 +70,7 @@ _PERSON_NOUN = (
     r"(?:personas?|adultos?|mayores|ninos?|ninas?|chicos?|chicas?|gurises|gurisas|nenes?|nenas?"
     r"|hijos?|hijas?|integrantes|miembros|habitantes|adolescentes|jovenes|abuel[oa]s?|amig[oa]s?|companer[oa]s?)"
 )
-_DEVICE_NOUNS = alternation(_VOCABULARY["named_devices"] + _VOCABULARY["generic_devices"])
+_DEVICE_NOUNS = alternation(_VOCABULARY["counted_devices"])
 _HOUSEHOLD_TOTAL = re.compile(
     r"\b(?:somos|vivimos|estamos)\s+(?:en total\s+)?(?:una\s+familia\s+de\s+)?" + APPROX
     + r"(?P<n>" + NUMBER + r")\b(?!\s+(?:familia|(?:de\s+)?" + _DEVICE_NOUNS + r"\b))"

@@ -103,3 +103,17 @@ def test_parse_household(text: str, people: int | None, devices: int | None) -> 
 @pytest.mark.parametrize("text", ["", "5", "muchos", "no sé", "bastantes", "somos muchos"])
 def test_parse_household_cannot_tell(text: str) -> None:
     assert parse_household(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["un iphone", "un iphone 12", "un ordenador lenovo", "un televisor lg", "tengo 2 iphones"]
+)
+def test_a_brand_answer_is_not_a_household_count(text: str) -> None:
+    # The household question would be skipped and every later answer land one question off.
+    household = parse_household(text)
+    assert household is None or household.devices is None
+
+
+@pytest.mark.parametrize(("text", "scope"), [("en las computadoras", None), ("en la smart tv", "some")])
+def test_device_scope_words_are_the_scope_question_s_own(text: str, scope: str | None) -> None:
+    assert parse_device_scope(text) == scope
