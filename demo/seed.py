@@ -50,7 +50,6 @@ def seed(
     """
     now = now or utcnow()
     data = data or load()
-    today = now.astimezone(timezone).date()
     invoice_sequence = _invoice_sequence(data)
     added = 0
     with session_scope(session_factory) as session:
@@ -68,7 +67,7 @@ def seed(
             )
             session.add(customer)
             for demo_service in demo.services:
-                _add_service(session, data, customer, demo_service, (today, now, timezone), invoice_sequence)
+                _add_service(session, data, customer, demo_service, now, timezone, invoice_sequence)
             added += 1
         _add_missing_network_states(session, data, now)
     return added
@@ -118,10 +117,11 @@ def _add_service(
     data: DemoData,
     customer: Customer,
     demo: DemoService,
-    when: tuple[date, datetime, tzinfo],
+    now: datetime,
+    tz: tzinfo,
     invoice_sequence: dict[tuple[int, int], int],
 ) -> None:
-    today, now, tz = when
+    today = now.astimezone(tz).date()  # dates are the company's, not UTC's
     plan = data.plans[demo.plan]
     promotion = demo.promotion
     service = Service(
