@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
-from actions.shared import services, user_events
+from actions.shared import anything_else, services, user_events
 from bot.language.es.formatting import long_date, window_text, window_variables
 from bot.locale import ticket_note
 from bot.ports.tickets import AnswerAuthor, parse_ticket_number
@@ -52,15 +52,13 @@ class ActionTicketStatus(Action):
             if ticket is None or ticket.customer_id != customer_id:
                 # Someone else's ticket is reported exactly like a missing one.
                 dispatcher.utter_message(response="utter_ticket_not_found", ticket_id=asked)
-                dispatcher.utter_message(response="utter_anything_else")
-                return [SlotSet("can_reschedule", False)]
+                return [SlotSet("can_reschedule", False), *anything_else(dispatcher, tracker)]
             tickets = [ticket]
         else:
             tickets = await desk.open_tickets_for(customer_id)
         if not tickets:
             dispatcher.utter_message(response="utter_no_open_tickets")
-            dispatcher.utter_message(response="utter_anything_else")
-            return [SlotSet("can_reschedule", False)]
+            return [SlotSet("can_reschedule", False), *anything_else(dispatcher, tracker)]
 
         for ticket in tickets:
             dispatcher.utter_message(
@@ -72,8 +70,7 @@ class ActionTicketStatus(Action):
         now = datetime.now(timezone.utc)
         upcoming = next((ticket for ticket in tickets if ticket.has_visit_after(now)), None)
         if upcoming is None or upcoming.visit_start is None or upcoming.visit_end is None:
-            dispatcher.utter_message(response="utter_anything_else")
-            return [SlotSet("can_reschedule", False)]
+            return [SlotSet("can_reschedule", False), *anything_else(dispatcher, tracker)]
         dispatcher.utter_message(
             response="utter_ticket_visit", **window_variables(upcoming.visit_start, upcoming.visit_end, tz)
         )
@@ -140,8 +137,8 @@ class ActionRescheduleVisit(Action):
             ticket_number=number,
             **window_variables(window.start, window.end, tz),
         )
-        dispatcher.utter_message(response="utter_anything_else")
         return [
+            *anything_else(dispatcher, tracker),
             SlotSet("visit_choice", None),
             SlotSet("visit_options", None),
             SlotSet("can_reschedule", False),

@@ -1,21 +1,27 @@
-"""The base of every form: which messages are answers, and which are interruptions.
+"""The base of every form: which messages are answers, digressions or interruptions.
 
-A form asks its questions one by one (Rasa's `requested_slot`). A message
-that answers the question asked fills it; a message that interrupts (a
-greeting, thanks, goodbye, "are you a bot?", "I want a person") is never taken
-as an answer: the form's validation returns nothing for the requested slot,
-Rasa rejects the form for that turn, and the rules for interruptions
-(`data/rules/*.yml`, `condition: active_loop`) answer it and resume or leave
-the form. docs/dialogue.md describes the whole design.
+A form asks its questions one by one (Rasa's `requested_slot`). Every message
+that reaches an active form is one of:
+
+* an **answer**: it fills the question asked (or another one the form reads);
+* a **courtesy** ("hola??", "gracias"): the question is simply asked again;
+* a **digression**: it states another need ("ah, y me cobraron de más"). The
+  need is queued (`pending_needs`), the customer is told it will be looked at
+  next, and the form goes on; `action_anything_else` offers it when the
+  current flow ends;
+* an **interruption** that leaves the form (goodbye, "basta", a person, "¿sos un
+  bot?"): the form's validation returns nothing for the requested slot, Rasa
+  rejects the form for that turn, and one general rule per intent answers it
+  (`data/rules/digressions.yml`, `action_handle_interruption`), in every form
+  alike. docs/dialogue.md describes the whole design.
 
 Free-text questions declare themselves in `free_text_slots` instead of a
-`from_text` slot mapping in the domain, so the list of interruptions is
-written once, here.
+`from_text` slot mapping in the domain, so these lists are written once, here.
 """
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import ClassVar, List, Mapping
+from typing import Any, ClassVar, Dict, List, Mapping
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -23,15 +29,45 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.shared import latest_intent, latest_text
+from bot.language.es.needs import needs_stated
+from bot.needs import need_for_intent, needs_to_queue
 
 # Never an answer to any question: handled by rules, then the form resumes or ends.
-INTERRUPTION_INTENTS = frozenset({"greet", "thanks", "goodbye", "bot_challenge", "request_human"})
-# Courtesies among them: they carry no content, so a form may simply ask again.
+INTERRUPTION_INTENTS = frozenset(
+    {"greet", "thanks", "goodbye", "bot_challenge", "request_human", "stop"}
+)
+# Courtesies among them: they carry no content, so a form simply asks again.
 COURTESY_INTENTS = frozenset({"greet", "thanks"})
+# Interruptions that the rules answer (the form resumes or ends there).
+LEAVING_INTENTS = INTERRUPTION_INTENTS - COURTESY_INTENTS
+
+
+def is_new_message_for(form: str, tracker: Tracker) -> bool:
+    """Whether the latest message was written while `form` was asking (not the one that started it)."""
+    active = (tracker.active_loop or {}).get("name")
+    return active == form and tracker.latest_action_name == "action_listen"
+
+
+def digression(tracker: Tracker) -> List[str]:
+    """The other needs the latest message states, to be looked at after the current one."""
+    if latest_intent(tracker) in LEAVING_INTENTS:
+        return []
+    stated = [latest_intent(tracker), *needs_stated(latest_text(tracker))]
+    return needs_to_queue(stated, tracker.get_slot("need_intent"), tracker.get_slot("pending_needs") or [])
+
+
+def queue_needs(dispatcher: CollectingDispatcher, tracker: Tracker, queued: List[str]) -> List[EventType]:
+    """Tell the customer each new need is noted, and add it to the queue."""
+    for intent in queued:
+        need = need_for_intent(intent)
+        if need is not None:
+            dispatcher.utter_message(response=f"utter_need_queued_{need.value}")
+    pending = list(tracker.get_slot("pending_needs") or [])
+    return [SlotSet("pending_needs", pending + queued)] if queued else []
 
 
 class ProtocolFormValidationAction(FormValidationAction):
-    """A form validation action whose free-text questions ignore interruptions.
+    """A form validation action that tells answers from courtesies, digressions and interruptions.
 
     `free_text_slots` maps each free-text question to the intents that, for
     that question only, are not an answer either (yes/no to "write your new
@@ -44,6 +80,21 @@ class ProtocolFormValidationAction(FormValidationAction):
     def name(self) -> str:
         """Abstract, so the action server registers only the concrete forms' validations."""
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        if not is_new_message_for(self.form_name(), tracker):
+            return await super().run(dispatcher, tracker, domain)
+        queued = digression(tracker)
+        events = await super().run(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        if latest_intent(tracker) in COURTESY_INTENTS or queued:
+            # Not a rejection of the form: the question is asked again after the note.
+            events = [*events, *queue_needs(dispatcher, tracker, queued)]
+            if requested and not any(event.get("name") == requested for event in events):
+                events.append(SlotSet(requested, None))
+        return events
+
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
@@ -55,5 +106,7 @@ class ProtocolFormValidationAction(FormValidationAction):
 
     @staticmethod
     def is_answer(tracker: Tracker, also_not_answers: frozenset[str] = frozenset()) -> bool:
-        """Whether the latest message may answer the question asked."""
-        return latest_intent(tracker) not in INTERRUPTION_INTENTS | also_not_answers
+        """Whether the latest message may answer the question asked: not an interruption nor another need."""
+        if latest_intent(tracker) in INTERRUPTION_INTENTS | also_not_answers:
+            return False
+        return not digression(tracker)

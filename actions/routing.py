@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import open_case, services, user_events
+from actions.shared import anything_else, open_case, services, user_events
 from bot.locale import ticket_subject
 from bot.needs import Flow, need_spec
 from bot.support.key_questions import KEY_QUESTIONS, answers_in
@@ -66,8 +66,8 @@ class ActionRouteNeed(Action):
                 *(SlotSet(slot, value) for slot, value in prefilled.items()),
             ]
         dispatcher.utter_message(response=f"utter_handover_{spec.need.value}", ticket_number=ticket.number)
-        dispatcher.utter_message(response="utter_anything_else")
         return [
+            *anything_else(dispatcher, tracker),
             SlotSet("need_intent", None),
             SlotSet("ticket_number", ticket.number),
             SlotSet("route", Flow.HANDOVER.value),

@@ -9,10 +9,12 @@ from functools import lru_cache
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.language.phones import format_national
 from bot.locale import ticket_description
+from bot.needs import need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
 from bot.ports.tickets import TicketCategory, TicketRecord
 from bot.reception.identification import MAX_ATTEMPTS, Outcome, Resolution
@@ -129,6 +131,28 @@ def apply_resolution(
         "identity_pending_factor": None,
         "identification_failed": attempts >= MAX_ATTEMPTS,
     }
+
+
+# --- the end of a flow -----------------------------------------------------------------
+
+
+def anything_else(
+    dispatcher: CollectingDispatcher, tracker: Tracker, pending_needs: List[str] | None = None
+) -> List[EventType]:
+    """Offer the next need the customer mentioned on the way, or ask whether there is anything else.
+
+    Every flow ends here (or in `action_anything_else`), so a need said in
+    passing ("ah, y me cobraron de más") is never lost. `pending_needs`
+    overrides the tracker's queue when the caller has just changed it.
+    """
+    if pending_needs is None:
+        pending_needs = tracker.get_slot("pending_needs") or []
+    need = need_for_intent(pending_needs[0]) if pending_needs else None
+    if need is None:
+        dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet("offered_next_need", False)]
+    dispatcher.utter_message(response=f"utter_next_need_{need.value}")
+    return [SlotSet("offered_next_need", True)]
 
 
 # --- tickets ---------------------------------------------------------------------------

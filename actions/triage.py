@@ -4,19 +4,25 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import apply_resolution, customer_words, latest_intent, services
-from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent
+from actions.forms import queue_needs
+from actions.shared import apply_resolution, customer_words, latest_intent, latest_text, services
+from bot.language.es.needs import needs_stated
+from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent, needs_to_queue
 from bot.reception.identification import Claim, ClaimKind, claim_from_entities, resolve
 
 
 def _latest_need_intent(tracker: Tracker) -> str | None:
-    """The need stated now; or a person offered and accepted; or tips that did not help."""
+    """The need stated now; or a person offered and accepted; or a need mentioned earlier and
+    now accepted; or tips that did not help."""
     intent = latest_intent(tracker)
     if intent == "affirm" and tracker.get_slot("offered_human"):
         return HUMAN_INTENT
+    pending = tracker.get_slot("pending_needs") or []
+    if intent == "affirm" and tracker.get_slot("offered_next_need") and pending:
+        return pending[0]
     if need_for_intent(intent):
         return intent
     if intent == "deny" and tracker.get_slot("need_intent") in ADVICE_FIRST_INTENTS:
@@ -38,7 +44,16 @@ class ActionTriage(Action):
         if need is None:
             return []
         dispatcher.utter_message(response=f"utter_triage_{need.value}")
+        # The need now under way leaves the queue; others stated with it join it.
+        pending = [p for p in tracker.get_slot("pending_needs") or [] if need_for_intent(p) != need]
+        queued = needs_to_queue(needs_stated(latest_text(tracker)), intent, pending)
+        events: List[EventType] = queue_needs(dispatcher, tracker, queued)
+        if (tracker.active_loop or {}).get("name"):
+            # A person asked for, or a need restated, in the middle of a form: that form ends.
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         slots: Dict[str, Any] = {
+            "pending_needs": pending + queued,
+            "offered_next_need": False,
             "need_intent": intent,
             "need_text": customer_words(tracker),
             "offered_human": False,
@@ -52,7 +67,7 @@ class ActionTriage(Action):
             if claim is not None:
                 resolution = await resolve(services().customers, claim)
                 slots.update(apply_resolution(resolution, dispatcher, tracker))
-        return [SlotSet(name, value) for name, value in slots.items()]
+        return [*events, *(SlotSet(name, value) for name, value in slots.items())]
 
     @staticmethod
     def _claim_already_given(tracker: Tracker) -> Claim | None:

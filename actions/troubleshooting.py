@@ -1,6 +1,8 @@
 """The key questions of the technical process (troubleshooting_form), answered in any order.
 
-Every message is read for every question still open (`bot.support.key_questions`).
+Every message is read for every question still open (`bot.support.key_questions`);
+a message that answers nothing gets examples of what would, and a message that
+restates an earlier answer differently corrects it.
 """
 from __future__ import annotations
 
@@ -12,15 +14,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import COURTESY_INTENTS, INTERRUPTION_INTENTS, ProtocolFormValidationAction
+from actions.forms import COURTESY_INTENTS, LEAVING_INTENTS, ProtocolFormValidationAction, digression
 from actions.shared import latest_intent, latest_text, services
 from bot.language.input_guard import classify
-from bot.support.key_questions import KEY_QUESTIONS, answers_in, free_text_answer
+from bot.support.key_questions import KEY_QUESTIONS, answer_without_parser, answers_in, is_correction
 
 # Messages that answer nothing: the question is simply asked again.
 _COURTESIES = COURTESY_INTENTS | {"affirm"}
-# Handled by rules (answered, or the conversation changes course).
-_INTERRUPTIONS = INTERRUPTION_INTENTS - COURTESY_INTENTS
 
 
 class ValidateTroubleshootingForm(ProtocolFormValidationAction):
@@ -36,25 +36,38 @@ class ValidateTroubleshootingForm(ProtocolFormValidationAction):
 
     def extract_answers(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         intent = latest_intent(tracker)
-        if intent in _INTERRUPTIONS:
+        if intent in LEAVING_INTENTS:
             return {}
         requested = tracker.get_slot("requested_slot")
         text = latest_text(tracker)
         now, tz = datetime.now(timezone.utc), services().company.tzinfo
         entities = tracker.latest_message.get("entities") or []
-        found = {
+        parsed = answers_in(text, now, tz, entities)
+        found = {slot: value for slot, value in parsed.items() if tracker.get_slot(slot) is None}
+        # "No, perdón, desde el lunes pasado", or an earlier question answered again
+        # instead of the one asked: the earlier answer is corrected.
+        corrected = {
             slot: value
-            for slot, value in answers_in(text, now, tz, entities).items()
-            if tracker.get_slot(slot) is None
+            for slot, value in parsed.items()
+            if tracker.get_slot(slot) not in (None, value) and (is_correction(text) or not found)
         }
-        if requested in KEY_QUESTIONS and requested not in found and intent not in _COURTESIES:
-            free = free_text_answer(requested, text)
-            if free is not None:
-                found[requested] = free
+        if corrected:
+            dispatcher.utter_message(response="utter_answer_corrected")
+        found.update(corrected)
+        if (
+            requested in KEY_QUESTIONS
+            and requested not in found
+            and not corrected
+            and intent not in _COURTESIES
+            and not digression(tracker)
+        ):
+            own_words = answer_without_parser(requested, text)
+            if own_words is not None:
+                found[requested] = own_words
             elif classify(text) is not None:
                 dispatcher.utter_message(response="utter_answer_unreadable")
-            else:
-                dispatcher.utter_message(response="utter_household_needs_number")
+            elif not found:  # answering another question is no confusion: just ask again
+                dispatcher.utter_message(response=f"utter_help_{requested}")
         if requested and requested not in found:
             found[requested] = None  # asked again, never a rejection of the form
         return found

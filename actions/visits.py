@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import current_service, open_case, services
+from actions.shared import anything_else, current_service, open_case, services
 from bot.language.es.formatting import window_text, window_variables
 from bot.locale import related_case_subject, ticket_note
 from bot.needs import complaint_for_intent
@@ -84,8 +84,7 @@ class ActionScheduleVisit(Action):
         if ticket.extra_cost_may_apply:
             dispatcher.utter_message(response="utter_visit_extra_cost")
         dispatcher.utter_message(response="utter_ticket_summary", ticket_number=ticket_number)
-        dispatcher.utter_message(response="utter_anything_else")
-        return []
+        return anything_else(dispatcher, tracker)
 
 
 class ActionCloseResolved(Action):
@@ -101,8 +100,7 @@ class ActionCloseResolved(Action):
             await desk.add_answer(ticket_number, AnswerAuthor.BOT, ticket_note("resolved_by_advice"))
             await desk.update(ticket_number, status=TicketStatus.CLOSED)
             dispatcher.utter_message(response="utter_glad_it_helped", ticket_number=ticket_number)
-        dispatcher.utter_message(response="utter_anything_else")
-        return []
+        return anything_else(dispatcher, tracker)
 
 
 class ActionOpenRelatedCase(Action):
@@ -121,5 +119,4 @@ class ActionOpenRelatedCase(Action):
             return []
         ticket = await open_case(tracker, category, related_case_subject(verdict))
         dispatcher.utter_message(response=f"utter_related_case_{category.value}", ticket_number=ticket.number)
-        dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet("ticket_number", ticket.number)]
+        return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]

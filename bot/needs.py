@@ -9,6 +9,7 @@ ticket subjects (`bot/locale/es.yml`) and the tests are checked against it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -98,3 +99,23 @@ def complaint_for_intent(intent: str | None) -> Complaint | None:
     """The complaint a technical intent reports, or None for intents that are not one."""
     spec = need_spec(intent)
     return spec.complaint if spec else None
+
+
+def needs_to_queue(
+    intents: Iterable[str | None], current_intent: str | None, pending: Iterable[str] = ()
+) -> list[str]:
+    """Of the needs a message states, those to look at after the current one.
+
+    One per area: a second billing phrase while billing is already current or
+    waiting adds nothing. A person is never queued (asking for one ends what is
+    under way), and neither are words that state no need.
+    """
+    taken = {need_for_intent(intent) for intent in (current_intent, *pending)} - {None}
+    queued: list[str] = []
+    for intent in intents:
+        need = need_for_intent(intent)
+        if need is None or need in taken or intent == HUMAN_INTENT or intent is None:
+            continue
+        taken.add(need)
+        queued.append(intent)
+    return queued

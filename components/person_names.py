@@ -1,4 +1,13 @@
-"""spaCy's named-entity recogniser as the source of `person` entities."""
+"""Person names: spaCy's recogniser for names DIET never saw, and one filter for both.
+
+spaCy's small Spanish model tags capitalised words at the start of a message
+as people ("Hola", "Modem", "Si"), and DIET learns the same habit from a few
+examples. A wrong name is not harmless: it narrows identification to the wrong
+customers, so the right service number is then answered "no coincide". So a
+`person` entity, whoever found it, is kept only where the customer is giving a
+name (after "soy", "me llamo", "a nombre de"…, or as the whole message) and
+only the part that can be a name (`bot.language.es.names.name_in`).
+"""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -9,6 +18,8 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language.es.names import given_name_span
+
 PERSON_ENTITY = "person"
 SPACY_PERSON_LABEL = "PER"
 
@@ -17,13 +28,27 @@ def _overlaps(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
+def filter_person_entities(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Entities with every `person` narrowed to the name it holds, or dropped when it holds none."""
+    kept = []
+    for entity in entities:
+        if entity.get("entity") != PERSON_ENTITY:
+            kept.append(entity)
+            continue
+        span = given_name_span(text, entity["start"], entity["end"])
+        if span is not None:
+            start, end = span
+            kept.append({**entity, "start": start, "end": end, "value": text[start:end]})
+    return kept
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
     is_trainable=False,
     model_from="SpacyNLP",
 )
 class SpacyPersonExtractor(SpacyEntityExtractor):
-    """Adds es_core_news_sm's PER spans as `person` entities.
+    """Adds es_core_news_sm's PER spans as `person` entities, then filters every `person`.
 
     The trained extractor also learns `person` from the annotated examples and
     handles lowercase WhatsApp writing better; spaCy covers the names it never
@@ -45,5 +70,5 @@ class SpacyPersonExtractor(SpacyEntityExtractor):
                 for entity in self.add_extractor_name(found)
                 if not any(_overlaps(entity, other) for other in existing)
             ]
-            message.set(ENTITIES, existing + added, add_to_output=True)
+            message.set(ENTITIES, filter_person_entities(text, existing + added), add_to_output=True)
         return messages

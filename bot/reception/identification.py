@@ -21,6 +21,7 @@ from enum import Enum
 from typing import Iterable, Sequence
 
 from bot.language.es.identifiers import find_email
+from bot.language.es.names import name_in
 from bot.language.input_guard import classify
 from bot.language.phones import normalize_phone
 from bot.ports.customers import CustomerDirectory, CustomerRecord
@@ -50,20 +51,15 @@ class Claim:
 
 
 _NUMBER = re.compile(r"\+?\d[\d .\-]*\d|\d")
+_PLAN_SPEED = re.compile(
+    r"\b(?:fibra|plan(?:\s+de)?)\s+\d+(?:\s*(?:mb|mbps|megas?|gb))?\b|\b\d+\s*(?:mb|mbps|megas?|gb)\b",
+    re.IGNORECASE,
+)
 _HINTS = (
     (ClaimKind.DOCUMENT_ID, re.compile(r"\b(c[eé]dula|ci|c\.i\.|dni|documento|identidad|ruc|curp|ine)\b")),
     (ClaimKind.PHONE, re.compile(r"\b(tel[eé]fono|tel|cel|celular|m[oó]vil|whatsapp|wsp|wpp|l[ií]nea)\b")),
     (ClaimKind.SERVICE_NUMBER, re.compile(r"\b(servicio|cliente|contrato|abonado|id)\b")),
 )
-# Words customers put around their name: "soy ...", "me llamo ...", "a nombre de ...".
-_NAME_PREFIX = re.compile(
-    r"^(hola[,!.]?\s+)?((yo\s+)?soy|me\s+llamo|mi\s+nombre\s+es|el\s+titular\s+es|"
-    r"la\s+titular\s+es|a\s+nombre\s+de|est[aá]\s+a\s+nombre\s+de|habla)\s+",
-    re.IGNORECASE,
-)
-_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[\s'.-]+[^\W\d_]+)*$")
-_MAX_NAME_WORDS = 6
-
 
 def _kind_from_hint(text: str) -> ClaimKind | None:
     lowered = text.lower()
@@ -97,12 +93,15 @@ def parse_claim(text: str | None, country: str) -> Claim:
     email = find_email(text)
     if email:
         return Claim(ClaimKind.EMAIL, email)
-    numbers = _NUMBER.findall(text)
+    # "fibra 600", "el plan de 300 megas": a speed, not an identifier.
+    numbers = _NUMBER.findall(_PLAN_SPEED.sub(" ", text))
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
         return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)
-    name = _NAME_PREFIX.sub("", text).strip(" .,;:!¡?¿")
-    if _NAME_CHARS.match(name) and len(name.split()) <= _MAX_NAME_WORDS:
+    # Asked for an identifier, the customer gives a name with words around it
+    # ("hola, soy Juan Pérez"); "hola" or "modem" alone is no name (bot.language.es.names).
+    name = name_in(text)
+    if name is not None:
         return Claim(ClaimKind.NAME, name)
     return Claim(ClaimKind.UNREADABLE, text)
 

@@ -9,6 +9,7 @@ Spanish parsers understand them and kept as written otherwise.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
@@ -17,6 +18,8 @@ from bot.language.es.brands import normalize_brand
 from bot.language.es.connection import parse_connection_type
 from bot.language.es.dates import parse_since
 from bot.language.es.devices import Household, parse_device_scope, parse_household
+from bot.language.es.names import is_common_word
+from bot.language.es.text import plain
 from bot.language.input_guard import classify
 
 # In the order they are asked; the troubleshooting form's required slots (a test keeps them equal).
@@ -72,15 +75,57 @@ def household_in(text: str | None) -> Household | None:
     return household
 
 
-def free_text_answer(question: str, text: str) -> str | None:
-    """What to keep when no parser understood the answer to the question asked.
+# "No sé" is an answer a patient agent accepts and moves on from.
+_DONT_KNOW = re.compile(
+    r"\b(?:no se|no sabria|no sabemos|ni idea|no tengo idea|no me acuerdo|no recuerdo|"
+    r"no estoy seguro|no estoy segura|ns)\b"
+)
+# Words that say the customer is correcting an earlier answer, not answering the question asked.
+_CORRECTION = re.compile(
+    r"\b(?:perdon|me equivoque|corrijo|correccion|en realidad|mejor dicho|quise decir|"
+    r"me confundi|no era|era al reves)\b"
+)
+_ARTICLES = frozenset({"un", "una", "el", "la", "mi", "es", "de"})
+_MAX_DEVICE_WORDS = 8
 
-    The customer's own words, except for unreadable input and for the household
-    question, where a count is needed.
+
+def is_correction(text: str | None) -> bool:
+    """Whether the customer says they are correcting something ("no, perdón, desde el lunes")."""
+    return bool(_CORRECTION.search(plain(text or "")))
+
+
+def says_dont_know(text: str | None) -> bool:
+    return bool(_DONT_KNOW.search(plain(text or "")))
+
+
+def _device_described(text: str) -> str | None:
+    """A device no brand list knows ("un Tecno Spark 10", "la compu vieja de mi hijo").
+
+    A few words, not all of them everyday speech ("sí", "todos") and not a question.
     """
-    if classify(text) is not None or question == "household_size":
+    words = [word for word in plain(text).split() if word not in _ARTICLES and word != ","]
+    if "?" in text or not 1 <= len(words) <= _MAX_DEVICE_WORDS:
+        return None
+    if all(is_common_word(word) for word in words):
         return None
     return text.strip()
+
+
+def answer_without_parser(question: str, text: str) -> str | None:
+    """What to keep when no parser understood the answer to the question asked.
+
+    "No sé" answers any question (as written, for the technician); a brand no
+    list knows is kept as written. Anything else is not an answer: the customer
+    is helped with examples and asked again, so that "ah, y otra cosa…" is never
+    saved as the devices they use.
+    """
+    if classify(text) is not None:
+        return None
+    if says_dont_know(text):
+        return text.strip()
+    if question == "device_brand":
+        return _device_described(text)
+    return None
 
 
 def answers_for_ticket(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def test_the_household_question_needs_a_count():
     tracker.latest_message = message("bastantes")
     messages, slots = run_form(tracker)
     assert slots == {"household_size": None}
-    assert [m["response"] for m in messages] == ["utter_household_needs_number"]
+    assert [m["response"] for m in messages] == ["utter_help_household_size"]
 
 
 def test_emoji_answer_is_asked_again_politely():
@@ -58,5 +58,46 @@ def test_emoji_answer_is_asked_again_politely():
 def test_a_bot_challenge_is_left_to_the_rules():
     tracker = load_tracker("key_questions_in_one_message")
     tracker.latest_message = message("sos un bot?", "bot_challenge")
+    messages, slots = run_form(tracker)
+    assert slots == {} and messages == []
+
+
+def test_a_reply_that_answers_nothing_gets_examples_for_that_question():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.slots.update({"requested_slot": "connection_type", "devices_scope": "all"})
+    tracker.latest_message = message("todos")
+    messages, slots = run_form(tracker)
+    assert slots == {"connection_type": None}
+    assert [m["response"] for m in messages] == ["utter_help_connection_type"]
+
+
+def test_a_correction_updates_the_earlier_answer_instead_of_answering_the_question_asked():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.slots.update({"requested_slot": "device_brand", "problem_since": "2026-01-01"})
+    tracker.latest_message = message("no perdón, desde el lunes pasado", "deny")
+    messages, slots = run_form(tracker)
+    assert slots["problem_since"] != "2026-01-01" and slots["device_brand"] is None
+    assert [m["response"] for m in messages] == ["utter_answer_corrected"]
+
+
+def test_another_need_is_not_saved_as_an_answer():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.slots.update({"requested_slot": "device_brand", "device_brand": None})
+    tracker.latest_message = message("ah y otra cosa, no me aplicaron el descuento", "billing_charge_dispute")
+    messages, slots = run_form(tracker)
+    assert slots == {"device_brand": None} and messages == []
+
+
+def test_dont_know_is_an_answer():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.slots.update({"requested_slot": "devices_scope", "devices_scope": None})
+    tracker.latest_message = message("ni idea la verdad")
+    _, slots = run_form(tracker)
+    assert slots["devices_scope"] == "ni idea la verdad"
+
+
+def test_stop_is_left_to_the_rules():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.latest_message = message("basta, no quiero contestar más preguntas", "stop")
     messages, slots = run_form(tracker)
     assert slots == {} and messages == []

@@ -57,3 +57,17 @@ def test_intents_that_state_no_need() -> None:
     for intent in ("greet", "affirm", "out_of_scope", "", None):
         assert need_spec(intent) is None and need_for_intent(intent) is None
     assert need_for_intent("cancel_service") is Need.CANCELLATION
+
+
+def test_needs_to_queue_keeps_one_need_per_area_besides_the_current_one():
+    from bot.needs import needs_to_queue
+
+    stated = ["report_no_connection", "billing_charge_dispute", "billing_balance", "sales_inquiry"]
+    assert needs_to_queue(stated, "report_slow_connection") == ["billing_charge_dispute", "sales_inquiry"]
+    assert needs_to_queue(stated, "report_no_connection", ["sales_inquiry"]) == ["billing_charge_dispute"]
+
+
+def test_a_person_and_words_without_a_need_are_never_queued():
+    from bot.needs import needs_to_queue
+
+    assert needs_to_queue(["request_human", "greet", None, "affirm"], "report_no_connection") == []

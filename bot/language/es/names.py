@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from bot.language.es.text import fold
+import yaml
+
+from bot.language.es.text import fold, plain
 
 _NAME_TOKEN = re.compile(r"[^\W\d_]+")
 
@@ -20,3 +23,107 @@ def name_matches(query: str, first_name: str, last_name: str) -> bool:
     """
     wanted = name_tokens(query)
     return bool(wanted) and wanted <= name_tokens(f"{first_name} {last_name}")
+
+
+# --- telling a name from other words ----------------------------------------------------
+
+_NOT_NAMES = yaml.safe_load(Path(__file__).with_name("not_names.yml").read_text(encoding="utf-8"))
+_NEVER_NAME_WORDS = frozenset(str(word) for words in _NOT_NAMES.values() for word in words)
+# What may surround a name without making it a sentence: "hola, Juan Pérez, gracias".
+_COURTESY_WORDS = frozenset(
+    str(word) for part in ("greetings", "answers", "titles") for word in _NOT_NAMES[part]
+)
+# Words a surname may contain between other words ("María de la Cruz", "Del Puerto").
+_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los"})
+_MAX_NAME_WORDS = 6
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Between its words a name has spaces, hyphens or dots ("J. Pérez"), never ");" or "?".
+_NAME_SHAPE = re.compile(r"^[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*$")
+_DOUBLED_LETTERS = re.compile(r"([a-z])\1+")
+# Words that introduce a name, in plain form: "soy …", "me llamo …", "a nombre de …".
+_CUE = r"(?:soy|me llamo|mi nombre es|mi nombre|(?:el|la) titular es|a nombre de|habla|de parte de)"
+_CUE_AT_END = re.compile(rf"\b{_CUE}\s*[:,]?\s*$")
+_CUE_ANYWHERE = re.compile(rf"\b{_CUE}\b", re.IGNORECASE)
+
+
+def _plain_word(word: str) -> str:
+    return plain(word).replace(" ", "")
+
+
+def _in(words: frozenset[str], plain_word: str) -> bool:
+    """`plain_word` is in `words`, also when typed with a letter doubled ("holaa", "sii")."""
+    return plain_word in words or _DOUBLED_LETTERS.sub(r"\1", plain_word) in words
+
+
+def _around_a_name(plain_word: str) -> bool:
+    return _in(_COURTESY_WORDS, plain_word) or plain_word in _NAME_PARTICLES
+
+
+def _after_last_cue(text: str) -> str:
+    """What follows the last "soy" / "me llamo" / … in `text`; all of it when there is none."""
+    folded = fold(text)
+    cues = list(_CUE_ANYWHERE.finditer(folded))
+    # fold() keeps the length of Spanish text, so positions carry over to the original.
+    return text[cues[-1].end() :] if cues and len(folded) == len(text) else text
+
+
+def name_in(text: str | None) -> str | None:
+    """The person's name `text` gives, without the cue, greetings and titles around it.
+
+    "Hola, soy Juan Pérez" -> "Juan Pérez"; "Sr. Duarte" -> "Duarte". None when
+    what is left is no name: a greeting ("hola"), a yes or no, a word of the
+    assistant's own subject ("modem", "factura"), a relation ("mi mamá"), a
+    sentence ("no tengo internet") or symbols.
+    """
+    if not text or any(char.isdigit() for char in text):
+        return None
+    text = _after_last_cue(text)
+    matches = list(_WORD.finditer(text))
+    plain_words = [_plain_word(match.group()) for match in matches]
+    start, end = 0, len(matches)
+    while start < end and _around_a_name(plain_words[start]):
+        start += 1
+    while end > start and _around_a_name(plain_words[end - 1]):
+        end -= 1
+    kept = plain_words[start:end]
+    if not kept or len(kept) > _MAX_NAME_WORDS or all(len(word) < 2 for word in kept):
+        return None
+    if any(_in(_NEVER_NAME_WORDS, word) for word in kept):
+        return None
+    name = text[matches[start].start() : matches[end - 1].end()]
+    return name if _NAME_SHAPE.match(name) else None
+
+
+def is_name_cue(text_before: str) -> bool:
+    """Whether the words just before a span introduce a name ("soy", "a nombre de", ...)."""
+    return bool(_CUE_AT_END.search(plain(text_before)))
+
+
+def given_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where, inside text[start:end], the customer gives a name; None when they give none.
+
+    A name counts after a cue ("soy", "me llamo", "a nombre de"…) or when it is
+    all the message says besides greetings and courtesies ("Juan Pérez", "hola,
+    juan pérez"); a capitalised word in a sentence ("Hola Lucía, mi modem no
+    anda") is not a name given.
+    """
+    name = name_in(text[start:end])
+    if name is None:
+        return None
+    offset = text.find(name, start, end)
+    if offset < 0:
+        return None
+    span = (offset, offset + len(name))
+    if is_name_cue(text[: span[0]]) or _only_courtesies(text[: span[0]] + " " + text[span[1] :]):
+        return span
+    return None
+
+
+def _only_courtesies(text: str) -> bool:
+    """Whether `text` holds nothing but greetings, yes/no and titles ("hola, ", ", gracias")."""
+    return all(_in(_COURTESY_WORDS, _plain_word(word)) for word in _WORD.findall(text))
+
+
+def is_common_word(word: str) -> bool:
+    """A word of everyday speech or of the assistant's subject: never a proper name or a model."""
+    return _in(_NEVER_NAME_WORDS, _plain_word(word))

@@ -54,7 +54,7 @@ def test_service_number_claim_selects_that_service(directory):
     assert resolution.service_number == 1006
 
 
-@pytest.mark.parametrize("name", ["María Benítez", "Persona Inexistente"])
+@pytest.mark.parametrize("name", ["María Benítez", "Ernesto Inexistente"])
 def test_a_name_never_verifies_nor_reveals_if_it_exists(directory, name):
     resolution = resolve_now(directory, claim(name))
     assert resolution.outcome is Outcome.NEED_STRONG_FACTOR

@@ -58,3 +58,33 @@ def test_entities_phone_is_normalised_and_invalid_ones_ignored():
 def test_a_count_mistaken_for_a_service_number_is_ignored():
     assert claim_from_entities("4", None, None, "PY") is None
     assert claim_from_entities("1004", None, None, "PY") == Claim(ClaimKind.SERVICE_NUMBER, "1004")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fibra 600", Claim(ClaimKind.UNREADABLE, "fibra 600")),
+        ("tengo el plan de 300 megas", Claim(ClaimKind.UNREADABLE, "tengo el plan de 300 megas")),
+        ("tengo fibra 600 y mi servicio es 1003", Claim(ClaimKind.SERVICE_NUMBER, "1003")),
+        ("100mb, servicio 1.003", Claim(ClaimKind.SERVICE_NUMBER, "1003")),
+    ],
+)
+def test_a_plan_speed_is_not_an_identifier(text: str, expected: Claim) -> None:
+    assert parse_claim(text, "PY") == expected
+
+
+@pytest.mark.parametrize("text", ["hola", "holaa", "Si", "modem", "buenas tardes", "ok dale", "el router"])
+def test_greetings_and_service_words_are_no_name(text: str) -> None:
+    assert parse_claim(text, "PY").kind is ClaimKind.UNREADABLE
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("hola, soy Juan Pérez", "Juan Pérez"),
+        ("me llamo maria rojas", "maria rojas"),
+        ("a nombre de Pedro Gómez", "Pedro Gómez"),
+    ],
+)
+def test_a_name_is_read_without_the_words_around_it(text: str, name: str) -> None:
+    assert parse_claim(text, "PY") == Claim(ClaimKind.NAME, name)

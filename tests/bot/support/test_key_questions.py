@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.support.key_questions import KEY_QUESTIONS, answers_for_ticket, answers_in, free_text_answer
+from bot.support.key_questions import KEY_QUESTIONS, answer_without_parser, answers_for_ticket, answers_in
 
 ASUNCION = ZoneInfo("America/Asuncion")
 NOW = datetime(2026, 3, 18, 15, 0, tzinfo=ASUNCION)
@@ -33,10 +33,20 @@ def test_entities_are_tried_before_the_whole_text():
     assert found["device_brand"] == "Samsung"
 
 
-def test_free_text_is_kept_except_where_a_count_is_needed():
-    assert free_text_answer("device_brand", "  una compu vieja  ") == "una compu vieja"
-    assert free_text_answer("household_size", "bastantes") is None
-    assert free_text_answer("problem_since", "🙃") is None
+def test_only_a_described_device_or_not_knowing_is_kept_without_a_parser():
+    described = "  una compu vieja de mi hijo  "
+    assert answer_without_parser("device_brand", described) == described.strip()
+    assert answer_without_parser("device_brand", "no sé la marca") == "no sé la marca"
+    assert answer_without_parser("household_size", "no sé") == "no sé"
+    assert answer_without_parser("household_size", "bastantes") is None
+    assert answer_without_parser("problem_since", "🙃") is None
+
+
+def test_a_digression_or_everyday_words_are_never_kept_as_an_answer():
+    assert answer_without_parser("devices_scope", "ah y otra cosa, no me aplicaron el descuento") is None
+    assert answer_without_parser("device_brand", "todos") is None
+    assert answer_without_parser("device_brand", "sí") is None
+    assert answer_without_parser("device_brand", "¿para qué necesitan eso?") is None
 
 
 def test_the_ticket_gets_every_answer_and_the_household_counts():

@@ -1,0 +1,77 @@
+"""Interruptions answered in one place for every form, and the needs queued for later.
+
+`action_handle_interruption` answers goodbye and "basta" wherever they come:
+inside any form it ends the form first, keeping what was recorded (a ticket
+stays open). `action_anything_else` closes every flow: it offers the next need
+the customer mentioned on the way, or asks whether there is anything else.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import queue_needs
+from actions.shared import anything_else, latest_intent, latest_text
+from bot.language.es.needs import needs_stated
+from bot.needs import needs_to_queue
+
+
+class ActionHandleInterruption(Action):
+    """Goodbye or stop, in or out of a form."""
+
+    def name(self) -> str:
+        return "action_handle_interruption"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        in_form = bool((tracker.active_loop or {}).get("name"))
+        events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] if in_form else []
+        if latest_intent(tracker) == "goodbye":
+            dispatcher.utter_message(response="utter_goodbye")
+            return [*events, SlotSet("offered_next_need", False)]
+        # "Basta, y además me cobraron de más": the other need is not lost.
+        queued = needs_to_queue(
+            needs_stated(latest_text(tracker)),
+            tracker.get_slot("need_intent"),
+            tracker.get_slot("pending_needs") or [],
+        )
+        ticket_number = tracker.get_slot("ticket_number")
+        if in_form and ticket_number:
+            dispatcher.utter_message(response="utter_stopped_ticket_kept", ticket_number=ticket_number)
+        elif in_form:
+            dispatcher.utter_message(response="utter_stopped")
+        else:
+            dispatcher.utter_message(response="utter_stopped_nothing_under_way")
+        events += queue_needs(dispatcher, tracker, queued)
+        pending = [*(tracker.get_slot("pending_needs") or []), *queued]
+        return [*events, *anything_else(dispatcher, tracker, pending)]
+
+
+class ActionAnythingElse(Action):
+    """The end of every flow: the next need the customer mentioned, or "¿algo más?"."""
+
+    def name(self) -> str:
+        return "action_anything_else"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        return anything_else(dispatcher, tracker)
+
+
+class ActionDeclineNextNeed(Action):
+    """The customer does not want to look at the need they mentioned earlier now."""
+
+    def name(self) -> str:
+        return "action_decline_next_need"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        pending = list(tracker.get_slot("pending_needs") or [])[1:]
+        dispatcher.utter_message(response="utter_next_need_declined")
+        return [SlotSet("pending_needs", pending), *anything_else(dispatcher, tracker, pending)]

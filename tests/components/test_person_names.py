@@ -1,0 +1,38 @@
+"""The `person` entity filter that runs on DIET's and spaCy's names alike."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from components.person_names import filter_person_entities
+
+
+def _person(text: str, span: str, extractor: str = "DIETClassifier") -> Dict[str, Any]:
+    start = text.index(span)
+    end = start + len(span)
+    return {"entity": "person", "start": start, "end": end, "value": span, "extractor": extractor}
+
+
+def _values(text: str, entities: List[Dict[str, Any]]) -> List[str]:
+    return [entity["value"] for entity in filter_person_entities(text, entities)]
+
+
+def test_greetings_and_service_words_are_dropped() -> None:
+    for text in ("Hola", "holaa", "Si", "Modem", "Buenas tardes"):
+        assert _values(text, [_person(text, text, "SpacyPersonExtractor")]) == []
+
+
+def test_a_given_name_is_narrowed_to_the_name() -> None:
+    text = "Hola, soy Juan Pérez"
+    [entity] = filter_person_entities(text, [_person(text, text)])
+    assert (entity["value"], text[entity["start"] : entity["end"]]) == ("Juan Pérez", "Juan Pérez")
+
+
+def test_other_entities_pass_untouched() -> None:
+    text = "servicio 1001"
+    service = {"entity": "service_id", "start": 9, "end": 13, "value": "1001"}
+    assert filter_person_entities(text, [service]) == [service]
+
+
+def test_a_third_party_named_in_a_request_is_not_the_customer() -> None:
+    text = "dame el teléfono de juan duarte"
+    assert _values(text, [_person(text, "juan duarte")]) == []
