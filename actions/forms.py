@@ -42,17 +42,39 @@ COURTESY_INTENTS = frozenset({"greet", "thanks"})
 LEAVING_INTENTS = INTERRUPTION_INTENTS - COURTESY_INTENTS
 
 
+# Run by Rasa itself between a message and the form; they say nothing about who asked.
+_BOOKKEEPING_ACTIONS = frozenset({"action_listen", "action_extract_slots"})
+
+
 def is_new_message_for(form: str, tracker: Tracker) -> bool:
-    """Whether the latest message was written while `form` was asking (not the one that started it)."""
-    active = (tracker.active_loop or {}).get("name")
-    return active == form and tracker.latest_action_name == "action_listen"
+    """Whether the latest message was written while `form` was asking (not the one that started it).
+
+    Rasa calls the validation on a copy of the tracker that ends with the form's
+    own run, so `latest_action_name` is the form either way; what tells them apart
+    is whether any other action (the triage, a form that just ended) ran after the
+    customer's latest message.
+    """
+    if (tracker.active_loop or {}).get("name") != form:
+        return False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _BOOKKEEPING_ACTIONS | {form}:
+            return False
+    return False
 
 
-def digression(tracker: Tracker) -> List[str]:
-    """The other needs the latest message states, to be looked at after the current one."""
+def digression(tracker: Tracker, trust_intent: bool = True) -> List[str]:
+    """The other needs the latest message states, to be looked at after the current one.
+
+    Where any text may be an answer (a name, an address), NLU's intent alone is
+    not enough: it reads "Robert'); DROP TABLE…" as a sales question with 97%
+    confidence. There only needs stated in so many words count.
+    """
     if latest_intent(tracker) in LEAVING_INTENTS:
         return []
-    stated = [latest_intent(tracker), *needs_stated(latest_text(tracker))]
+    in_words = needs_stated(latest_text(tracker))
+    stated = [latest_intent(tracker), *in_words] if trust_intent else in_words
     return needs_to_queue(stated, tracker.get_slot("need_intent"), tracker.get_slot("pending_needs") or [])
 
 
@@ -85,9 +107,9 @@ class ProtocolFormValidationAction(FormValidationAction):
     ) -> List[Dict[str, Any]]:
         if not is_new_message_for(self.form_name(), tracker):
             return await super().run(dispatcher, tracker, domain)
-        queued = digression(tracker)
-        events = await super().run(dispatcher, tracker, domain)
         requested = tracker.get_slot("requested_slot")
+        queued = digression(tracker, trust_intent=requested not in self.free_text_slots)
+        events = await super().run(dispatcher, tracker, domain)
         if latest_intent(tracker) in COURTESY_INTENTS or queued:
             # Not a rejection of the form: the question is asked again after the note.
             events = [*events, *queue_needs(dispatcher, tracker, queued)]
@@ -109,4 +131,4 @@ class ProtocolFormValidationAction(FormValidationAction):
         """Whether the latest message may answer the question asked: not an interruption nor another need."""
         if latest_intent(tracker) in INTERRUPTION_INTENTS | also_not_answers:
             return False
-        return not digression(tracker)
+        return not digression(tracker, trust_intent=False)

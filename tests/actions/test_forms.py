@@ -10,7 +10,7 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.contact import ValidateContactForm
 from actions.follow_up import ValidateRescheduleForm
-from actions.forms import INTERRUPTION_INTENTS, ProtocolFormValidationAction
+from actions.forms import INTERRUPTION_INTENTS, ProtocolFormValidationAction, is_new_message_for
 from actions.identification import ValidateIdentificationForm
 
 
@@ -69,3 +69,36 @@ def test_the_action_server_registers_the_forms_but_not_their_base() -> None:
     executor.register_package("actions")
     assert "validate_identification_form" in executor.actions
     assert not any(name.startswith("Protocol") for name in executor.actions)
+
+
+def _validation_tracker(*actions_after_message: str) -> Tracker:
+    """The tracker Rasa hands a form's validation: events up to the form's own run."""
+    events = [
+        {"event": "action", "name": "identification_form"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "hola", "parse_data": {"intent": {"name": "greet"}}},
+        *({"event": "action", "name": name} for name in actions_after_message),
+    ]
+    return Tracker(
+        sender_id="test",
+        slots={"requested_slot": "identity_claim"},
+        latest_message={"text": "hola", "intent": {"name": "greet"}, "entities": []},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "identification_form"},
+        latest_action_name=actions_after_message[-1] if actions_after_message else "action_listen",
+    )
+
+
+def test_a_message_written_while_the_form_asks_is_new_for_it() -> None:
+    # Rasa validates on a copy of the tracker that already ends with the form's run.
+    tracker = _validation_tracker("action_extract_slots", "identification_form")
+    assert is_new_message_for("identification_form", tracker)
+
+
+def test_the_message_that_started_the_form_is_not_new_for_it() -> None:
+    tracker = _validation_tracker("action_greet", "action_triage", "identification_form")
+    assert not is_new_message_for("identification_form", tracker)
+    # Nor for a form that starts in the same turn after another one ended.
+    assert not is_new_message_for("contact_form", _validation_tracker("identification_form", "contact_form"))
