@@ -101,3 +101,12 @@ def test_stop_is_left_to_the_rules():
     tracker.latest_message = message("basta, no quiero contestar más preguntas", "stop")
     messages, slots = run_form(tracker)
     assert slots == {} and messages == []
+
+
+def test_an_earlier_answer_said_again_is_not_taken_as_the_brand():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.slots.update({"requested_slot": "device_brand", "device_brand": None, "devices_scope": "all"})
+    tracker.latest_message = message("en todos los equipos")
+    messages, slots = run_form(tracker)
+    assert slots == {"device_brand": None}
+    assert [m["response"] for m in messages] == ["utter_help_device_brand"]
