@@ -2,8 +2,10 @@
 
 `action_handle_interruption` answers goodbye and "basta" wherever they come:
 inside any form it ends the form first, keeping what was recorded (a ticket
-stays open). `action_anything_else` closes every flow: it offers the next need
-the customer mentioned on the way, or asks whether there is anything else.
+stays open). Only when the message says so (`bot.language.es.leaving`): NLU's
+goodbye for a lone "modem" is asked again instead. `action_anything_else`
+closes every flow: it offers the next need the customer mentioned on the way,
+or asks whether there is anything else.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
 from actions.shared import anything_else, latest_intent, latest_text
+from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import needs_stated
 from bot.needs import needs_to_queue
 
@@ -28,6 +31,11 @@ class ActionHandleInterruption(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        if not says_leaving(latest_intent(tracker), latest_text(tracker)):
+            # NLU's word alone ("modem" as a goodbye) never ends anything: ask again;
+            # inside a form the RulePolicy then resumes it and its question follows.
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
         in_form = bool((tracker.active_loop or {}).get("name"))
         events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] if in_form else []
         if latest_intent(tracker) == "goodbye":

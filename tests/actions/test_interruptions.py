@@ -80,3 +80,10 @@ def test_declining_the_next_need_drops_it_and_offers_the_one_after():
     messages, events = run_action(ActionDeclineNextNeed(), tracker)
     assert _responses(messages) == ["utter_next_need_declined", "utter_next_need_sales"]
     assert _slots(events)["pending_needs"] == ["sales_inquiry"]
+
+
+def test_a_goodbye_or_stop_the_words_do_not_back_ends_nothing():
+    for intent in ("goodbye", "stop"):
+        messages, events = run_action(ActionHandleInterruption(), _in_key_questions("modem", intent))
+        assert _responses(messages) == ["utter_ask_rephrase"]
+        assert events == []

@@ -1,0 +1,29 @@
+"""Whether a message says in so many words that the customer is leaving or wants to stop.
+
+Goodbye and stop end what is under way, so NLU's intent alone is not enough for
+them: a lone "modem" or "router" classified as a goodbye would end a
+conversation the customer had only started. `leaving_words.yml` lists what such
+messages say; a message without any of it is asked again instead.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from bot.language.es.text import alternation, plain
+
+_PHRASES: dict[str, list[str]] = yaml.safe_load(
+    Path(__file__).with_name("leaving_words.yml").read_text(encoding="utf-8")
+)
+# A phrase starts at a word boundary and may run on: "cancel" finds "cancelalo".
+_PATTERNS = {intent: re.compile(rf"(?<!\w){alternation(phrases)}") for intent, phrases in _PHRASES.items()}
+
+LEAVING_INTENTS = frozenset(_PATTERNS)
+
+
+def says_leaving(intent: str | None, text: str | None) -> bool:
+    """Whether the text backs NLU's goodbye or stop; any other intent is not this module's to judge."""
+    pattern = _PATTERNS.get(intent or "")
+    return pattern is None or bool(pattern.search(plain(text or "")))
