@@ -14,23 +14,14 @@ from bot.ports.tickets import AnswerAuthor, TicketStatus
 from bot.support.decisions import Complaint, Decision, Verdict, decide
 from bot.support.key_questions import KEY_QUESTIONS, answers_for_ticket
 from bot.support.line_checks import LineDiagnosis, run_line_checks
-from bot.support.line_report import check_responses
+from bot.support.line_report import line_report
 
-# What the customer is told next, for verdicts that end here.
-_VERDICT_RESPONSES = {
-    Verdict.SUSPENDED: "utter_line_suspended",
-    Verdict.INACTIVE: "utter_line_inactive",
-    Verdict.SATURATION: "utter_line_saturated",
-    Verdict.CHECKS_UNAVAILABLE: "utter_checks_unavailable",
-}
 # No technical fault: the technical ticket is closed with a note saying why.
 _NO_FAULT_NOTES = {
     Verdict.SUSPENDED: "no_fault_suspended",
     Verdict.INACTIVE: "no_fault_inactive",
     Verdict.SATURATION: "no_fault_saturation",
 }
-# No line to report on: the service is not active.
-_NO_REPORT = (Verdict.SUSPENDED, Verdict.INACTIVE)
 
 
 def _decision_record(decision: Decision) -> Dict[str, Any]:
@@ -63,14 +54,10 @@ class ActionRunLineChecks(Action):
             service.status, complaint, diagnosis, service.download_mbps, field.optical, field.saturation
         )
 
-        if decision.verdict not in _NO_REPORT:
-            # One response per check, rendered by Rasa like every other text.
-            dispatcher.utter_message(response="utter_line_report")
-            for name in check_responses(diagnosis, service.download_mbps, field.optical, field.saturation):
-                dispatcher.utter_message(response=name)
-        if decision.verdict in _VERDICT_RESPONSES:
+        # The report and the verdict's words, chosen by the core, rendered by Rasa.
+        for name in line_report(decision, diagnosis, service.download_mbps, field.optical, field.saturation):
             dispatcher.utter_message(
-                response=_VERDICT_RESPONSES[decision.verdict],
+                response=name,
                 plan_name=service.plan_name,
                 plan_speed=str(service.download_mbps),
                 ticket_number=ticket_number,

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.shared import anything_else, open_case, services, user_events
 from bot.locale import ticket_subject
 from bot.needs import Flow, need_spec
+from bot.support.cases import CaseStep, answers_on_ticket
 from bot.support.key_questions import KEY_QUESTIONS, answers_in
 
 # Answers about a previous problem do not carry over to a new one.
@@ -56,16 +57,35 @@ class ActionRouteNeed(Action):
 
         if spec.flow is Flow.FOLLOW_UP:
             return [SlotSet("route", Flow.FOLLOW_UP.value)]
-        ticket = await open_case(tracker, spec.need.ticket_category, ticket_subject(spec.intent))
+        case = await open_case(dispatcher, tracker, spec.need.ticket_category, ticket_subject(spec.intent))
+        if case.ticket is None:  # nothing to open (a cancelled service asked to be cancelled)
+            return [
+                *anything_else(dispatcher, tracker),
+                SlotSet("need_intent", None),
+                SlotSet("route", Flow.HANDOVER.value),
+            ]
+        ticket = case.ticket
+        if case.step is CaseStep.VISIT_BOOKED:
+            # "¿Y cuándo vienen?" or the same fault again: the follow-up shows the visit booked
+            # and offers to move it.
+            return [SlotSet("ticket_number", ticket.number), SlotSet("route", Flow.FOLLOW_UP.value)]
         if spec.flow is Flow.TROUBLESHOOT:
-            dispatcher.utter_message(response="utter_ticket_opened", ticket_number=ticket.number)
-            prefilled = {**{slot: None for slot in _PER_PROBLEM_SLOTS}, **answers_already_given(tracker)}
+            if not case.continued:
+                dispatcher.utter_message(response="utter_ticket_opened", ticket_number=ticket.number)
+            prefilled = {
+                **{slot: None for slot in _PER_PROBLEM_SLOTS},
+                **answers_on_ticket(ticket),
+                **answers_already_given(tracker),
+            }
             return [
                 SlotSet("ticket_number", ticket.number),
                 SlotSet("route", Flow.TROUBLESHOOT.value),
                 *(SlotSet(slot, value) for slot, value in prefilled.items()),
             ]
-        dispatcher.utter_message(response=f"utter_handover_{spec.need.value}", ticket_number=ticket.number)
+        if not case.continued:
+            dispatcher.utter_message(
+                response=f"utter_handover_{spec.need.value}", ticket_number=ticket.number
+            )
         return [
             *anything_else(dispatcher, tracker),
             SlotSet("need_intent", None),

@@ -5,6 +5,7 @@ each stays a thin wrapper: read the tracker, call the core, utter responses.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, List
 
@@ -13,12 +14,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.language.phones import format_national
-from bot.locale import ticket_description
+from bot.locale import ticket_description, ticket_note
 from bot.needs import need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
-from bot.ports.tickets import TicketCategory, TicketRecord
+from bot.ports.tickets import AnswerAuthor, TicketCategory
 from bot.reception.identification import MAX_ATTEMPTS, Outcome, Resolution
 from bot.settings import get_settings
+from bot.support.cases import Case, CaseStep, existing_case_for, new_case_notes
 from bot.wiring import Services, build_services
 
 # Intents that carry no content of their own: not the customer's words about a need.
@@ -158,17 +160,51 @@ def anything_else(
 # --- tickets ---------------------------------------------------------------------------
 
 
-async def open_case(tracker: Tracker, category: TicketCategory, subject: str) -> TicketRecord:
-    """A ticket for the verified customer and service, with their own words."""
+def need_words(tracker: Tracker) -> str:
+    """The customer's latest message stating a need, else the words triage kept for the ticket."""
+    for event in reversed(user_events(tracker)):
+        if need_for_intent(intent_of(event)) and event.get("text"):
+            return str(event["text"])
+    return tracker.get_slot("need_text") or ""
+
+
+async def open_case(
+    dispatcher: CollectingDispatcher, tracker: Tracker, category: TicketCategory, subject: str
+) -> Case:
+    """The verified customer's case for this need: the open ticket for it, else a new one.
+
+    `existing_case_for` decides. A continued ticket gets the customer's new
+    words and the customer is told it goes on there; a cancellation of a
+    service already cancelled gets no ticket and is told so. For a new ticket
+    the caller says what comes next.
+    """
+    desk = services().tickets
+    customer_id = int(tracker.get_slot("customer_id"))
+    number = tracker.get_slot("service_number")
+    service_number = int(number) if number else None
+    service = await current_service(tracker)
+    status = service.status if service else None
+    case = await existing_case_for(
+        desk, customer_id, service_number, status, category, datetime.now(timezone.utc)
+    )
+    if case.step is CaseStep.ALREADY_CANCELLED:
+        dispatcher.utter_message(response="utter_service_already_cancelled")
+        return case
+    if case.ticket is not None:
+        ticket = await desk.add_answer(case.ticket.number, AnswerAuthor.CUSTOMER, need_words(tracker))
+        dispatcher.utter_message(response="utter_case_continued", ticket_number=ticket.number)
+        return Case(case.step, ticket)
     channel = channel_of(tracker)
     words = tracker.get_slot("need_text") or ""
-    service_number = tracker.get_slot("service_number")
-    return await services().tickets.open_ticket(
-        customer_id=int(tracker.get_slot("customer_id")),
-        service_number=int(service_number) if service_number else None,
+    ticket = await desk.open_ticket(
+        customer_id=customer_id,
+        service_number=service_number,
         category=category,
         subject=subject,
         description=ticket_description(channel, words),
         channel=channel,
         customer_words=words,
     )
+    for note in new_case_notes(category, status):
+        ticket = await desk.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note(note))
+    return Case(CaseStep.OPEN, ticket)

@@ -70,7 +70,18 @@ class ActionScheduleVisit(Action):
             dispatcher.utter_message(response="utter_how_can_help")
             return []
         desk, tz = services().tickets, services().company.tzinfo
-        window = next_visit_window(datetime.now(timezone.utc), services().calendar)
+        now = datetime.now(timezone.utc)
+        booked = await desk.get(ticket_number)
+        if booked and booked.has_visit_after(now) and booked.visit_start and booked.visit_end:
+            # One fault, one visit: the one already booked is told, not a second one.
+            dispatcher.utter_message(
+                response="utter_visit_already_booked",
+                ticket_number=ticket_number,
+                **window_variables(booked.visit_start, booked.visit_end, tz),
+            )
+            dispatcher.utter_message(response="utter_ticket_summary", ticket_number=ticket_number)
+            return anything_else(dispatcher, tracker)
+        window = next_visit_window(now, services().calendar)
         ticket = await desk.update(
             ticket_number, visit_start=window.start, visit_end=window.end, status=TicketStatus.IN_PROGRESS
         )
@@ -117,6 +128,11 @@ class ActionOpenRelatedCase(Action):
         if category is None or not tracker.get_slot("customer_id"):
             dispatcher.utter_message(response="utter_how_can_help")
             return []
-        ticket = await open_case(tracker, category, related_case_subject(verdict))
-        dispatcher.utter_message(response=f"utter_related_case_{category.value}", ticket_number=ticket.number)
-        return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]
+        case = await open_case(dispatcher, tracker, category, related_case_subject(verdict))
+        if case.ticket is None:
+            return anything_else(dispatcher, tracker)
+        if not case.continued:
+            dispatcher.utter_message(
+                response=f"utter_related_case_{category.value}", ticket_number=case.ticket.number
+            )
+        return [SlotSet("ticket_number", case.ticket.number), *anything_else(dispatcher, tracker)]

@@ -120,6 +120,16 @@ class TicketDesk(Protocol):
     async def open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
         """The customer's tickets that are not closed, newest first."""
 
+    async def find_open_ticket(
+        self, customer_id: int, service_number: int | None, category: TicketCategory | str
+    ) -> TicketRecord | None:
+        """The newest ticket of `category` still open for this customer and service, if any.
+
+        `service_number` None matches only tickets about no particular service.
+        Before opening a ticket, the bot looks here and continues the case it
+        finds instead of opening a second one (bot.support.cases).
+        """
+
     async def add_answer(self, number: str, author: AnswerAuthor | str, body: str) -> TicketRecord: ...
 
     async def update(self, number: str, /, **fields: Any) -> TicketRecord:

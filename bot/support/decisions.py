@@ -15,11 +15,16 @@ rule that matches wins:
    (not for overload: too much light is an installation matter)
 6. ping loss >= 25% -> VISIT
 7. download >= 90% of the plan or >= 15 devices -> SATURATION (the "pastel familiar")
-8. every check failed -> CHECKS_UNAVAILABLE (a technician runs them)
+8. every check failed, or neither the ONU status nor the ping could be read
+   -> CHECKS_UNAVAILABLE (a technician runs them)
 9. otherwise -> ADVICE (the process's advice for a healthy line)
 
 A check that failed simply cannot trigger its rule: a LOS found while the
-traffic check timed out is still a LOS. Thresholds come from settings.
+traffic check timed out is still a LOS. But a line is only called healthy on
+evidence that it works (the ONU online, or a ping answered): a good optical
+reading alone may be the last one a box sent before it went down, so without
+either the bot does not tell the customer the line is fine. Thresholds come
+from settings.
 `Decision.reasons` are stable codes for tickets, metrics and tests; the
 customer never reads them.
 """
@@ -86,6 +91,10 @@ def traffic_near_plan(traffic: TrafficReading, plan_download_mbps: int, rule: Sa
     return plan_download_mbps > 0 and traffic.download_mbps >= rule.min_traffic_ratio * plan_download_mbps
 
 
+def many_devices(traffic: TrafficReading, rule: SaturationRule) -> bool:
+    return traffic.connected_devices is not None and traffic.connected_devices >= rule.min_devices
+
+
 def decide(
     service_status: ServiceStatus | str,
     complaint: Complaint,
@@ -130,6 +139,9 @@ def decide(
         return Decision(Verdict.SATURATION, saturated)
     if diagnosis.all_failed:
         return Decision(Verdict.CHECKS_UNAVAILABLE, ("checks_failed",))
+    if diagnosis.onu is None and diagnosis.ping is None:
+        # Nothing shows the line works, so "your line is fine" would be a guess.
+        return Decision(Verdict.CHECKS_UNAVAILABLE, ("checks_inconclusive",))
     return Decision(Verdict.ADVICE, _advice_reasons(complaint, diagnosis))
 
 
@@ -146,7 +158,7 @@ def _saturation_reasons(
     reasons = []
     if traffic_near_plan(traffic, plan_download_mbps, rule):
         reasons.append("traffic_near_plan")
-    if traffic.connected_devices is not None and traffic.connected_devices >= rule.min_devices:
+    if many_devices(traffic, rule):
         reasons.append("many_devices")
     return tuple(reasons)
 

@@ -87,6 +87,13 @@ class LocalTicketDesk:
     async def open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
         return await asyncio.to_thread(self._open_tickets_for, customer_id)
 
+    async def find_open_ticket(
+        self, customer_id: int, service_number: int | None, category: TicketCategory | str
+    ) -> TicketRecord | None:
+        return await asyncio.to_thread(
+            self._find_open_ticket, customer_id, service_number, _one_of(TicketCategory, "category", category)
+        )
+
     async def add_answer(self, number: str, author: AnswerAuthor | str, body: str) -> TicketRecord:
         return await asyncio.to_thread(
             self._add_answer, number, _one_of(AnswerAuthor, "author", author), body
@@ -139,6 +146,23 @@ class LocalTicketDesk:
         )
         with session_scope(self._session_factory) as session:
             return [_ticket_record(ticket) for ticket in session.scalars(query)]
+
+    def _find_open_ticket(
+        self, customer_id: int, service_number: int | None, category: TicketCategory
+    ) -> TicketRecord | None:
+        query = _tickets().where(
+            Ticket.customer_id == customer_id,
+            Ticket.category == category.value,
+            Ticket.status != TicketStatus.CLOSED.value,
+        )
+        if service_number is None:
+            query = query.where(Ticket.service_id.is_(None))
+        else:
+            query = query.join(Ticket.service).where(Service.service_number == service_number)
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(1)
+        with session_scope(self._session_factory) as session:
+            ticket = session.scalars(query).first()
+            return _ticket_record(ticket) if ticket else None
 
     def _add_answer(self, number: str, author: AnswerAuthor, body: str) -> TicketRecord:
         with session_scope(self._session_factory) as session:

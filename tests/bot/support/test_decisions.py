@@ -281,6 +281,19 @@ def test_only_the_traffic_check_failing_is_not_checks_unavailable() -> None:
     assert verdict_of(line(download_mbps=None)).verdict is Verdict.ADVICE
 
 
+@pytest.mark.parametrize("download_mbps", [20.0, None])
+def test_a_good_signal_alone_never_makes_a_line_healthy(download_mbps: float | None) -> None:
+    # Without the ONU status and the ping, nothing shows the line works: the
+    # optical reading may be the last one a box sent before it went down.
+    decision = verdict_of(line(onu=None, received=None, download_mbps=download_mbps))
+
+    assert decision == Decision(Verdict.CHECKS_UNAVAILABLE, ("checks_inconclusive",))
+
+
+def test_a_ping_answered_is_enough_to_call_the_line_healthy_without_the_onu_status() -> None:
+    assert verdict_of(line(onu=None)) == Decision(Verdict.ADVICE, ("line_healthy", "checks_incomplete"))
+
+
 # --- the demo customers end to end -----------------------------------------------------
 
 

@@ -271,3 +271,50 @@ def test_concurrent_tickets_get_distinct_consecutive_numbers(
 
     assert errors == []
     assert sorted(numbers) == [f"TK-{n}" for n in range(10003, 10003 + 18)]
+
+
+# --- finding the open case of a kind (de-duplication) ----------------------------------
+
+
+def test_find_open_ticket_finds_the_open_case_of_that_category_and_service(
+    desk: Blocking, seeded_session_factory: sessionmaker
+) -> None:
+    juan_carlos = customer_id(seeded_session_factory, JUAN_CARLOS)
+
+    found = desk.find_open_ticket(juan_carlos, 1002, "technical")
+
+    assert found is not None and found.number == "TK-10001"
+    assert desk.find_open_ticket(juan_carlos, 1002, "billing") is None
+    assert desk.find_open_ticket(juan_carlos, None, "technical") is None  # that one is about 1002
+
+
+def test_find_open_ticket_tells_services_apart_and_takes_the_newest(
+    desk: Blocking, seeded_session_factory: sessionmaker
+) -> None:
+    ana = customer_id(seeded_session_factory, ANA)
+    home = desk.open_ticket(ana, 1005, "technical", "Lento", "Lento de noche")
+    newer_home = desk.open_ticket(ana, 1005, "technical", "Lento", "Sigue lento")
+
+    assert desk.find_open_ticket(ana, 1005, "technical").number == newer_home.number
+    assert desk.find_open_ticket(ana, 1006, "technical") is None  # the weekend house has none
+    weekend = desk.open_ticket(ana, 1006, "technical", "Sin internet", "No anda")
+    assert desk.find_open_ticket(ana, 1006, "technical").number == weekend.number
+    assert desk.find_open_ticket(ana, 1005, "technical").number != home.number
+
+
+def test_find_open_ticket_ignores_closed_tickets_and_matches_no_service_with_no_service(
+    desk: Blocking, seeded_session_factory: sessionmaker
+) -> None:
+    roberto = customer_id(seeded_session_factory, ROBERTO)
+    assert desk.find_open_ticket(roberto, 1010, "technical") is None  # TK-10002 is closed
+
+    general = desk.open_ticket(roberto, None, "human", "Pide una persona", "Quiero hablar con alguien")
+    assert desk.find_open_ticket(roberto, None, "human").number == general.number
+    assert desk.find_open_ticket(roberto, 1010, "human") is None
+    desk.update(general.number, status="closed")
+    assert desk.find_open_ticket(roberto, None, "human") is None
+
+
+def test_find_open_ticket_refuses_an_unknown_category(shared_desk: Blocking) -> None:
+    with pytest.raises(ValueError, match="category"):
+        shared_desk.find_open_ticket(1, 1001, "complaint")
