@@ -5,6 +5,7 @@ import uuid
 from typing import Iterator
 
 import pytest
+import sqlalchemy as sa
 
 from tests.support.assistant import Assistant, AssistantStartError, running_assistant
 
@@ -33,3 +34,24 @@ def assistant_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Itera
 def sender() -> str:
     """A new conversation for each test."""
     return f"e2e-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(autouse=True)
+def demo_tickets_only(request: pytest.FixtureRequest) -> None:
+    """Every test meets the demo's tickets only: tickets opened by earlier tests are closed.
+
+    The assistant continues an open ticket of the same category and service
+    instead of opening another, so without this a test would see what an earlier
+    test left open for the same demo customer.
+    """
+    if "assistant" not in request.fixturenames:
+        return
+    running: Assistant = request.getfixturevalue("assistant")
+    engine = sa.create_engine(running.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE tickets SET status = 'closed' WHERE number NOT IN ('TK-10001', 'TK-10002')")
+            )
+    finally:
+        engine.dispose()

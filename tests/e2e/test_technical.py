@@ -102,7 +102,7 @@ def test_everything_said_in_one_message_is_not_asked_again(assistant, sender, de
 
 @pytest.mark.parametrize(
     ("service", "reason", "extra_cost"),
-    [(1002, "onu_los", True), (1003, "optical_bad", True), (1008, "optical_marginal", False)],
+    [(1003, "optical_bad", True), (1008, "optical_marginal", False)],
 )
 def test_line_faults_get_a_technician_visit(assistant, sender, desk, service, reason, extra_cost):
     _, number = start(assistant, sender, "no tengo internet", service)
@@ -114,6 +114,17 @@ def test_line_faults_get_a_technician_visit(assistant, sender, desk, service, re
     assert ticket.extra_cost_may_apply is extra_cost
     assert ticket.visit_start is not None and ticket.status == "in_progress"
     assert "dBm" not in checks and "ONU" not in checks  # no jargon toward the customer
+
+
+def test_a_fault_already_ticketed_with_a_visit_coming_is_continued_not_reopened(assistant, sender, desk):
+    # Juan Carlos (1002) has TK-10001 open for his LOS, with a technician coming tomorrow.
+    before = {ticket.number for ticket in desk.open_tickets_for(2)}
+    assistant.say("che no tengo internet de nuevo, servicio 1002", sender)
+    reply = assistant.say("si", sender)
+    assert "TK-10001" in reply and "visita técnica agendada" in reply
+    assert "¿Desde cuándo" not in reply  # no key questions for a case already diagnosed
+    assert {ticket.number for ticket in desk.open_tickets_for(2)} == before
+    assert any(answer.body.startswith("che no tengo internet") for answer in desk.get("TK-10001").answers)
 
 
 def test_offline_box_at_second_address_gets_a_visit(assistant, sender, desk):
