@@ -1,24 +1,43 @@
-"""Contact form: confirm the phone and e-mail on file, record any change."""
+"""Contact form: confirm the phone and e-mail on file, record any change.
+
+The details are read back as `bot.reception.contact` allows (masked until a
+second verification factor). An answer that writes a phone or e-mail
+("no, el correo cambié, ahora es x@y.com", "sí, pero el cel ahora es 0981 123
+456") is recorded at once and completes the confirmation, whatever NLU made of
+its yes or no; "no" alone asks for the new detail (two steps).
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Mapping
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ProtocolFormValidationAction
-from actions.shared import channel_of, services
-from bot.language.phones import format_national
-from bot.reception.contact import contact_change
+from actions.forms import ProtocolFormValidationAction, digression, is_new_message_for, queue_needs
+from actions.shared import channel_of, latest_text, services, verified_customer
+from bot.ports.customers import ContactField
+from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
 
 
 class ValidateContactForm(ProtocolFormValidationAction):
-    # "sí" or "no" is an answer to "are these right?", not a new phone or e-mail.
+    # "sí" or "no" alone is an answer to "are these right?", not a new phone or e-mail.
     free_text_slots = {"contact_update": frozenset({"affirm", "deny"})}
 
     def name(self) -> str:
         return "validate_contact_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        if not (await self._details_given(tracker)).gives_details:
+            return await super().run(dispatcher, tracker, domain)
+        # A phone or e-mail written is an answer whatever NLU's intent (never a courtesy, nor a
+        # need read into "el correo cambié"); only needs stated in so many words are queued.
+        events = await ValidationAction.run(self, dispatcher, tracker, domain)
+        return [*events, *queue_needs(dispatcher, tracker, digression(tracker, trust_intent=False))]
 
     async def required_slots(
         self,
@@ -27,22 +46,44 @@ class ValidateContactForm(ProtocolFormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[str]:
-        if not tracker.get_slot("customer_id") or tracker.get_slot("contact_confirmed"):
+        if not tracker.get_slot("customer_id"):
             return []
+        # Still listed once answered, so that the answer is validated (and the form then ends).
         if tracker.get_slot("contact_confirmed") is False:
             return ["contact_confirmed", "contact_update"]
         return ["contact_confirmed"]
 
-    def validate_contact_confirmed(
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if (await self._details_given(tracker)).gives_details:
+            # Whichever question was asked, the message answers it (validated below).
+            requested = tracker.get_slot("requested_slot")
+            value = True if requested == "contact_confirmed" else latest_text(tracker)
+            events.append(SlotSet(requested, value))
+        return events
+
+    async def validate_contact_confirmed(
         self,
         slot_value: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
+        if not is_new_message_for(self.form_name(), tracker):
+            # Confirmed earlier in the conversation (another need): nothing to say again.
+            return {"contact_confirmed": slot_value}
+        answered = tracker.get_slot("requested_slot") == "contact_confirmed"
+        answer = await self._details_given(tracker) if answered else ContactAnswer({}, frozenset())
+        if answer.changes:
+            return await self._record(answer.changes, dispatcher, tracker, then_confirmed=True)
+        if answer.repeated:
+            slot_value = True
         if slot_value is True:
             dispatcher.utter_message(response="utter_contact_kept")
-        return {"contact_confirmed": slot_value}
+        # A detail the entity mappings took from this message is not a pending update.
+        return {"contact_confirmed": slot_value, "contact_update": None}
 
     async def validate_contact_update(
         self,
@@ -51,27 +92,59 @@ class ValidateContactForm(ProtocolFormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        country = services().company.country
-        change = contact_change(str(slot_value or ""), country)
-        if change is None:
-            dispatcher.utter_message(response="utter_contact_update_invalid")
-            return {"contact_update": None}
-        field, value = change
+        answer = await self._read(str(slot_value or ""), tracker)
+        if answer.changes:
+            # Asked again with the new details: the customer may want to fix the other one too.
+            return await self._record(answer.changes, dispatcher, tracker, then_confirmed=False)
+        if answer.repeated:  # the detail on file written back: nothing to change
+            dispatcher.utter_message(response="utter_contact_kept")
+            return {"contact_update": None, "contact_confirmed": True}
+        dispatcher.utter_message(response="utter_contact_update_invalid")
+        return {"contact_update": None}
+
+    async def _details_given(self, tracker: Tracker) -> ContactAnswer:
+        """The phone or e-mail the latest message writes, if it answers this form's question."""
+        if not is_new_message_for(self.form_name(), tracker) or not tracker.get_slot("requested_slot"):
+            return ContactAnswer({}, frozenset())
+        return await self._read(latest_text(tracker), tracker)
+
+    @staticmethod
+    async def _read(text: str, tracker: Tracker) -> ContactAnswer:
+        customer = await verified_customer(tracker)
+        phone, email = (customer.phone, customer.email) if customer else (None, None)
+        return read_contact_answer(text, phone, email, services().company.country)
+
+    @staticmethod
+    async def _record(
+        changes: Mapping[ContactField, str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        then_confirmed: bool,
+    ) -> Dict[str, Any]:
+        """Save the changes, say so, and show the details as they now are."""
         directory = services().customers
         customer_id = int(tracker.get_slot("customer_id"))
         try:
-            await directory.update_contact(customer_id, field.value, value, channel_of(tracker))
+            for field, value in changes.items():
+                await directory.update_contact(customer_id, field.value, value, channel_of(tracker))
+                dispatcher.utter_message(response=f"utter_contact_updated_{field.value}")
         except ValueError:
             dispatcher.utter_message(response="utter_contact_update_invalid")
-            return {"contact_update": None}
-        dispatcher.utter_message(response=f"utter_contact_updated_{field.value}")
+            return {"contact_update": None, "contact_confirmed": None}
         customer = await directory.get(customer_id)
         if customer is None:  # removed from the ISP system meanwhile: nothing left to confirm
             return {"contact_update": None, "contact_confirmed": True}
-        # Ask again with the new details: the customer may want to fix the other one too.
+        # What the customer just wrote is theirs to see; the rest as their verification allows.
+        shown = contact_shown(
+            customer.phone,
+            customer.email,
+            int(tracker.get_slot("identity_factors") or 0),
+            services().company.country,
+            known=frozenset(changes.values()),
+        )
         return {
             "contact_update": None,
-            "contact_confirmed": None,
-            "customer_phone": format_national(customer.phone, country) if customer.phone else None,
-            "customer_email": customer.email,
+            "contact_confirmed": True if then_confirmed else None,
+            "customer_phone": shown.phone,
+            "customer_email": shown.email,
         }

@@ -1,27 +1,50 @@
-"""Fallback: unreadable input, low confidence and out-of-scope requests."""
+"""Fallback: unreadable input, low confidence and out-of-scope requests, escalating.
+
+`bot.reception.fallback` decides the step: explain an unreadable message, ask
+to rephrase with examples, offer a person, and once offered and still not
+understood, hand over. The hand-over goes on by rule (`data/rules/fallback.yml`):
+`action_triage` takes it as a request for a person.
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import intent_of, user_events
+from bot.language.es.leaving import misread_leaving
 from bot.language.input_guard import classify
+from bot.reception.fallback import FallbackStep, fallback_step
 
 _NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
+_STEP_RESPONSES = {
+    FallbackStep.ASK_REPHRASE: "utter_ask_rephrase",
+    FallbackStep.OFFER_HUMAN: "utter_offer_human",
+    FallbackStep.HAND_OVER: "utter_handover_not_understood",
+}
 
 
-def _was_not_understood(event: Dict[str, Any] | None) -> bool:
-    """A readable message the assistant did not understand."""
-    if event is None or classify(event.get("text")) is not None:
-        return False
-    return intent_of(event) in _NOT_UNDERSTOOD
+def _failed(event: Dict[str, Any]) -> bool:
+    """A message not understood: the fallback's (InputGuard gives unreadable ones nlu_fallback
+    too), or a goodbye or stop its words do not back (a lone "modem")."""
+    intent = intent_of(event)
+    return intent in _NOT_UNDERSTOOD or misread_leaving(intent, event.get("text"))
+
+
+def failed_in_a_row(tracker: Tracker) -> int:
+    """How many of the customer's latest messages in a row the assistant could not understand."""
+    count = 0
+    for event in reversed(user_events(tracker)):
+        if not _failed(event):
+            break
+        count += 1
+    return max(count, 1)  # the latest message reached the fallback, whatever its record says
 
 
 class ActionHandleFallback(Action):
-    """Answers unreadable input by its problem; asks to rephrase once, then offers a person."""
+    """Answers a message not understood by how many in a row were not: never the same words three times."""
 
     def name(self) -> str:
         return "action_handle_fallback"
@@ -29,17 +52,24 @@ class ActionHandleFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        problem = classify(tracker.latest_message.get("text"))
-        if problem is not None:
-            dispatcher.utter_message(response=f"utter_input_{problem.value}")
-            return []
-        events = user_events(tracker)
-        previous = events[-2] if len(events) >= 2 else None
-        if _was_not_understood(previous):
-            dispatcher.utter_message(response="utter_offer_human")
-            return [SlotSet("offered_human", True)]
-        dispatcher.utter_message(response="utter_ask_rephrase")
-        return []
+        return answer_not_understood(dispatcher, tracker)[1]
+
+
+def answer_not_understood(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Tuple[FallbackStep, List[EventType]]:
+    """Answers the latest message, not understood, by the fallback's step; returns the step taken."""
+    problem = classify(tracker.latest_message.get("text"))
+    offered = bool(tracker.get_slot("offered_human"))
+    step = fallback_step(failed_in_a_row(tracker), problem is None, offered)
+    if step is FallbackStep.EXPLAIN_INPUT and problem is not None:
+        dispatcher.utter_message(response=f"utter_input_{problem.value}")
+    else:
+        dispatcher.utter_message(response=_STEP_RESPONSES[step])
+    # The rule that hands over checks the offer, so it stands only while it is answered.
+    if step in (FallbackStep.OFFER_HUMAN, FallbackStep.HAND_OVER):
+        return step, [SlotSet("offered_human", True)]
+    return step, [SlotSet("offered_human", False)] if offered else []
 
 
 class ActionDeclineHuman(Action):

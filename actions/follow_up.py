@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -11,11 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
-from actions.shared import anything_else, services, user_events
+from actions.shared import anything_else, latest_text, services, user_events
+from bot.language.es.choices import read_choice
 from bot.language.es.formatting import long_date, window_text, window_variables
 from bot.locale import ticket_note
 from bot.ports.tickets import AnswerAuthor, parse_ticket_number
-from bot.support.scheduling import visit_windows
+from bot.support.scheduling import VisitWindow, visit_windows, visit_windows_where
+from bot.support.visit_choice import Pick, Search, resolve_choice
 from bot.support.visits import VISIT_OPTIONS, chosen_option, deserialise_window, serialise_window
 
 # Only an explicit "TK-10001" / "#10001" in free text: bare numbers there are
@@ -75,11 +77,51 @@ class ActionTicketStatus(Action):
             response="utter_ticket_visit", **window_variables(upcoming.visit_start, upcoming.visit_end, tz)
         )
         dispatcher.utter_message(response="utter_ask_reschedule")
-        return [SlotSet("can_reschedule", True), SlotSet("reschedule_ticket", upcoming.number)]
+        return [
+            SlotSet("can_reschedule", True),
+            SlotSet("reschedule_ticket", upcoming.number),
+            SlotSet("visit_options", None),  # the windows are offered afresh
+        ]
+
+
+def _read_answer(answer: str, offered: List[VisitWindow]) -> Pick | Search | None:
+    """Which offered window the answer picks, or which others it asks for."""
+    tz = services().company.tzinfo
+    today = datetime.now(timezone.utc).astimezone(tz).date()
+    return resolve_choice(read_choice(answer, today), offered, tz)
+
+
+def _offer_search(dispatcher: CollectingDispatcher, search: Search) -> List[VisitWindow]:
+    """The windows the customer asked for, introduced; none means they were told there are none."""
+    tz = services().company.tzinfo
+    now, calendar = datetime.now(timezone.utc), services().calendar
+    windows = visit_windows_where(now, calendar, VISIT_OPTIONS, lambda window: search.accepts(window, tz))
+    if not windows:
+        dispatcher.utter_message(response="utter_visit_no_windows")
+    elif search.day is not None:
+        asked = long_date(datetime.combine(search.day, time(12), tzinfo=tz), tz)
+        on_that_day = windows[0].start.astimezone(tz).date() == search.day
+        response = "utter_visit_options_from_day" if on_that_day else "utter_visit_day_unavailable"
+        dispatcher.utter_message(response=response, visit_date=asked)
+    elif search.after is not None:
+        dispatcher.utter_message(response="utter_visit_other_options")
+    else:
+        dispatcher.utter_message(response="utter_visit_options_matching")
+    return windows
+
+
+def _options(tracker: Tracker) -> List[VisitWindow]:
+    return [deserialise_window(option) for option in tracker.get_slot("visit_options") or []]
 
 
 class ActionAskVisitChoice(Action):
-    """Offers the next free windows (the same calendar as new visits)."""
+    """Offers the next free windows (the same calendar as new visits), or the ones asked for.
+
+    "Sí, pero mañana no puedo, ¿puede ser el jueves?" to "¿Desea cambiar la
+    visita?" gets the windows from Thursday on at once. A list offered again
+    (after an answer that asked for other days, or that picked none) is the
+    one in `visit_options`.
+    """
 
     def name(self) -> str:
         return "action_ask_visit_choice"
@@ -88,13 +130,21 @@ class ActionAskVisitChoice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         tz = services().company.tzinfo
-        windows = visit_windows(datetime.now(timezone.utc), services().calendar, VISIT_OPTIONS)
+        windows = _options(tracker)
+        response = "utter_ask_visit_choice_again"
+        if not windows:
+            asked = _read_answer(latest_text(tracker), [])
+            if isinstance(asked, Search):
+                windows = _offer_search(dispatcher, asked)
+            if not windows:
+                windows = visit_windows(datetime.now(timezone.utc), services().calendar, VISIT_OPTIONS)
+                response = "utter_ask_visit_choice_again" if asked else "utter_ask_visit_choice"
         titles = [window_text(window.start, window.end, tz) for window in windows]
         lines = "\n".join(f"{position}. {title}" for position, title in enumerate(titles, start=1))
         buttons = [
             {"title": title, "payload": str(position)} for position, title in enumerate(titles, start=1)
         ]
-        dispatcher.utter_message(response="utter_ask_visit_choice", visit_option_lines=lines, buttons=buttons)
+        dispatcher.utter_message(response=response, visit_option_lines=lines, buttons=buttons)
         return [SlotSet("visit_options", [serialise_window(window) for window in windows])]
 
 
@@ -107,11 +157,17 @@ class ValidateRescheduleForm(ProtocolFormValidationAction):
     def validate_visit_choice(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        options = tracker.get_slot("visit_options") or []
-        if chosen_option(str(slot_value or ""), len(options)) is None:
-            dispatcher.utter_message(response="utter_visit_choice_invalid")
+        """A window picked is kept by its position; a day asked for gets that day's windows offered."""
+        choice = _read_answer(str(slot_value or ""), _options(tracker))
+        if isinstance(choice, Pick):
+            return {"visit_choice": str(choice.position)}
+        if isinstance(choice, Search):
+            windows = _offer_search(dispatcher, choice)
+            if windows:
+                return {"visit_choice": None, "visit_options": [serialise_window(w) for w in windows]}
             return {"visit_choice": None}
-        return {"visit_choice": slot_value}
+        dispatcher.utter_message(response="utter_visit_choice_invalid")
+        return {"visit_choice": None}
 
 
 class ActionRescheduleVisit(Action):

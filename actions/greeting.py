@@ -1,4 +1,4 @@
-"""Greeting by the protocol: once per conversation, by time of day."""
+"""Greeting by the protocol: welcomed once per conversation, by time of day, before anything else."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,15 +9,46 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import latest_intent, services
-from bot.reception.greeting import part_of_day
+from bot.reception.greeting import GreetingStep, greeting_steps, welcome_response
+
+_STEP_RESPONSES = {
+    GreetingStep.QUESTION: "utter_greet_question",
+    GreetingStep.STILL_HERE: "utter_greet_again",
+}
+
+
+def _messages_this_session(tracker: Tracker) -> int:
+    """How many messages the customer has sent since the session started, the latest included."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        count += event.get("event") == "user"
+    return count
+
+
+def _utter_welcome(dispatcher: CollectingDispatcher) -> List[EventType]:
+    """The protocol's welcome (time of day, provider, assistant); marks the conversation greeted.
+
+    The names are passed along because the session start utters this before
+    its own slots are set.
+    """
+    company = services().company
+    dispatcher.utter_message(
+        response=welcome_response(datetime.now(timezone.utc), company.tzinfo),
+        company_name=company.provider_name,
+        assistant_name=company.assistant_name,
+    )
+    return [SlotSet("greeted", True)]
 
 
 class ActionGreet(Action):
-    """Greets at the first turn; later turns are never greeted again.
+    """Answers a greeting; before a need (triage rule) or a name, says nothing more.
 
-    A customer who opens with "hola" gets the full protocol greeting with its
-    question; one who opens with the need gets a brief greeting, since the need
-    is already known and asking it again would make them repeat themselves.
+    The welcome itself comes from the session start, so it is the first thing
+    said whatever the first message is; this action adds the protocol's
+    question to a bare "hola" and "Aquí sigo" to a later one. It welcomes only
+    in a session whose start did not.
     """
 
     def name(self) -> str:
@@ -26,15 +57,18 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        opened_with_greeting = latest_intent(tracker) == "greet"
-        if tracker.get_slot("greeted"):
-            if opened_with_greeting:
-                dispatcher.utter_message(response="utter_greet_again")
-            return []
-        moment = part_of_day(datetime.now(timezone.utc), services().company.tzinfo).value
-        prefix = "utter_greet_" if opened_with_greeting else "utter_greet_brief_"
-        dispatcher.utter_message(response=prefix + moment)
-        return [SlotSet("greeted", True)]
+        events: List[EventType] = []
+        steps = greeting_steps(
+            welcomed=bool(tracker.get_slot("greeted")),
+            first_message=_messages_this_session(tracker) <= 1,
+            just_greeting=latest_intent(tracker) == "greet",
+        )
+        for step in steps:
+            if step is GreetingStep.WELCOME:
+                events += _utter_welcome(dispatcher)
+            else:
+                dispatcher.utter_message(response=_STEP_RESPONSES[step])
+        return events
 
 
 class ActionAcknowledgeInform(Action):

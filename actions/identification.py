@@ -9,15 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
-from actions.shared import apply_resolution, services, verified_customer
+from actions.shared import identify, services, verified_customer
 from bot.ports.customers import ServiceRecord
-from bot.reception.identification import (
-    Outcome,
-    PendingFactor,
-    choose_service,
-    parse_claim,
-    resolve,
-)
+from bot.reception.identification import PendingFactor, choose_service, parse_claim
 
 
 def _pending(tracker: Tracker) -> PendingFactor | None:
@@ -43,7 +37,7 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[str]:
-        if tracker.get_slot("identification_failed"):
+        if tracker.get_slot("identification_locked"):
             return []
         if tracker.get_slot("customer_id"):
             return [] if tracker.get_slot("service_number") else ["service_choice"]
@@ -57,14 +51,10 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         claim = parse_claim(str(slot_value or ""), services().company.country)
-        resolution = await resolve(
-            services().customers,
-            claim,
-            tracker.get_slot("identity_candidates") or (),
-            _pending(tracker),
+        slots = await identify(
+            dispatcher, tracker, claim, tracker.get_slot("identity_candidates") or (), _pending(tracker)
         )
-        slots = apply_resolution(resolution, dispatcher, tracker)
-        done = resolution.outcome == Outcome.VERIFIED or slots.get("identification_failed")
+        done = slots.get("customer_id") or slots.get("identification_locked")
         return {**slots, "identity_claim": slot_value if done else None}
 
     async def validate_service_choice(

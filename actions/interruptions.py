@@ -3,7 +3,8 @@
 `action_handle_interruption` answers goodbye and "basta" wherever they come:
 inside any form it ends the form first, keeping what was recorded (a ticket
 stays open). Only when the message says so (`bot.language.es.leaving`): NLU's
-goodbye for a lone "modem" is asked again instead. `action_anything_else`
+goodbye for a lone "modem" is a message not understood, answered like the
+fallback's (asked again, then a person offered, then handed over). `action_anything_else`
 closes every flow: it offers the next need the customer mentioned on the way,
 or asks whether there is anything else.
 """
@@ -12,14 +13,16 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.fallback import answer_not_understood
 from actions.forms import queue_needs
 from actions.shared import anything_else, latest_intent, latest_text
 from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import needs_stated
 from bot.needs import needs_to_queue
+from bot.reception.fallback import FallbackStep
 
 
 class ActionHandleInterruption(Action):
@@ -32,10 +35,12 @@ class ActionHandleInterruption(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         if not says_leaving(latest_intent(tracker), latest_text(tracker)):
-            # NLU's word alone ("modem" as a goodbye) never ends anything: ask again;
+            # NLU's word alone ("modem" as a goodbye) never ends anything: it is not understood;
             # inside a form the RulePolicy then resumes it and its question follows.
-            dispatcher.utter_message(response="utter_ask_rephrase")
-            return []
+            step, answered = answer_not_understood(dispatcher, tracker)
+            if step is FallbackStep.HAND_OVER:  # as data/rules/fallback.yml does for the fallback
+                return [*answered, FollowupAction("action_triage")]
+            return answered
         in_form = bool((tracker.active_loop or {}).get("name"))
         events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] if in_form else []
         if latest_intent(tracker) == "goodbye":

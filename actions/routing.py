@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import anything_else, open_case, services, user_events
+from actions.shared import anything_else, locked_out, open_case, services, user_events
 from bot.locale import ticket_subject
 from bot.needs import Flow, need_spec
 from bot.support.cases import CaseStep, answers_on_ticket
@@ -47,13 +47,11 @@ class ActionRouteNeed(Action):
         if spec is None:
             dispatcher.utter_message(response="utter_how_can_help")
             return [SlotSet("route", Flow.HANDOVER.value)]
-        if not tracker.get_slot("customer_id") or tracker.get_slot("identification_failed"):
+        if not tracker.get_slot("customer_id"):
+            if tracker.get_slot("identification_locked"):
+                return locked_out(dispatcher, tracker)
             dispatcher.utter_message(response="utter_identification_failed")
-            return [
-                SlotSet("need_intent", None),
-                SlotSet("identification_failed", False),
-                SlotSet("route", Flow.HANDOVER.value),
-            ]
+            return [SlotSet("need_intent", None), SlotSet("route", Flow.HANDOVER.value)]
 
         if spec.flow is Flow.FOLLOW_UP:
             return [SlotSet("route", Flow.FOLLOW_UP.value)]

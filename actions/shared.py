@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.language.phones import format_national
 from bot.locale import ticket_description, ticket_note
-from bot.needs import need_for_intent
+from bot.needs import HUMAN_INTENT, Flow, need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
 from bot.ports.tickets import AnswerAuthor, TicketCategory
-from bot.reception.identification import MAX_ATTEMPTS, Outcome, Resolution
+from bot.reception.contact import contact_shown
+from bot.reception.identification import Claim, Outcome, PendingFactor, Resolution, resolve
 from bot.settings import get_settings
 from bot.support.cases import Case, CaseStep, existing_case_for, new_case_notes
 from bot.wiring import Services, build_services
@@ -92,30 +92,57 @@ async def current_service(tracker: Tracker) -> ServiceRecord | None:
 # --- identification outcomes, shared by triage and the identification form -------------
 
 
-def verified_slots(customer: CustomerRecord, service_number: int | None) -> Dict[str, Any]:
-    """Slots describing a verified customer; shown to them from now on."""
+def verified_slots(customer: CustomerRecord, service_number: int | None, factors: int) -> Dict[str, Any]:
+    """Slots describing a verified customer; the contact details as they may be shown to them."""
     numbers = [service.service_number for service in customer.selectable_services]
     if service_number is None and len(numbers) == 1:
         service_number = numbers[0]
-    country = services().company.country
+    shown = contact_shown(customer.phone, customer.email, factors, services().company.country)
     return {
         "customer_id": str(customer.id),
         "customer_name": customer.first_name,
-        "customer_phone": format_national(customer.phone, country) if customer.phone else None,
-        "customer_email": customer.email,
+        "customer_phone": shown.phone,
+        "customer_email": shown.email,
+        "identity_factors": float(factors),
         "service_number": str(service_number) if service_number in numbers else None,
         "identity_candidates": None,
         "identity_pending_factor": None,
-        "identity_attempts": 0.0,
     }
 
 
-def apply_resolution(
+async def identify(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    claim: Claim | None,
+    candidates: Sequence[str] = (),
+    pending: PendingFactor | None = None,
+) -> Dict[str, Any]:
+    """Look `claim` up, unless identification is locked; the slots to set.
+
+    Locked (this conversation failed too often, or the sender is locked out,
+    bot.reception.lockout): no lookup at all, and the route offers a person.
+    """
+    if claim is None:
+        return {}
+    lock = services().identification_lock
+    now = datetime.now(timezone.utc)
+    if tracker.get_slot("identification_locked") or await lock.is_locked(tracker.sender_id, now):
+        return {"identification_locked": True, "identity_candidates": None, "identity_pending_factor": None}
+    resolution = await resolve(services().customers, claim, candidates, pending)
+    return await apply_resolution(resolution, dispatcher, tracker)
+
+
+async def apply_resolution(
     resolution: Resolution, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> Dict[str, Any]:
-    """Tell the customer what the lookup found and return the slots to set."""
+    """Tell the customer what the lookup found and return the slots to set.
+
+    A failed lookup counts toward the lockout, and the count is never reset in
+    the conversation; the one that locks is answered by the route's offer of a
+    person (`locked_out`), not by an invitation to try again.
+    """
     if resolution.outcome == Outcome.VERIFIED and resolution.customer is not None:
-        slots = verified_slots(resolution.customer, resolution.service_number)
+        slots = verified_slots(resolution.customer, resolution.service_number, resolution.factors)
         dispatcher.utter_message(response="utter_identified", customer_name=slots["customer_name"])
         return slots
     if resolution.outcome in (Outcome.NEED_STRONG_FACTOR, Outcome.NEED_HOLDER_NAME):
@@ -124,15 +151,37 @@ def apply_resolution(
             "identity_candidates": list(resolution.candidates),
             "identity_pending_factor": resolution.pending.value if resolution.pending else None,
         }
-    dispatcher.utter_message(response=_OUTCOME_RESPONSES[resolution.outcome])
-    attempts = (tracker.get_slot("identity_attempts") or 0) + 1
-    # After a failed factor the customer starts over: a mistyped name must not lock them out.
+    if not resolution.failed:  # unreadable, or an e-mail: nothing was looked up
+        dispatcher.utter_message(response=_OUTCOME_RESPONSES[resolution.outcome])
+        return {}
+    attempts = int(tracker.get_slot("identity_attempts") or 0) + 1
+    locked = await services().identification_lock.record_failure(
+        tracker.sender_id, attempts, datetime.now(timezone.utc)
+    )
+    if not locked:
+        dispatcher.utter_message(response=_OUTCOME_RESPONSES[resolution.outcome])
+    # After a failed factor the customer starts over: a mistyped name must not keep them stuck.
     return {
         "identity_attempts": float(attempts),
         "identity_candidates": None,
         "identity_pending_factor": None,
-        "identification_failed": attempts >= MAX_ATTEMPTS,
+        "identification_locked": locked,
     }
+
+
+def locked_out(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Identification is locked: a person is offered instead (or, asked for, handed over)."""
+    if tracker.get_slot("need_intent") == HUMAN_INTENT:
+        dispatcher.utter_message(response="utter_handover_locked")
+        offered = False
+    else:
+        dispatcher.utter_message(response="utter_identification_locked")
+        offered = True  # "sí" asks for the person (data/rules/fallback.yml)
+    return [
+        SlotSet("need_intent", None),
+        SlotSet("offered_human", offered),
+        SlotSet("route", Flow.HANDOVER.value),
+    ]
 
 
 # --- the end of a flow -----------------------------------------------------------------

@@ -4,27 +4,40 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
-from actions.shared import apply_resolution, customer_words, latest_intent, latest_text, services
+from actions.shared import customer_words, identify, latest_intent, latest_text, services
+from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
 from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent, needs_to_queue
-from bot.reception.identification import Claim, ClaimKind, claim_from_entities, resolve
+from bot.reception.identification import Claim, ClaimKind, claim_from_entities
+from bot.reception.stated_need import need_of_message
+
+# Not understood at all: after a person was offered, the fallback hands over (data/rules/fallback.yml).
+_NOT_UNDERSTOOD_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+
+
+def _not_understood(tracker: Tracker) -> bool:
+    """The latest message was not understood (a lone "modem" read as a goodbye included)."""
+    intent = latest_intent(tracker)
+    return intent in _NOT_UNDERSTOOD_INTENTS or misread_leaving(intent, latest_text(tracker))
 
 
 def _latest_need_intent(tracker: Tracker) -> str | None:
-    """The need stated now; or a person offered and accepted; or a need mentioned earlier and
-    now accepted; or tips that did not help."""
+    """A person offered and accepted, or still not understood after the offer; or a need
+    mentioned earlier and now accepted; or the need this message states (a greeting or a
+    name given with the need included, bot.reception.stated_need); or tips that did not help."""
     intent = latest_intent(tracker)
-    if intent == "affirm" and tracker.get_slot("offered_human"):
+    if (intent == "affirm" or _not_understood(tracker)) and tracker.get_slot("offered_human"):
         return HUMAN_INTENT
     pending = tracker.get_slot("pending_needs") or []
     if intent == "affirm" and tracker.get_slot("offered_next_need") and pending:
         return pending[0]
-    if need_for_intent(intent):
-        return intent
+    stated = need_of_message(intent, latest_text(tracker))
+    if stated:
+        return stated
     if intent == "deny" and tracker.get_slot("need_intent") in ADVICE_FIRST_INTENTS:
         return tracker.get_slot("need_intent")
     return None
@@ -42,8 +55,13 @@ class ActionTriage(Action):
         intent = _latest_need_intent(tracker)
         need = need_for_intent(intent)
         if need is None:
-            return []
-        dispatcher.utter_message(response=f"utter_triage_{need.value}")
+            # No need after all (NLU's cancellation without words of cancelling): nothing is
+            # opened and nobody identified for nothing; the customer is asked what they need.
+            dispatcher.utter_message(response="utter_how_can_help")
+            return [FollowupAction("action_listen")]
+        handed_over = intent == HUMAN_INTENT and _not_understood(tracker)
+        if not handed_over:  # the fallback already said a person takes over
+            dispatcher.utter_message(response=f"utter_triage_{need.value}")
         # The need now under way leaves the queue; others stated with it join it.
         pending = [p for p in tracker.get_slot("pending_needs") or [] if need_for_intent(p) != need]
         queued = needs_to_queue(needs_stated(latest_text(tracker)), intent, pending)
@@ -57,16 +75,12 @@ class ActionTriage(Action):
             "need_intent": intent,
             "need_text": customer_words(tracker),
             "offered_human": False,
-            "identification_failed": False,
-            "identity_attempts": 0.0,
             "route": None,
             "line_verdict": None,
         }
         if not tracker.get_slot("customer_id"):
-            claim = self._claim_already_given(tracker)
-            if claim is not None:
-                resolution = await resolve(services().customers, claim)
-                slots.update(apply_resolution(resolution, dispatcher, tracker))
+            # Failed attempts and a lockout are never reset here: restating the need is no new try.
+            slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))
         return [*events, *(SlotSet(name, value) for name, value in slots.items())]
 
     @staticmethod

@@ -2,7 +2,8 @@
 
 Everything an operator may change lives here: the company profile the assistant
 speaks for, where the application database is, and how field service works
-(line-check thresholds, probe timeouts, the technicians' calendar). Defaults
+(line-check thresholds, probe timeouts, the technicians' calendar), and when
+failed identification attempts lock identification. Defaults
 describe the demo provider so that `make run` works on a fresh clone with no
 configuration. Bad values fail at start-up with a message naming the variable,
 not in the middle of a customer's conversation.
@@ -14,7 +15,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -100,10 +101,34 @@ class FieldServiceSettings:
 
 
 @dataclass(frozen=True)
+class IdentificationSettings:
+    """How many failed identification attempts lock it, and for how long (DESIGN §2.2).
+
+    Service numbers are short and guessable, so failures are limited per
+    conversation and per sender; the lock outlives the conversation so that
+    starting a new one does not buy new guesses.
+    """
+
+    max_attempts: int = 3
+    lockout_minutes: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
+        if not self.lockout_minutes > 0:
+            raise ValueError(f"lockout_minutes must be more than 0, got {self.lockout_minutes:g}")
+
+    @property
+    def lockout(self) -> timedelta:
+        return timedelta(minutes=self.lockout_minutes)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     company: CompanyProfile
     field: FieldServiceSettings = dataclasses.field(default_factory=FieldServiceSettings)
+    identification: IdentificationSettings = dataclasses.field(default_factory=IdentificationSettings)
 
 
 def _env(name: str, default: str) -> str:
@@ -226,6 +251,17 @@ def load_field_service() -> FieldServiceSettings:
     )
 
 
+def load_identification() -> IdentificationSettings:
+    """Identification lockout settings from the environment, validated."""
+    return _checked(
+        "IDENTIFICATION_MAX_ATTEMPTS / IDENTIFICATION_LOCKOUT_MINUTES",
+        lambda: IdentificationSettings(
+            max_attempts=_int_env("IDENTIFICATION_MAX_ATTEMPTS", 3),
+            lockout_minutes=_float_env("IDENTIFICATION_LOCKOUT_MINUTES", 30.0),
+        ),
+    )
+
+
 def load_settings() -> Settings:
     """Build settings from the current environment (no caching: tests change it)."""
     company = CompanyProfile(
@@ -240,6 +276,7 @@ def load_settings() -> Settings:
         database_url=_env("DATABASE_URL", DEFAULT_DATABASE_URL),
         company=company,
         field=load_field_service(),
+        identification=load_identification(),
     )
 
 

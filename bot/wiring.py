@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from sqlalchemy.orm import sessionmaker
 
 from bot.adapters.local.customers import LocalCustomerDirectory
+from bot.adapters.local.lockouts import LocalIdentificationLockouts
 from bot.adapters.local.network import LocalNetworkProbe
 from bot.adapters.local.tickets import LocalTicketDesk
 from bot.db.session import make_session_factory
 from bot.ports.customers import CustomerDirectory
+from bot.ports.lockouts import IdentificationLockouts
 from bot.ports.network import NetworkProbe
 from bot.ports.tickets import TicketDesk
+from bot.reception.lockout import IdentificationLock
 from bot.settings import CompanyProfile, Settings
 from bot.support.scheduling import FieldCalendar
 
@@ -31,10 +34,15 @@ class Services:
     tickets: TicketDesk
     network: NetworkProbe
     calendar: FieldCalendar
+    lockouts: IdentificationLockouts
 
     @property
     def company(self) -> CompanyProfile:
         return self.settings.company
+
+    @property
+    def identification_lock(self) -> IdentificationLock:
+        return IdentificationLock(self.lockouts, self.settings.identification)
 
 
 def build_services(settings: Settings, session_factory: sessionmaker | None = None) -> Services:
@@ -49,4 +57,5 @@ def build_services(settings: Settings, session_factory: sessionmaker | None = No
         tickets=LocalTicketDesk(factory),
         network=LocalNetworkProbe(factory, delay_s=settings.field.local_probe_delay_s),
         calendar=FieldCalendar.from_settings(settings),
+        lockouts=LocalIdentificationLockouts(factory),
     )

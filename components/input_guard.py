@@ -1,4 +1,4 @@
-"""NLU component that turns unreadable messages into the fallback intent."""
+"""NLU component that reads yes/no emoji and turns unreadable messages into the fallback intent."""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language.emoji_replies import emoji_reply
 from bot.language.input_guard import classify
 
 INPUT_PROBLEM_KEY = "input_problem"
@@ -27,12 +28,13 @@ INPUT_PROBLEM_KEY = "input_problem"
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class InputGuard(GraphComponent):
-    """Overrides the prediction for empty, emoji-only, binary or huge messages.
+    """Overrides the prediction for yes/no emoji and for empty, emoji-only, binary or huge messages.
 
-    Placed last in the pipeline so that whatever the classifier guessed, such a
-    message reaches the fallback action, which answers according to the problem.
-    The original text stays untouched in the tracker: nothing the customer sent
-    is lost.
+    Placed last in the pipeline so that whatever the classifier guessed, "👍"
+    is a yes and "👎" a no (`bot/language/emoji_replies.py`), and any other
+    unreadable message reaches the fallback action, which answers according to
+    the problem. The original text stays untouched in the tracker: nothing the
+    customer sent is lost.
     """
 
     @classmethod
@@ -47,16 +49,21 @@ class InputGuard(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
+            answer = emoji_reply(message.get(TEXT))
+            if answer is not None:
+                self._override(message, answer)
+                continue
             problem = classify(message.get(TEXT))
             if problem is None:
                 continue
-            fallback = {
-                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                PREDICTED_CONFIDENCE_KEY: 1.0,
-            }
-            message.set(INTENT, fallback, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [fallback], add_to_output=True)
-            # Entities guessed from junk would fill slots with garbage.
-            message.set(ENTITIES, [], add_to_output=True)
+            self._override(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
             message.set(INPUT_PROBLEM_KEY, problem.value, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _override(message: Message, intent_name: str) -> None:
+        intent = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        # Entities guessed from emoji or junk would fill slots with garbage.
+        message.set(ENTITIES, [], add_to_output=True)

@@ -346,3 +346,18 @@ class Counter(Base):
 
     name = sa.Column(sa.String(40), primary_key=True)
     value = sa.Column(sa.Integer, nullable=False)
+
+
+class IdentificationLockout(Base):
+    """Failed identification attempts of one sender, and the lock they led to.
+
+    Senders are kept as a SHA-256 digest of the channel's sender id: the table
+    only needs equality, and WhatsApp sender ids are phone numbers.
+    """
+
+    __tablename__ = "identification_lockouts"
+
+    sender_key = sa.Column(sa.String(64), primary_key=True)
+    failures = sa.Column(sa.Integer, nullable=False)
+    last_failure_at = sa.Column(UtcDateTime())  # None for a lock set without failures
+    locked_until = sa.Column(UtcDateTime())

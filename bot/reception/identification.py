@@ -11,7 +11,10 @@ Two pieces, both free of Rasa so they can be tested against a real database:
 The security rule: a name is never enough. A name narrows the candidates but
 verification needs a strong factor (service number, national ID or the phone
 on file). A name that matches nobody is not reported as such, so the chat
-cannot be used to find out who is a customer.
+cannot be used to find out who is a customer. A resolution says how many
+factors verified the customer, which decides what of their data may be shown
+(`bot.reception.contact`); failed lookups count toward the lockout
+(`bot.reception.lockout`).
 """
 from __future__ import annotations
 
@@ -26,7 +29,6 @@ from bot.language.input_guard import classify
 from bot.language.phones import normalize_phone
 from bot.ports.customers import CustomerDirectory, CustomerRecord
 
-MAX_ATTEMPTS = 3
 # Service numbers (Wisphub's id_servicio) as customers type them; shorter numbers
 # in a message are counts ("somos 4"), longer ones IDs or phones.
 MIN_SERVICE_DIGITS, MAX_SERVICE_DIGITS = 3, 5
@@ -141,6 +143,12 @@ class PendingFactor(str, Enum):
     NAME = "name"
 
 
+# A lookup that found nobody, or not the customer an earlier factor named: an attempt
+# that failed. Unreadable answers and e-mails make no lookup, so they reveal nothing and do
+# not count toward the lockout; the question is simply asked again.
+FAILED_OUTCOMES = frozenset({Outcome.NOT_FOUND, Outcome.MISMATCH})
+
+
 @dataclass(frozen=True)
 class Resolution:
     outcome: Outcome
@@ -148,6 +156,13 @@ class Resolution:
     candidates: Sequence[str] = field(default_factory=tuple)
     pending: PendingFactor | None = None
     service_number: int | None = None  # when the claim named the service
+    # Independent factors that verified the customer: 1 for a strong factor alone, 2 when
+    # it settled what an earlier factor (a name, or a phone shared by several) left open.
+    factors: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in FAILED_OUTCOMES
 
 
 async def _lookup(directory: CustomerDirectory, claim: Claim) -> list[CustomerRecord]:
@@ -189,7 +204,9 @@ async def resolve(
         if not matches:
             return Resolution(Outcome.NOT_FOUND)
         if len(matches) == 1:
-            return Resolution(Outcome.VERIFIED, customer=matches[0], service_number=service_number)
+            return Resolution(
+                Outcome.VERIFIED, customer=matches[0], service_number=service_number, factors=1
+            )
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(matches), pending=PendingFactor.NAME)
 
     if pending == PendingFactor.STRONG and not is_strong:
@@ -197,7 +214,9 @@ async def resolve(
         return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=pending)
     narrowed = [customer for customer in matches if str(customer.id) in set(candidates)]
     if len(narrowed) == 1:
-        return Resolution(Outcome.VERIFIED, customer=narrowed[0], service_number=service_number)
+        return Resolution(
+            Outcome.VERIFIED, customer=narrowed[0], service_number=service_number, factors=2
+        )
     if len(narrowed) > 1:
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
     return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)

@@ -20,7 +20,7 @@ a report on Saturday from Tuesday 08:00 (Monday's 24 hours pass first).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -32,6 +32,8 @@ from bot.settings import Settings
 
 MIN_BUSINESS_HOURS = 24
 MAX_BUSINESS_HOURS = 48
+# How far ahead a visit may be moved: later dates are not offered, and the customer is told so.
+BOOKING_HORIZON_DAYS = 31
 # Far more days than any real calendar needs to find a business day; a bound
 # against a calendar whose every day is a holiday.
 _SEARCH_DAYS = 370
@@ -101,6 +103,28 @@ def visit_windows(now: datetime, calendar: FieldCalendar, count: int) -> list[Vi
     """The earliest window and the ones that follow it, `count` in all (to reschedule)."""
     windows = _windows_from(now, calendar)
     return [next(windows) for _ in range(max(count, 0))]
+
+
+def visit_windows_where(
+    now: datetime,
+    calendar: FieldCalendar,
+    count: int,
+    accept: Callable[[VisitWindow], bool],
+    horizon_days: int = BOOKING_HORIZON_DAYS,
+) -> list[VisitWindow]:
+    """The first `count` windows a visit can take that `accept` takes ("el jueves a la tarde").
+
+    Only windows starting within `horizon_days` of `now` count: an empty list
+    means there is none the customer can be offered, and they are told so.
+    """
+    last_start = now + timedelta(days=horizon_days)
+    found: list[VisitWindow] = []
+    for window in _windows_from(now, calendar):
+        if _utc(window.start) > _utc(last_start) or len(found) >= count:
+            break
+        if accept(window):
+            found.append(window)
+    return found
 
 
 def _windows_from(now: datetime, calendar: FieldCalendar) -> Iterator[VisitWindow]:

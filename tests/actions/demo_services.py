@@ -6,10 +6,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import sessionmaker
 
+import actions.contact
 import actions.follow_up
+import actions.identification
 import actions.line_checks
 import actions.routing
 import actions.shared
+import actions.triage
 import actions.visits
 from bot.adapters.local.customers import LocalCustomerDirectory
 from bot.settings import load_settings
@@ -17,7 +20,16 @@ from bot.wiring import Services, build_services
 from tests.support.ports import Blocking
 
 # Modules that took `services` from actions.shared by name.
-_USERS = (actions.shared, actions.routing, actions.visits, actions.follow_up, actions.line_checks)
+_USERS = (
+    actions.shared,
+    actions.routing,
+    actions.visits,
+    actions.follow_up,
+    actions.line_checks,
+    actions.identification,
+    actions.contact,
+    actions.triage,
+)
 
 
 @pytest.fixture

@@ -87,3 +87,26 @@ def test_a_goodbye_or_stop_the_words_do_not_back_ends_nothing():
         messages, events = run_action(ActionHandleInterruption(), _in_key_questions("modem", intent))
         assert _responses(messages) == ["utter_ask_rephrase"]
         assert events == []
+
+
+def _said_again(tracker, text: str, intent: str, events):
+    """`tracker` once the assistant answered with `events` and the customer wrote `text` again."""
+    parse = {"intent": {"name": intent, "confidence": 0.6}, "entities": []}
+    for event in events:
+        if event["event"] == "slot":
+            tracker.slots[event["name"]] = event["value"]
+    tracker.events = [*tracker.events, {"event": "user", "text": text, "parse_data": parse}]
+    tracker.latest_message = {"text": text, **parse}
+    return tracker
+
+
+def test_goodbyes_the_words_do_not_back_escalate_like_any_message_not_understood():
+    tracker = _said_again(_in_key_questions("modem", "goodbye"), "modem", "goodbye", [])
+    said = []
+    for _ in range(3):
+        messages, events = run_action(ActionHandleInterruption(), tracker)
+        said.append(_responses(messages))
+        tracker = _said_again(tracker, "modem", "goodbye", events)
+    # Asked again, then a person offered, then handed over (triage follows), never thrice the same.
+    assert said == [["utter_ask_rephrase"], ["utter_offer_human"], ["utter_handover_not_understood"]]
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_triage"]

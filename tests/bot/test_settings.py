@@ -1,12 +1,13 @@
 """Field-service settings: defaults, overrides, and clear failures on values that cannot work."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
 from bot.settings import (
     FieldServiceSettings,
+    IdentificationSettings,
     OpticalThresholds,
     SaturationRule,
     SettingsError,
@@ -25,6 +26,8 @@ FIELD_VARIABLES = (
     "LOCAL_PROBE_DELAY_S",
     "BUSINESS_DAYS",
     "VISIT_WINDOWS",
+    "IDENTIFICATION_MAX_ATTEMPTS",
+    "IDENTIFICATION_LOCKOUT_MINUTES",
 )
 
 
@@ -86,6 +89,10 @@ def test_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
         ("VISIT_WINDOWS", "12:00-08:00", "ends before it starts"),
         ("VISIT_WINDOWS", "08:00-12:00,11:00-15:00", "overlap"),
         ("VISIT_WINDOWS", "08:00-25:00", "impossible time"),
+        ("IDENTIFICATION_MAX_ATTEMPTS", "0", "IDENTIFICATION_MAX_ATTEMPTS .*max_attempts must be at least 1"),
+        ("IDENTIFICATION_MAX_ATTEMPTS", "tres", "IDENTIFICATION_MAX_ATTEMPTS must be a whole number"),
+        ("IDENTIFICATION_LOCKOUT_MINUTES", "0", "lockout_minutes must be more than 0"),
+        ("IDENTIFICATION_LOCKOUT_MINUTES", "media hora", "IDENTIFICATION_LOCKOUT_MINUTES must be a number"),
     ],
 )
 def test_bad_values_fail_at_load_naming_the_variable(
@@ -119,3 +126,13 @@ def test_parse_business_days_rejects(text: str) -> None:
 
 def test_parse_visit_windows_sorts_them() -> None:
     assert parse_visit_windows("13:00-17:00,8:00-12:00") == ((time(8), time(12)), (time(13), time(17)))
+
+
+def test_identification_lockout_defaults_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = load_settings().identification
+    assert defaults == IdentificationSettings(max_attempts=3, lockout_minutes=30.0)
+    assert defaults.lockout == timedelta(minutes=30)
+
+    monkeypatch.setenv("IDENTIFICATION_MAX_ATTEMPTS", "5")
+    monkeypatch.setenv("IDENTIFICATION_LOCKOUT_MINUTES", "90")
+    assert load_settings().identification == IdentificationSettings(max_attempts=5, lockout_minutes=90.0)

@@ -7,6 +7,7 @@ import dataclasses
 from sqlalchemy.orm import sessionmaker
 
 from bot.adapters.local.customers import LocalCustomerDirectory
+from bot.adapters.local.lockouts import LocalIdentificationLockouts
 from bot.adapters.local.network import LocalNetworkProbe
 from bot.adapters.local.tickets import LocalTicketDesk
 from bot.ports.network import OnuStatus
@@ -21,6 +22,8 @@ def test_the_embedded_default_wires_the_local_adapters(seeded_session_factory: s
     assert isinstance(services.customers, LocalCustomerDirectory)
     assert isinstance(services.tickets, LocalTicketDesk)
     assert isinstance(services.network, LocalNetworkProbe)
+    assert isinstance(services.lockouts, LocalIdentificationLockouts)
+    assert services.identification_lock.settings is settings.identification
     assert services.company is settings.company
     assert services.calendar.country == settings.company.country
 

@@ -25,6 +25,7 @@ APPLICATION_TABLES = {
     "contact_changes",
     "counters",
     "network_states",
+    "identification_lockouts",
 }
 
 

@@ -45,8 +45,10 @@ def test_no_connection_with_service_id_is_understood(assistant):
 def test_no_connection_with_service_id_identifies_and_opens_a_ticket(assistant, sender, desk):
     reply = assistant.say("no me anda el internet, mi número de servicio es 1001", sender)
     assert "Ya encontré su cuenta" in reply and "María" in reply
-    # Contact details on file are confirmed before going on (protocol step 2.3).
-    assert "0981 234567" in reply and "maria.benitez@example.com" in reply
+    # Contact details on file are confirmed before going on (protocol step 2.3), masked after
+    # a service number alone (guessable): the last digits and the e-mail's first letter and domain.
+    assert "+595******567" in reply and "m***@example.com" in reply
+    assert "0981 234567" not in reply and "maria.benitez" not in reply
 
     reply = assistant.say("sí, están bien", sender)
     number = TICKET.search(reply).group(0)
@@ -94,7 +96,7 @@ def test_two_services_lead_to_a_disambiguating_question(assistant, sender, desk)
     reply = assistant.say("mi cédula es 4.765.120", sender)
     assert "más de un servicio" in reply and "1005" in reply and "1006" in reply
     reply = assistant.say("2", sender)
-    assert "0983 678901" in reply  # contact confirmation comes next
+    assert "+595******901" in reply  # contact confirmation comes next, masked (one factor)
     reply = assistant.say("si", sender)
     ticket = desk.get(TICKET.search(reply).group(0))
     assert ticket.service_number == 1006 and ticket.category == "technical"

@@ -27,3 +27,8 @@ def says_leaving(intent: str | None, text: str | None) -> bool:
     """Whether the text backs NLU's goodbye or stop; any other intent is not this module's to judge."""
     pattern = _PATTERNS.get(intent or "")
     return pattern is None or bool(pattern.search(plain(text or "")))
+
+
+def misread_leaving(intent: str | None, text: str | None) -> bool:
+    """NLU's goodbye or stop that the text does not back: a message not understood, really."""
+    return intent in LEAVING_INTENTS and not says_leaving(intent, text)

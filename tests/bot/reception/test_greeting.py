@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reception.greeting import PartOfDay, part_of_day
+from bot.reception.greeting import GreetingStep, PartOfDay, greeting_steps, part_of_day, welcome_response
 
 ASUNCION = ZoneInfo("America/Asuncion")  # UTC-3 all year since 2024
 
@@ -34,3 +34,22 @@ def test_same_instant_differs_by_zone():
 def test_naive_datetime_is_rejected():
     with pytest.raises(ValueError):
         part_of_day(datetime(2026, 11, 20, 10, 0), ASUNCION)
+
+
+@pytest.mark.parametrize(
+    ("welcomed", "first_message", "just_greeting", "steps"),
+    [
+        (True, True, True, [GreetingStep.QUESTION]),  # "hola" first: the session start welcomed
+        (True, False, True, [GreetingStep.STILL_HERE]),  # "hola" later
+        (True, True, False, []),  # a need, "gracias", a name: their own answer follows
+        (False, True, True, [GreetingStep.WELCOME, GreetingStep.QUESTION]),  # no session welcome
+        (False, False, False, [GreetingStep.WELCOME]),
+    ],
+)
+def test_greeting_steps_welcome_once_and_first(welcomed, first_message, just_greeting, steps):
+    assert greeting_steps(welcomed, first_message, just_greeting) == steps
+
+
+def test_the_welcome_follows_the_time_of_day():
+    assert welcome_response(datetime(2026, 11, 20, 9, tzinfo=ASUNCION), ASUNCION) == "utter_greet_morning"
+    assert welcome_response(datetime(2026, 11, 20, 21, tzinfo=ASUNCION), ASUNCION) == "utter_greet_evening"

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from bot.adapters.local.customers import LocalCustomerDirectory
+from bot.db.models import Customer
+from bot.db.session import session_scope
 from bot.reception.identification import (
     Claim,
     ClaimKind,
@@ -109,3 +111,47 @@ def test_sql_looking_name_is_only_a_name(directory):
     resolution = resolve_now(directory, Claim(ClaimKind.NAME, "x' OR '1'='1"))
     assert resolution.outcome is Outcome.NEED_STRONG_FACTOR
     assert resolution.candidates == ()
+
+
+# --- how many factors verified the customer (what may be shown), and what counts as a failure --
+
+
+@pytest.mark.parametrize("text", ["1001", "4.123.567", "0981 234 567"])
+def test_one_strong_factor_alone_is_one_factor(directory, text):
+    assert resolve_now(directory, claim(text)).factors == 1
+
+
+def test_a_name_then_a_strong_factor_is_two_factors(directory):
+    first = resolve_now(directory, claim("María Benítez"))
+    second = resolve_now(directory, claim("1001"), first.candidates, first.pending)
+    assert second.outcome is Outcome.VERIFIED and second.factors == 2
+
+
+def test_a_shared_phone_settled_by_the_holder_name_is_two_factors(seeded_session_factory):
+    # Rosa gives María's phone as her alternate number: two holders share it.
+    with session_scope(seeded_session_factory) as session:
+        session.add(Customer(first_name="Rosa", last_name="Vera", document_id="7000001",
+                             phone="+595991000001", phone_alt="+595981234567"))
+    directory = LocalCustomerDirectory(seeded_session_factory, country="PY")
+
+    first = resolve_now(directory, claim("0981 234 567"))
+    assert first.outcome is Outcome.NEED_HOLDER_NAME and first.factors == 0
+    second = resolve_now(directory, claim("Rosa Vera"), first.candidates, first.pending)
+    assert second.outcome is Outcome.VERIFIED and second.customer.first_name == "Rosa"
+    assert second.factors == 2
+
+
+@pytest.mark.parametrize(
+    ("outcome", "failed"),
+    [
+        (Outcome.NOT_FOUND, True),
+        (Outcome.MISMATCH, True),
+        (Outcome.UNREADABLE, False),
+        (Outcome.EMAIL_NOT_ACCEPTED, False),
+        (Outcome.NEED_STRONG_FACTOR, False),
+        (Outcome.NEED_HOLDER_NAME, False),
+        (Outcome.VERIFIED, False),
+    ],
+)
+def test_only_failed_lookups_are_failed_attempts(outcome, failed):
+    assert Resolution(outcome).failed is failed

@@ -8,6 +8,7 @@ import pytest
 
 from bot.settings import FieldServiceSettings, load_settings
 from bot.support.scheduling import (
+    BOOKING_HORIZON_DAYS,
     MAX_BUSINESS_HOURS,
     MIN_BUSINESS_HOURS,
     FieldCalendar,
@@ -15,6 +16,7 @@ from bot.support.scheduling import (
     business_hours_between,
     next_visit_window,
     visit_windows,
+    visit_windows_where,
 )
 
 ASUNCION = ZoneInfo("America/Asuncion")
@@ -239,3 +241,17 @@ def test_an_impossible_calendar_is_rejected(
 ) -> None:
     with pytest.raises(ValueError):
         FieldCalendar(country, ASUNCION, days, windows)
+
+
+def test_windows_where_finds_the_windows_asked_for() -> None:
+    # Monday 16 March 2026, 10:00: the earliest visit is Tuesday 13:00.
+    thursdays = visit_windows_where(at(2026, 3, 16, 10), PY, 3, lambda w: w.start.weekday() == 3)
+    assert [w.start for w in thursdays] == [at(2026, 3, 19, 8), at(2026, 3, 19, 13), at(2026, 3, 26, 8)]
+
+
+def test_windows_where_stops_at_the_horizon() -> None:
+    now = at(2026, 3, 16, 10)
+    assert visit_windows_where(now, PY, 4, lambda w: w.start.hour >= 18) == []  # no evening windows
+    far = now + timedelta(days=BOOKING_HORIZON_DAYS + 1)
+    assert visit_windows_where(now, PY, 4, lambda w: w.start >= far) == []
+    assert len(visit_windows_where(now, PY, 4, lambda w: True)) == 4

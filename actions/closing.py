@@ -1,0 +1,41 @@
+"""A bare "no": it closes the conversation only when it answers "anything else?"."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+# The responses that ask whether there is anything else, and the farewell itself ("no,
+# eso es todo" after it): "no" to them is a farewell.
+ANYTHING_ELSE_QUESTIONS = frozenset({"utter_anything_else", "utter_you_are_welcome", "utter_goodbye"})
+
+
+def last_bot_response(tracker: Tracker) -> str | None:
+    """The domain response the bot said last, before the customer's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+class ActionAnswerNo(Action):
+    """Says goodbye to "no" after "anything else?"; any other lone "no" is asked what they need.
+
+    A "no" as the very first message, or after an answer that asked nothing,
+    is not a farewell: a person would ask what the customer needs instead of
+    closing on them.
+    """
+
+    def name(self) -> str:
+        return "action_answer_no"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        if last_bot_response(tracker) in ANYTHING_ELSE_QUESTIONS:
+            dispatcher.utter_message(response="utter_goodbye")
+        else:
+            dispatcher.utter_message(response="utter_how_can_help")
+        return []

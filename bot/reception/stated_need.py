@@ -1,0 +1,38 @@
+"""The need a customer's message states, whatever intent NLU gave it.
+
+NLU gives every message one intent, and for an opening message that is often
+the courtesy around the need: "buenas, ¿cuándo viene el técnico? soy juan
+carlos" reads as a greeting or as a name given. NLU's output
+(`components/stated_need.py`) and triage (`actions/triage.py`) ask
+`need_of_message`, so they agree:
+
+* an intent of the needs registry is that need;
+* a greeting, a name given ("inform") or a message NLU was unsure of
+  (nlu_fallback) states the need its words name (`need_words.yml`), if any;
+  "hola, soy Ana" states none;
+* a cancellation needs words that say cancelling (`leaving_words.yml`): it
+  opens a retention case, so NLU's word alone is not enough, and "dame el
+  teléfono de juan duarte" is no cancellation. Without them the words decide
+  as for a greeting, else there is no need and the customer is asked.
+"""
+from __future__ import annotations
+
+from bot.language.es.leaving import says_leaving
+from bot.language.es.needs import needs_stated
+from bot.needs import ADVICE_FIRST_INTENTS, need_for_intent
+
+# Intents whose message may state a need in words: courtesies around it, or NLU unsure.
+NEED_CARRYING_INTENTS = frozenset({"greet", "inform", "nlu_fallback"})
+CANCELLATION_INTENT = "cancel_service"
+
+
+def need_of_message(intent: str | None, text: str | None) -> str | None:
+    """The need intent the message states, or None when it states none."""
+    if need_for_intent(intent) is not None:
+        if intent != CANCELLATION_INTENT or says_leaving(intent, text):
+            return intent
+    elif intent not in NEED_CARRYING_INTENTS:
+        return None
+    # Advice-first needs (Wi-Fi tips) have their own rules; triage never starts them.
+    in_words = [need for need in needs_stated(text) if need not in ADVICE_FIRST_INTENTS]
+    return in_words[0] if in_words else None

@@ -1,0 +1,68 @@
+"""NLU component: a greeting or a name that states a need in words is that need.
+
+NLU gives a message one intent, and for an opening message that is often the
+courtesy around the need: "buenas, ¿cuándo viene el técnico? soy juan carlos"
+reads as a greeting. This component, after the classifier and the
+FallbackClassifier, asks `bot.reception.stated_need.need_of_message` what the
+message states and sets that need as the intent, so the dialogue triages it
+with the need's own rules, greeting first. The same function also keeps a
+cancellation honest: NLU's cancel_service without words of cancelling ("dame el
+teléfono de juan duarte") becomes the need its words state, or nlu_fallback,
+and the customer is asked what they need; nothing is opened on NLU's word.
+
+The intent NLU gave is kept in the output (`intent_from_nlu`), and the ranking
+is untouched, so evaluation and logs still show what the classifier thought.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.reception.stated_need import need_of_message
+
+NLU_INTENT_KEY = "intent_from_nlu"
+
+
+def stated_intent(intent: str | None, text: str | None) -> str | None:
+    """The intent the message should have, or None to keep NLU's.
+
+    The need the words state for a greeting, a name given or a message NLU was
+    unsure of; for a cancellation without words of cancelling, the need its
+    words state, else "not understood".
+    """
+    need = need_of_message(intent, text)
+    if need is not None:
+        return need if need != intent else None
+    return DEFAULT_NLU_FALLBACK_INTENT_NAME if intent == "cancel_service" else None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class StatedNeed(GraphComponent):
+    """Sets the intent to the need a message states in words (see the module docstring)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> StatedNeed:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            predicted = message.get(INTENT) or {}
+            intent = stated_intent(predicted.get(INTENT_NAME_KEY), message.get(TEXT))
+            if intent is None:
+                continue
+            message.set(NLU_INTENT_KEY, predicted, add_to_output=True)
+            message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+        return messages

@@ -1,0 +1,157 @@
+"""The contact form: a new phone or e-mail in the answer to the confirmation is recorded at once."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.contact import ValidateContactForm
+from bot.wiring import Services
+from tests.actions.conftest import load_tracker
+from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
+from tests.support.ports import Blocking
+
+MARIA = "4123567"
+DOMAIN = {"forms": {"contact_form": {"required_slots": ["contact_confirmed", "contact_update"]}}}
+# What Rasa's own slot mappings (domain/identification.yml) set before the form's validation.
+_CONFIRMATION_BY_INTENT = {"affirm": True, "deny": False}
+
+
+def responses(messages: List[Dict[str, Any]]) -> List[str]:
+    return [message["response"] for message in messages]
+
+
+def slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+def answered(services: Services, text: str, intent: str, asked: str = "contact_confirmed") -> Tracker:
+    """María's answer to the question `asked`, with what Rasa's mappings took from it."""
+    tracker = load_tracker("contact_confirmation_answered")
+    tracker.slots.update(customer_id=demo_customer_id(services, MARIA), requested_slot=asked)
+    if asked == "contact_update":
+        tracker.slots["contact_confirmed"] = False
+    tracker.latest_message = {"text": text, "intent": {"name": intent}, "entities": []}
+    user = tracker.events[-3]
+    tracker.events[-3] = {**user, "text": text, "parse_data": {"intent": {"name": intent}, "entities": []}}
+    if asked == "contact_confirmed" and intent in _CONFIRMATION_BY_INTENT:
+        value = _CONFIRMATION_BY_INTENT[intent]
+        # Rasa's form appends the slots its mappings took after its own run, for the validation.
+        tracker.events.append({"event": "slot", "name": "contact_confirmed", "value": value})
+        tracker.slots["contact_confirmed"] = value
+    return tracker
+
+
+def validate(tracker: Tracker) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateContactForm().run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, slots(events)
+
+
+def maria(services: Services):
+    return Blocking(services.customers).get(int(demo_customer_id(services, MARIA)))
+
+
+def test_no_with_the_new_email_records_it_and_asks_nothing_more(demo_services: Services):  # noqa: F811
+    tracker = answered(demo_services, "no, el correo cambié, ahora es maria.nueva@gmail.com", "deny")
+
+    messages, found = validate(tracker)
+
+    assert responses(messages) == ["utter_contact_updated_email"]
+    assert found["contact_confirmed"] is True and found["contact_update"] is None
+    assert found["requested_slot"] is None  # the form ends: the new e-mail is not asked for
+    assert maria(demo_services).email == "maria.nueva@gmail.com"
+    # She wrote the e-mail, so it is hers to read; the phone stays masked (one factor).
+    assert found["customer_email"] == "maria.nueva@gmail.com" and found["customer_phone"] == "+595******567"
+
+
+def test_yes_but_a_new_phone_records_the_phone(demo_services: Services):  # noqa: F811
+    tracker = answered(demo_services, "sí, pero el cel ahora es 0981 123 456", "affirm")
+
+    messages, found = validate(tracker)
+
+    assert responses(messages) == ["utter_contact_updated_phone"]  # not also "gracias por confirmar"
+    assert found["contact_confirmed"] is True and found["requested_slot"] is None
+    assert maria(demo_services).phone == "+595981123456"
+    assert maria(demo_services).email == "maria.benitez@example.com"
+
+
+def test_a_new_detail_is_recorded_whatever_nlu_made_of_the_message(demo_services: Services):  # noqa: F811
+    # Neither yes nor no, and even read as another need: still the answer, never a digression.
+    for intent in ("inform", "billing_charge_dispute"):
+        tracker = answered(demo_services, f"mi mail nuevo es m.{intent}@correo.com", intent)
+        messages, found = validate(tracker)
+        assert responses(messages) == ["utter_contact_updated_email"], intent
+        assert found["contact_confirmed"] is True and "pending_needs" not in found
+        assert maria(demo_services).email == f"m.{intent}@correo.com"
+
+
+def test_both_details_in_one_answer_are_both_recorded(demo_services: Services):  # noqa: F811
+    tracker = answered(demo_services, "no, ahora es 0971 222 333 y maria.b@correo.com", "deny")
+
+    messages, found = validate(tracker)
+
+    assert responses(messages) == ["utter_contact_updated_phone", "utter_contact_updated_email"]
+    customer = maria(demo_services)
+    assert (customer.phone, customer.email) == ("+595971222333", "maria.b@correo.com")
+
+
+def test_the_phone_on_file_written_back_is_a_confirmation(demo_services: Services):  # noqa: F811
+    for intent in ("affirm", "deny", "inform"):
+        tracker = answered(demo_services, "mi número es el 0981 234 567", intent)
+        messages, found = validate(tracker)
+        assert responses(messages) == ["utter_contact_kept"], intent
+        assert found["contact_confirmed"] is True and found["requested_slot"] is None
+    assert maria(demo_services).phone == "+595981234567"
+
+
+def test_a_plain_no_asks_for_the_new_detail(demo_services: Services):  # noqa: F811
+    messages, found = validate(answered(demo_services, "no", "deny"))
+
+    assert responses(messages) == []
+    # With the domain's whole list required, Rasa's form asks the next empty slot: the new detail.
+    assert found["contact_confirmed"] is False and found["contact_update"] is None
+    assert "requested_slot" not in found
+
+
+def test_a_plain_yes_confirms(demo_services: Services):  # noqa: F811
+    messages, found = validate(answered(demo_services, "sí, están bien", "affirm"))
+
+    assert responses(messages) == ["utter_contact_kept"]
+    assert found["contact_confirmed"] is True and found["requested_slot"] is None
+
+
+def test_the_two_step_path_records_the_detail_and_confirms_again(demo_services: Services):  # noqa: F811
+    tracker = answered(demo_services, "mi correo ahora es gaby@example.org", "inform", asked="contact_update")
+
+    messages, found = validate(tracker)
+
+    assert responses(messages) == ["utter_contact_updated_email"]
+    assert found["contact_confirmed"] is None and found["requested_slot"] == "contact_confirmed"
+    assert found["customer_email"] == "gaby@example.org"
+    assert maria(demo_services).email == "gaby@example.org"
+
+
+def test_asked_for_the_new_detail_a_yes_with_it_is_still_the_answer(demo_services: Services):  # noqa: F811
+    tracker = answered(demo_services, "sí, es 0982 111 222", "affirm", asked="contact_update")
+
+    messages, found = validate(tracker)
+
+    assert responses(messages) == ["utter_contact_updated_phone"]
+    assert maria(demo_services).phone == "+595982111222"
+
+
+def test_details_confirmed_for_an_earlier_need_are_not_confirmed_again(demo_services: Services):  # noqa: F811
+    # A second need in the conversation: the form starts after the triage with the slot already set.
+    tracker = answered(demo_services, "y además me cobraron de más", "billing_charge_dispute")
+    tracker.slots.update(contact_confirmed=True, requested_slot=None)
+    tracker.events[-2:] = [{"event": "action", "name": "action_triage"},
+                           {"event": "action", "name": "contact_form"},
+                           {"event": "slot", "name": "contact_confirmed", "value": True}]
+
+    messages, found = validate(tracker)
+
+    assert responses(messages) == []
+    assert found["contact_confirmed"] is True and found["requested_slot"] is None

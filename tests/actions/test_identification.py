@@ -1,0 +1,192 @@
+"""Identification in the actions: contact details masked after one factor, and the lockout.
+
+Every test has a demo database of its own (a real one, no mocks), so the
+lockout store starts empty each time.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.identification import ValidateIdentificationForm
+from actions.routing import ActionRouteNeed
+from actions.triage import ActionTriage
+from bot.wiring import Services
+from tests.actions.conftest import load_tracker, run_action
+from tests.actions.demo_services import demo_services  # noqa: F401 (fixture)
+from tests.support.ports import Blocking
+
+DOMAIN = {"forms": {"identification_form": {"required_slots": ["identity_claim", "service_choice"]}}}
+
+
+def responses(messages: List[Dict[str, Any]]) -> List[str]:
+    return [message["response"] for message in messages]
+
+
+def slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+def claim_given(text: str, intent: str = "inform", **slot_values: Any) -> Tracker:
+    """The identification form's validation of `text`, written while it asked who the customer is."""
+    tracker = load_tracker("identification_claim_given")
+    tracker.latest_message = {"text": text, "intent": {"name": intent}, "entities": []}
+    tracker.events[-3] = {**tracker.events[-3], "text": text,
+                          "parse_data": {"intent": {"name": intent}, "entities": []}}
+    tracker.slots.update(slot_values)
+    return tracker
+
+
+def validate(tracker: Tracker) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateIdentificationForm().run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, slots(events)
+
+
+def need_stated(text: str, intent: str, service_id: str | None = None, **slot_values: Any) -> Tracker:
+    """The message that states a need (triage), a service number in it or not."""
+    tracker = claim_given(text, intent, **slot_values)
+    entities = [{"entity": "service_id", "value": service_id}] if service_id else []
+    tracker.latest_message["entities"] = entities
+    tracker.active_loop = {}
+    return tracker
+
+
+def locked_until(services: Services, sender_id: str) -> datetime | None:
+    return Blocking(services.lockouts).locked_until(sender_id)
+
+
+# --- what a verified customer is shown -------------------------------------------------------
+
+
+def test_a_service_number_alone_shows_the_contact_details_masked(demo_services: Services):  # noqa: F811
+    messages, found = validate(claim_given("mi servicio es 1001"))
+
+    assert responses(messages) == ["utter_identified"]
+    assert found["customer_phone"] == "+595******567" and found["customer_email"] == "m***@example.com"
+    assert found["identity_factors"] == 1.0 and found["identity_claim"] == "mi servicio es 1001"
+
+
+def test_a_name_then_the_phone_shows_them_in_full(demo_services: Services):  # noqa: F811
+    messages, first = validate(claim_given("soy María Benítez"))
+    assert responses(messages) == [] and first["identity_pending_factor"] == "strong"
+
+    tracker = claim_given("0981 234 567", identity_candidates=first["identity_candidates"],
+                          identity_pending_factor="strong")
+    messages, found = validate(tracker)
+
+    assert responses(messages) == ["utter_identified"]
+    assert found["customer_phone"] == "0981 234567"
+    assert found["customer_email"] == "maria.benitez@example.com"
+    assert found["identity_factors"] == 2.0
+
+
+# --- the lockout -------------------------------------------------------------------------------
+
+
+def test_failures_before_the_limit_are_answered_and_counted(demo_services: Services):  # noqa: F811
+    messages, found = validate(claim_given("9999"))
+
+    assert responses(messages) == ["utter_identity_not_found"]
+    assert found["identity_attempts"] == 1.0 and found["identification_locked"] is False
+    assert found["identity_claim"] is None  # asked again
+    assert locked_until(demo_services, "fixture-identification-claim") is None
+
+
+def test_the_third_failure_locks_the_conversation_and_the_sender(demo_services: Services):  # noqa: F811
+    messages, found = validate(claim_given("8888", identity_attempts=2.0))
+
+    # No invitation to try again: the route offers a person instead.
+    assert responses(messages) == []
+    assert found["identification_locked"] is True and found["identity_attempts"] == 3.0
+    until = locked_until(demo_services, "fixture-identification-claim")
+    assert until is not None and until > datetime.now(timezone.utc) + timedelta(minutes=29)
+
+    # The form asks nothing more.
+    tracker = claim_given("1001", identification_locked=True)
+    required = asyncio.run(ValidateIdentificationForm().required_slots(
+        ["identity_claim", "service_choice"], CollectingDispatcher(), tracker, DOMAIN))
+    assert required == []
+
+
+def test_while_the_sender_is_locked_a_real_number_is_not_looked_up(demo_services: Services):  # noqa: F811
+    validate(claim_given("9999", identity_attempts=2.0))  # locks the sender
+
+    # The form was already asking (say, in another conversation of the same sender).
+    messages, found = validate(claim_given("mi servicio es 1001"))
+
+    assert responses(messages) == []  # neither "found" nor "not found": nothing is revealed
+    assert "customer_id" not in found and found["identification_locked"] is True
+    assert "identity_attempts" not in found  # no attempt was made
+
+
+def test_failures_of_earlier_conversations_of_the_sender_count(demo_services: Services):  # noqa: F811
+    validate(claim_given("9999"))
+    validate(claim_given("8888", identity_attempts=1.0))
+    # A new conversation (the slots start afresh), same sender: its first failure locks.
+    messages, found = validate(claim_given("7777"))
+    assert found["identity_attempts"] == 1.0 and found["identification_locked"] is True
+
+
+def test_unreadable_answers_and_emails_are_not_attempts(demo_services: Services):  # noqa: F811
+    for text, response in (("no lo tengo a mano", "utter_identity_unreadable"),
+                           ("maria@example.com", "utter_identity_email_not_accepted")):
+        messages, found = validate(claim_given(text, identity_attempts=2.0))
+        assert responses(messages) == [response]
+        assert "identity_attempts" not in found and not found.get("identification_locked")
+
+
+def test_restating_the_need_resets_nothing(demo_services: Services):  # noqa: F811
+    tracker = need_stated("no me anda internet, mi servicio es 1001", "report_no_connection", "1001",
+                          identity_attempts=3.0, identification_locked=True)
+
+    messages, events = run_action(ActionTriage(), tracker)
+
+    assert "utter_identified" not in responses(messages)
+    found = slots(events)
+    assert found["identification_locked"] is True and "customer_id" not in found
+    assert "identity_attempts" not in found
+
+
+def test_a_locked_sender_is_locked_in_a_new_conversation(demo_services: Services):  # noqa: F811
+    validate(claim_given("9999", identity_attempts=2.0))  # locks the sender
+
+    # A new conversation: nothing in its slots, the need and a real service number in one message.
+    messages, events = run_action(ActionTriage(), need_stated("hola, servicio 1001, no tengo internet",
+                                                              "report_no_connection", "1001"))
+    assert "utter_identified" not in responses(messages)
+    assert slots(events)["identification_locked"] is True
+
+
+def test_another_sender_is_not_locked(demo_services: Services):  # noqa: F811
+    validate(claim_given("9999", identity_attempts=2.0))
+    tracker = claim_given("1001")
+    tracker.sender_id = "someone-else"
+    messages, found = validate(tracker)
+    assert responses(messages) == ["utter_identified"]
+
+
+def test_the_lock_ends_after_the_lockout_time(demo_services: Services):  # noqa: F811
+    sender = "fixture-identification-claim"
+    Blocking(demo_services.lockouts).lock(sender, datetime.now(timezone.utc) - timedelta(seconds=1))
+    messages, found = validate(claim_given("1001"))
+    assert responses(messages) == ["utter_identified"]
+
+
+def test_locked_the_route_offers_a_person_and_then_hands_over(demo_services: Services):  # noqa: F811
+    tracker = need_stated("no tengo internet", "report_no_connection", identification_locked=True)
+
+    messages, events = run_action(ActionRouteNeed(), tracker)
+
+    assert responses(messages) == ["utter_identification_locked"]
+    assert slots(events) == {"need_intent": None, "offered_human": True, "route": "handover"}
+
+    # "sí": the person was asked for (triage made it the need); still nothing is looked up.
+    tracker.slots.update(need_intent="request_human", offered_human=False)
+    messages, events = run_action(ActionRouteNeed(), tracker)
+    assert responses(messages) == ["utter_handover_locked"]
+    assert slots(events)["route"] == "handover" and slots(events)["offered_human"] is False
