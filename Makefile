@@ -53,9 +53,12 @@ db: install
 	$(PY) -m bot.db.migrate
 	$(PY) -m demo.seed
 
-# Trained only when missing or older than what it is trained from.
+# Trained only when missing or older than what it is trained from. The model is dated
+# when training started, so a file edited while it trained makes it stale.
 $(MODEL): $(MODEL_DEPS) | install
-	$(RASA) train --domain domain --fixed-model-name current --out models --quiet
+	@started=$$(date +%s.%N); \
+	$(RASA) train --domain domain --fixed-model-name current --out models --quiet && \
+	touch -d "@$$started" $(MODEL)
 
 model: $(MODEL)
 
