@@ -17,9 +17,23 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, digression, is_new_message_for, queue_needs
-from actions.shared import channel_of, latest_text, services, verified_customer
+from actions.shared import channel_of, identify, latest_text, services, verified_customer
 from bot.ports.customers import ContactField
 from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
+from bot.reception.identification import Claim, ClaimKind, parse_claim
+
+# Identifiers that name one service's account and can never be a contact detail (an ID may
+# name several services, which the identification form asks to choose from).
+_ACCOUNT_KINDS = frozenset({ClaimKind.SERVICE_NUMBER})
+# Locked while correcting: the account identified before is no longer trusted.
+_FORGET_IDENTITY = {
+    "customer_id": None,
+    "customer_name": None,
+    "customer_phone": None,
+    "customer_email": None,
+    "service_number": None,
+    "identity_factors": None,
+}
 
 
 class ValidateContactForm(ProtocolFormValidationAction):
@@ -32,6 +46,9 @@ class ValidateContactForm(ProtocolFormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
+        corrected = self._identity_corrected(tracker)
+        if corrected is not None:
+            return await self._identify_again(corrected, dispatcher, tracker)
         if not (await self._details_given(tracker)).gives_details:
             return await super().run(dispatcher, tracker, domain)
         # A phone or e-mail written is an answer whatever NLU's intent (never a courtesy, nor a
@@ -101,6 +118,29 @@ class ValidateContactForm(ProtocolFormValidationAction):
             return {"contact_update": None, "contact_confirmed": True}
         dispatcher.utter_message(response="utter_contact_update_invalid")
         return {"contact_update": None}
+
+    def _identity_corrected(self, tracker: Tracker) -> Claim | None:
+        """A service number written back to "¿sus datos siguen siendo…?": the customer
+        gave the wrong account ("uy, me equivoqué de número, el mío es 1010"). It cannot be a
+        new phone or e-mail, so the message is no contact update."""
+        if not is_new_message_for(self.form_name(), tracker):
+            return None
+        claim = parse_claim(latest_text(tracker), services().company.country)
+        return claim if claim.kind in _ACCOUNT_KINDS else None
+
+    @staticmethod
+    async def _identify_again(
+        claim: Claim, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[Dict[str, Any]]:
+        """Identify afresh with the corrected identifier; the details asked about are then the new
+        account's. Not found, the account already identified stays and its question is asked again."""
+        slots = await identify(dispatcher, tracker, claim)
+        if slots.get("customer_id"):
+            slots.update(contact_confirmed=None, contact_update=None)
+        elif slots.get("identification_locked"):
+            slots.update(_FORGET_IDENTITY)
+        events = [SlotSet(name, value) for name, value in slots.items()]
+        return [*events, SlotSet("requested_slot", None)]
 
     async def _details_given(self, tracker: Tracker) -> ContactAnswer:
         """The phone or e-mail the latest message writes, if it answers this form's question."""

@@ -29,7 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.shared import latest_intent, latest_text
-from bot.language.es.needs import needs_stated
+from bot.language.es.needs import has_area_words, needs_stated
 from bot.needs import need_for_intent, needs_to_queue
 
 # Never an answer to any question: handled by rules, then the form resumes or ends.
@@ -67,14 +67,20 @@ def is_new_message_for(form: str, tracker: Tracker) -> bool:
 def digression(tracker: Tracker, trust_intent: bool = True) -> List[str]:
     """The other needs the latest message states, to be looked at after the current one.
 
-    Where any text may be an answer (a name, an address), NLU's intent alone is
-    not enough: it reads "Robert'); DROP TABLE…" as a sales question with 97%
-    confidence. There only needs stated in so many words count.
+    NLU's intent alone is not enough: it reads "el que vino con la instalación"
+    (which Wi-Fi? the router) as a sales question with full confidence. The
+    intent counts only with a word of its area in the message ("factura",
+    "plan", `area_words.yml`). Where any text may be an answer (a name, an
+    address), not even that: "Robert'); DROP TABLE…" reads as sales at 97%, so
+    there only needs stated in so many words count (`trust_intent=False`).
     """
-    if latest_intent(tracker) in LEAVING_INTENTS:
+    intent, text = latest_intent(tracker), latest_text(tracker)
+    if intent in LEAVING_INTENTS:
         return []
-    in_words = needs_stated(latest_text(tracker))
-    stated = [latest_intent(tracker), *in_words] if trust_intent else in_words
+    stated: List[str | None] = list(needs_stated(text))
+    need = need_for_intent(intent)
+    if trust_intent and need is not None and has_area_words(need.value, text):
+        stated = [intent, *stated]
     return needs_to_queue(stated, tracker.get_slot("need_intent"), tracker.get_slot("pending_needs") or [])
 
 
@@ -122,13 +128,24 @@ class ProtocolFormValidationAction(FormValidationAction):
     ) -> List[EventType]:
         events = await super().get_extraction_events(dispatcher, tracker, domain)
         requested = tracker.get_slot("requested_slot")
-        if requested in self.free_text_slots and self.is_answer(tracker, self.free_text_slots[requested]):
+        if requested in self.free_text_slots and self.is_answer(tracker, requested):
             events.append(SlotSet(requested, latest_text(tracker)))
         return events
 
-    @staticmethod
-    def is_answer(tracker: Tracker, also_not_answers: frozenset[str] = frozenset()) -> bool:
-        """Whether the latest message may answer the question asked: not an interruption nor another need."""
-        if latest_intent(tracker) in INTERRUPTION_INTENTS | also_not_answers:
+    def is_answer(self, tracker: Tracker, requested: str) -> bool:
+        """Whether the latest message may answer the free-text question asked.
+
+        Not an interruption, nor a yes/no where the question takes none. A
+        message that states another need answers too when it holds what was
+        asked ("bueno, no tengo internet, servicio 1001": the need is noted and
+        the service number taken).
+        """
+        if latest_intent(tracker) in INTERRUPTION_INTENTS | self.free_text_slots[requested]:
             return False
-        return not digression(tracker, trust_intent=False)
+        if digression(tracker, trust_intent=False):
+            return self.holds_an_answer(requested, latest_text(tracker))
+        return True
+
+    def holds_an_answer(self, requested: str, text: str) -> bool:
+        """Whether a message that states another need also answers `requested`; forms that can tell say so."""
+        return False

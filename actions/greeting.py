@@ -63,12 +63,22 @@ class ActionGreet(Action):
             first_message=_messages_this_session(tracker) <= 1,
             just_greeting=latest_intent(tracker) == "greet",
         )
+        person = _person_given(tracker)
         for step in steps:
             if step is GreetingStep.WELCOME:
                 events += _utter_welcome(dispatcher)
+            elif step is GreetingStep.QUESTION and person:
+                # "hola, soy sofia": the name was just given, only the need is asked.
+                dispatcher.utter_message(response="utter_nice_to_meet", person=person)
             else:
                 dispatcher.utter_message(response=_STEP_RESPONSES[step])
         return events
+
+
+def _person_given(tracker: Tracker) -> str | None:
+    """The name the latest message gives (NLU's `person`, kept only where one is given)."""
+    person = next(tracker.get_latest_entity_values("person"), None)
+    return person.strip().title() if person and person.strip() else None
 
 
 class ActionAcknowledgeInform(Action):
@@ -80,9 +90,9 @@ class ActionAcknowledgeInform(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        person = next(tracker.get_latest_entity_values("person"), None)
+        person = _person_given(tracker)
         if person:
-            dispatcher.utter_message(response="utter_nice_to_meet", person=person.strip().title())
+            dispatcher.utter_message(response="utter_nice_to_meet", person=person)
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.forms import ProtocolFormValidationAction
 from actions.shared import identify, services, verified_customer
 from bot.ports.customers import ServiceRecord
-from bot.reception.identification import PendingFactor, choose_service, parse_claim
+from bot.reception.identification import STRONG_KINDS, PendingFactor, choose_service, parse_claim
 
 
 def _pending(tracker: Tracker) -> PendingFactor | None:
@@ -29,6 +29,11 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
 
     def name(self) -> str:
         return "validate_identification_form"
+
+    def holds_an_answer(self, requested: str, text: str) -> bool:
+        """A need stated with a service number, ID or phone in it: the identifier is taken too."""
+        claim = parse_claim(text, services().company.country)
+        return requested == "identity_claim" and claim.kind in STRONG_KINDS
 
     async def required_slots(
         self,

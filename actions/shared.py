@@ -18,7 +18,14 @@ from bot.needs import HUMAN_INTENT, Flow, need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
 from bot.ports.tickets import AnswerAuthor, TicketCategory
 from bot.reception.contact import contact_shown
-from bot.reception.identification import Claim, Outcome, PendingFactor, Resolution, resolve
+from bot.reception.identification import (
+    UNANSWERED_BEFORE_A_PERSON,
+    Claim,
+    Outcome,
+    PendingFactor,
+    Resolution,
+    resolve,
+)
 from bot.settings import get_settings
 from bot.support.cases import Case, CaseStep, existing_case_for, new_case_notes
 from bot.wiring import Services, build_services
@@ -30,6 +37,7 @@ _OUTCOME_RESPONSES = {
     Outcome.MISMATCH: "utter_identity_mismatch",
     Outcome.EMAIL_NOT_ACCEPTED: "utter_identity_email_not_accepted",
     Outcome.UNREADABLE: "utter_identity_unreadable",
+    Outcome.NOT_KNOWN: "utter_identity_not_known",
 }
 
 
@@ -148,12 +156,15 @@ async def apply_resolution(
     if resolution.outcome in (Outcome.NEED_STRONG_FACTOR, Outcome.NEED_HOLDER_NAME):
         # The follow-up question is asked by action_ask_identity_claim.
         return {
+            "identity_unanswered": None,
             "identity_candidates": list(resolution.candidates),
             "identity_pending_factor": resolution.pending.value if resolution.pending else None,
         }
-    if not resolution.failed:  # unreadable, or an e-mail: nothing was looked up
+    if resolution.outcome in (Outcome.UNREADABLE, Outcome.NOT_KNOWN):
+        return _unanswered(resolution.outcome, dispatcher, tracker)
+    if not resolution.failed:  # an e-mail: nothing was looked up
         dispatcher.utter_message(response=_OUTCOME_RESPONSES[resolution.outcome])
-        return {}
+        return {"identity_unanswered": None}
     attempts = int(tracker.get_slot("identity_attempts") or 0) + 1
     locked = await services().identification_lock.record_failure(
         tracker.sender_id, attempts, datetime.now(timezone.utc)
@@ -162,6 +173,7 @@ async def apply_resolution(
         dispatcher.utter_message(response=_OUTCOME_RESPONSES[resolution.outcome])
     # After a failed factor the customer starts over: a mistyped name must not keep them stuck.
     return {
+        "identity_unanswered": None,
         "identity_attempts": float(attempts),
         "identity_candidates": None,
         "identity_pending_factor": None,
@@ -169,13 +181,46 @@ async def apply_resolution(
     }
 
 
+def _unanswered(outcome: Outcome, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    """An answer with no identifier in it: helped differently each time, then a person offered.
+
+    Nothing was looked up, so it is no failed attempt. The third in a row ends
+    identification in this conversation like a lockout does, but the route
+    (`locked_out`) offers the person in words for a customer who simply does not
+    have the data at hand.
+    """
+    unanswered = int(tracker.get_slot("identity_unanswered") or 0) + 1
+    if unanswered >= UNANSWERED_BEFORE_A_PERSON:
+        return {
+            "identity_unanswered": float(unanswered),
+            "identification_locked": True,
+            "identity_candidates": None,
+            "identity_pending_factor": None,
+        }
+    if unanswered > 1:
+        dispatcher.utter_message(response="utter_identity_other_ways")
+    else:
+        dispatcher.utter_message(response=_OUTCOME_RESPONSES[outcome])
+    return {"identity_unanswered": float(unanswered)}
+
+
+def _gave_up(tracker: Tracker) -> bool:
+    """Identification ended because the customer had no identifier to give, not after failures."""
+    return int(tracker.get_slot("identity_unanswered") or 0) >= UNANSWERED_BEFORE_A_PERSON
+
+
 def locked_out(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Identification is locked: a person is offered instead (or, asked for, handed over)."""
+    handover, offer = (
+        ("utter_handover_unidentified", "utter_identification_without_data")
+        if _gave_up(tracker)
+        else ("utter_handover_locked", "utter_identification_locked")
+    )
     if tracker.get_slot("need_intent") == HUMAN_INTENT:
-        dispatcher.utter_message(response="utter_handover_locked")
+        dispatcher.utter_message(response=handover)
         offered = False
     else:
-        dispatcher.utter_message(response="utter_identification_locked")
+        dispatcher.utter_message(response=offer)
         offered = True  # "sí" asks for the person (data/rules/fallback.yml)
     return [
         SlotSet("need_intent", None),

@@ -12,7 +12,7 @@ from actions.shared import customer_words, identify, latest_intent, latest_text,
 from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
 from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent, needs_to_queue
-from bot.reception.identification import Claim, ClaimKind, claim_from_entities
+from bot.reception.identification import Claim, ClaimKind, claim_from_entities, claim_named_in
 from bot.reception.stated_need import need_of_message
 
 # Not understood at all: after a person was offered, the fallback hands over (data/rules/fallback.yml).
@@ -92,6 +92,8 @@ class ActionTriage(Action):
             next(tracker.get_latest_entity_values("phone"), None),
             services().company.country,
         )
+        if claim is None:  # "…somos 5 en casa, mi ci es 4456123": NLU's entities missed it
+            claim = claim_named_in(latest_text(tracker), services().company.country)
         if claim is None and tracker.get_slot("person"):
             claim = Claim(ClaimKind.NAME, tracker.get_slot("person"))
         return claim

@@ -42,7 +42,7 @@ class ValidateTroubleshootingForm(ProtocolFormValidationAction):
         text = latest_text(tracker)
         now, tz = datetime.now(timezone.utc), services().company.tzinfo
         entities = tracker.latest_message.get("entities") or []
-        parsed = answers_in(text, now, tz, entities)
+        parsed = answers_in(text, now, tz, entities, asked=requested)
         found = {slot: value for slot, value in parsed.items() if tracker.get_slot(slot) is None}
         # "No, perdón, desde el lunes pasado", or an earlier question answered again
         # instead of the one asked: the earlier answer is corrected.

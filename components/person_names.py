@@ -6,7 +6,9 @@ examples. A wrong name is not harmless: it narrows identification to the wrong
 customers, so the right service number is then answered "no coincide". So a
 `person` entity, whoever found it, is kept only where the customer is giving a
 name (after "soy", "me llamo", "a nombre de"…, or as the whole message) and
-only the part that can be a name (`bot.language.es.names.name_in`).
+only the part that can be a name (`bot.language.es.names.name_in`); without a
+cue, only a name written as one ("Juan Pérez", not "asdfg"). A name after a cue
+that both models missed ("hola, soy sofia") is added.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language.es.names import given_name_span
+from bot.language.es.names import cued_name_span, given_name_span
 
 PERSON_ENTITY = "person"
 SPACY_PERSON_LABEL = "PER"
@@ -70,5 +72,17 @@ class SpacyPersonExtractor(SpacyEntityExtractor):
                 for entity in self.add_extractor_name(found)
                 if not any(_overlaps(entity, other) for other in existing)
             ]
-            message.set(ENTITIES, filter_person_entities(text, existing + added), add_to_output=True)
+            entities = filter_person_entities(text, existing + added)
+            if not any(entity["entity"] == PERSON_ENTITY for entity in entities):
+                entities += self._cued_name(text)
+            message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+    def _cued_name(self, text: str) -> List[Dict[str, Any]]:
+        """A name after "soy" / "me llamo" that the models missed (lowercase, as chats are written)."""
+        span = cued_name_span(text)
+        if span is None:
+            return []
+        start, end = span
+        found = {"entity": PERSON_ENTITY, "start": start, "end": end, "value": text[start:end]}
+        return self.add_extractor_name([found])

@@ -10,6 +10,13 @@ cancellation honest: NLU's cancel_service without words of cancelling ("dame el
 teléfono de juan duarte") becomes the need its words state, or nlu_fallback,
 and the customer is asked what they need; nothing is opened on NLU's word.
 
+A message NLU was unsure of only between needs of one area ("necesito ayuda
+con mi factura": three billing intents close together) becomes the likeliest
+of them: the area is what triage and routing need.
+
+Words that firmly stop ("ya fue", "dejalo como estaba") make a "no" or a message
+not understood a stop, so every form can be left in the customer's words.
+
 The intent NLU gave is kept in the output (`intent_from_nlu`), and the ranking
 is untouched, so evaluation and logs still show what the classifier thought.
 """
@@ -22,12 +29,22 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.reception.stated_need import need_of_message
+from bot.language.es.leaving import says_stop_firmly
+from bot.reception.stated_need import need_of_message, need_of_ranking
 
 NLU_INTENT_KEY = "intent_from_nlu"
+# Intents NLU gives to "ya fue, no quiero responder más nada" or "dejalo como estaba
+# nomás": words that firmly stop make them a stop (bot.language.es.leaving).
+_MAY_BE_A_STOP = frozenset({"deny", "inform", "nlu_fallback", "out_of_scope"})
 
 
 def stated_intent(intent: str | None, text: str | None) -> str | None:
@@ -37,6 +54,8 @@ def stated_intent(intent: str | None, text: str | None) -> str | None:
     unsure of; for a cancellation without words of cancelling, the need its
     words state, else "not understood".
     """
+    if intent in _MAY_BE_A_STOP and says_stop_firmly(text):
+        return "stop"
     need = need_of_message(intent, text)
     if need is not None:
         return need if need != intent else None
@@ -61,6 +80,9 @@ class StatedNeed(GraphComponent):
         for message in messages:
             predicted = message.get(INTENT) or {}
             intent = stated_intent(predicted.get(INTENT_NAME_KEY), message.get(TEXT))
+            if intent is None and predicted.get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+                ranking = message.get(INTENT_RANKING_KEY) or []
+                intent = need_of_ranking((each["name"], each["confidence"]) for each in ranking)
             if intent is None:
                 continue
             message.set(NLU_INTENT_KEY, predicted, add_to_output=True)

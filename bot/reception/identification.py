@@ -10,7 +10,8 @@ Two pieces, both free of Rasa so they can be tested against a real database:
 
 The security rule: a name is never enough. A name narrows the candidates but
 verification needs a strong factor (service number, national ID or the phone
-on file). A name that matches nobody is not reported as such, so the chat
+on file); a strong factor whose holder the name did not name counts alone, as
+if no name had been given. A name that matches nobody is not reported as such, so the chat
 cannot be used to find out who is a customer. A resolution says how many
 factors verified the customer, which decides what of their data may be shown
 (`bot.reception.contact`); failed lookups count toward the lockout
@@ -25,6 +26,7 @@ from typing import Iterable, Sequence
 
 from bot.language.es.identifiers import find_email
 from bot.language.es.names import name_in
+from bot.language.es.not_knowing import says_not_knowing
 from bot.language.input_guard import classify
 from bot.language.phones import normalize_phone
 from bot.ports.customers import CustomerDirectory, CustomerRecord
@@ -40,6 +42,7 @@ class ClaimKind(str, Enum):
     PHONE = "phone"
     EMAIL = "email"
     NAME = "name"
+    NOT_KNOWN = "not_known"  # "no sé cuál es", "no tengo la factura a mano"
     UNREADABLE = "unreadable"
 
 
@@ -62,6 +65,13 @@ _HINTS = (
     (ClaimKind.PHONE, re.compile(r"\b(tel[eé]fono|tel|cel|celular|m[oó]vil|whatsapp|wsp|wpp|l[ií]nea)\b")),
     (ClaimKind.SERVICE_NUMBER, re.compile(r"\b(servicio|cliente|contrato|abonado|id)\b")),
 )
+
+# After a hint word, up to three of these words ("es el", "nro", "número") before the number.
+_NAMED_NUMBER = re.compile(
+    r"[^\w+]*(?:(?:es|era|nro|num|numero|número|n|no|el|mi|de|del|sería|seria)[^\w+]+){0,3}"
+    r"(\+?\d[\d .\-]*\d)"
+)
+
 
 def _kind_from_hint(text: str) -> ClaimKind | None:
     lowered = text.lower()
@@ -100,12 +110,42 @@ def parse_claim(text: str | None, country: str) -> Claim:
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
         return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)
+    if says_not_knowing(text):  # "ni idea la verdad" is no name
+        return Claim(ClaimKind.NOT_KNOWN, text)
     # Asked for an identifier, the customer gives a name with words around it
     # ("hola, soy Juan Pérez"); "hola" or "modem" alone is no name (bot.language.es.names).
     name = name_in(text)
     if name is not None:
         return Claim(ClaimKind.NAME, name)
     return Claim(ClaimKind.UNREADABLE, text)
+
+
+def claim_named_in(text: str | None, country: str) -> Claim | None:
+    """A strong identifier the text names right before it: "mi ci es 4456123", "servicio nro 1001".
+
+    For a message that states the need and identifies in one go, when NLU's
+    entities missed the identifier. Only a number its kind names (at most three
+    words before it) counts: "pagué 250000" in a message about the service is no
+    service number, and a wrong lookup would count as a failed attempt.
+    """
+    plain_text = (text or "").lower()
+    for kind, hint in _HINTS:
+        for found in hint.finditer(plain_text):
+            named = _NAMED_NUMBER.match(plain_text, found.end())
+            if named:
+                claim = _claim_from_number(named.group(1).strip(" .-"), kind, country)
+                if claim.kind in STRONG_KINDS and _plausible(claim):
+                    return claim
+    return None
+
+
+def _plausible(claim: Claim) -> bool:
+    """Digits a service number or an ID can have ("servicio 15" is more likely 15 days)."""
+    if claim.kind == ClaimKind.SERVICE_NUMBER:
+        return MIN_SERVICE_DIGITS <= len(claim.value) <= MAX_SERVICE_DIGITS
+    if claim.kind == ClaimKind.DOCUMENT_ID:
+        return 5 <= len(claim.value) <= 12
+    return True
 
 
 def claim_from_entities(
@@ -135,6 +175,7 @@ class Outcome(str, Enum):
     NOT_FOUND = "not_found"
     MISMATCH = "mismatch"  # second factor does not match the first
     EMAIL_NOT_ACCEPTED = "email_not_accepted"
+    NOT_KNOWN = "not_known"  # the customer does not know or have the identifier asked for
     UNREADABLE = "unreadable"
 
 
@@ -142,6 +183,10 @@ class PendingFactor(str, Enum):
     STRONG = "strong"
     NAME = "name"
 
+
+# Answers that hold no identifier: after this many in a row a person is offered,
+# who can find the account with other details (actions/shared.py).
+UNANSWERED_BEFORE_A_PERSON = 3
 
 # A lookup that found nobody, or not the customer an earlier factor named: an attempt
 # that failed. Unreadable answers and e-mails make no lookup, so they reveal nothing and do
@@ -188,6 +233,8 @@ async def resolve(
     """Combine a new claim with the candidates earlier claims left."""
     if claim.kind == ClaimKind.UNREADABLE:
         return Resolution(Outcome.UNREADABLE, candidates=tuple(candidates), pending=pending)
+    if claim.kind == ClaimKind.NOT_KNOWN:
+        return Resolution(Outcome.NOT_KNOWN, candidates=tuple(candidates), pending=pending)
     if claim.kind == ClaimKind.EMAIL:
         return Resolution(Outcome.EMAIL_NOT_ACCEPTED, candidates=tuple(candidates), pending=pending)
 
@@ -217,6 +264,13 @@ async def resolve(
         return Resolution(
             Outcome.VERIFIED, customer=narrowed[0], service_number=service_number, factors=2
         )
+    if pending == PendingFactor.STRONG and not narrowed:
+        # The name did not name this holder: a misread word ("ni idea", "asdfg") or a
+        # mistyped name. The strong factor stands on its own, as if no name had been
+        # given (one factor, so contact details stay masked); answering "no coincide"
+        # would reject the customer's correct number, and would tell whether the name
+        # belongs to some other customer.
+        return await resolve(directory, claim)
     if len(narrowed) > 1:
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
     return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)

@@ -10,12 +10,18 @@ carlos" reads as a greeting or as a name given. NLU's output
 * a greeting, a name given ("inform") or a message NLU was unsure of
   (nlu_fallback) states the need its words name (`need_words.yml`), if any;
   "hola, soy Ana" states none;
+* a message NLU was unsure of only between needs of one area ("necesito ayuda
+  con mi factura": a charge, a payment or the balance?) is sure of the area,
+  which is all triage, routing and the queue of people need: it is NLU's
+  likeliest need of that area (`need_of_ranking`);
 * a cancellation needs words that say cancelling (`leaving_words.yml`): it
   opens a retention case, so NLU's word alone is not enough, and "dame el
   teléfono de juan duarte" is no cancellation. Without them the words decide
   as for a greeting, else there is no need and the customer is asked.
 """
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import needs_stated
@@ -24,6 +30,9 @@ from bot.needs import ADVICE_FIRST_INTENTS, need_for_intent
 # Intents whose message may state a need in words: courtesies around it, or NLU unsure.
 NEED_CARRYING_INTENTS = frozenset({"greet", "inform", "nlu_fallback"})
 CANCELLATION_INTENT = "cancel_service"
+# How sure NLU must be of an area, summed over its intents, to take its likeliest
+# one when it was unsure which: well above the FallbackClassifier's 0.5.
+AREA_CONFIDENCE = 0.8
 
 
 def need_of_message(intent: str | None, text: str | None) -> str | None:
@@ -36,3 +45,20 @@ def need_of_message(intent: str | None, text: str | None) -> str | None:
     # Advice-first needs (Wi-Fi tips) have their own rules; triage never starts them.
     in_words = [need for need in needs_stated(text) if need not in ADVICE_FIRST_INTENTS]
     return in_words[0] if in_words else None
+
+
+def need_of_ranking(ranking: Iterable[tuple[str, float]]) -> str | None:
+    """NLU's likeliest need when its intents of that need's area add up to a sure area.
+
+    `ranking` is NLU's (intent, confidence) list, best first; the fallback's own
+    entry is skipped. A cancellation is never taken this way (it needs words).
+    """
+    ranked = [(intent, confidence) for intent, confidence in ranking if intent != "nlu_fallback"]
+    if not ranked:
+        return None
+    likeliest = ranked[0][0]
+    area = need_for_intent(likeliest)
+    if area is None or likeliest == CANCELLATION_INTENT:
+        return None
+    area_confidence = sum(confidence for intent, confidence in ranked if need_for_intent(intent) is area)
+    return likeliest if area_confidence >= AREA_CONFIDENCE else None

@@ -31,13 +31,17 @@ def _entity_values(entities: Iterable[Mapping[str, Any]], name: str) -> list[str
 
 
 def answers_in(
-    text: str | None, now: datetime, tz: tzinfo, entities: Iterable[Mapping[str, Any]] = ()
+    text: str | None,
+    now: datetime,
+    tz: tzinfo,
+    entities: Iterable[Mapping[str, Any]] = (),
+    asked: str | None = None,
 ) -> dict[str, Any]:
     """The key questions one message answers, as slot values.
 
     `now` and `tz` (the company's time zone) turn "desde ayer" into a date;
     entities NLU found (duration, connection_type, device_brand) are tried
-    before the whole text.
+    before the whole text. `asked` is the question asked, if any.
     """
     if not text or classify(text) is not None:
         return {}
@@ -62,7 +66,12 @@ def answers_in(
         if brand is not None:
             found["device_brand"] = brand
             break
-    if household_in(text) is not None:
+    household = household_in(text)
+    # "es una smart lg" names the device of the test, not the household: a lone device
+    # counts only as the answer to the household question itself.
+    if household is not None and (
+        asked == "household_size" or household.people or (household.devices or 0) >= 2
+    ):
         found["household_size"] = text.strip()
     return found
 

@@ -51,6 +51,12 @@ def test_a_bare_hello_first_gets_the_protocol_question_and_no_second_welcome():
     assert events == []
 
 
+def test_a_hello_with_a_name_given_asks_only_for_the_need():
+    sofia = [{"entity": "person", "value": "sofia", "start": 10, "end": 15}]
+    messages, _ = run_action(ActionGreet(), first_message("hola, soy sofia", "greet", sofia))
+    assert responses(messages) == ["utter_nice_to_meet"] and messages[0]["person"] == "Sofia"
+
+
 def test_a_later_hello_is_told_the_assistant_is_still_there():
     messages, events = run_action(ActionGreet(), load_tracker("greeted_says_hello_again"))
     assert responses(messages) == ["utter_greet_again"]

@@ -133,11 +133,28 @@ def test_failures_of_earlier_conversations_of_the_sender_count(demo_services: Se
 
 
 def test_unreadable_answers_and_emails_are_not_attempts(demo_services: Services):  # noqa: F811
-    for text, response in (("no lo tengo a mano", "utter_identity_unreadable"),
+    for text, response in (("no lo tengo a mano", "utter_identity_not_known"),
+                           ("🙂🙂", "utter_identity_unreadable"),
                            ("maria@example.com", "utter_identity_email_not_accepted")):
         messages, found = validate(claim_given(text, identity_attempts=2.0))
         assert responses(messages) == [response]
         assert "identity_attempts" not in found and not found.get("identification_locked")
+
+
+def test_answers_without_an_identifier_get_other_help_then_a_person(demo_services: Services):  # noqa: F811
+    said, unanswered = [], None
+    for text in ("no sé cuál es", "no tengo la factura a mano", "ni idea la verdad"):
+        messages, found = validate(claim_given(text, identity_unanswered=unanswered))
+        said += responses(messages)
+        unanswered = found["identity_unanswered"]
+    assert said == ["utter_identity_not_known", "utter_identity_other_ways"]  # the third: no question
+    assert unanswered == 3.0 and found["identification_locked"] is True
+    assert "identity_attempts" not in found  # nothing was looked up: no failed attempt, no lockout
+
+
+def test_an_identifier_after_not_knowing_one_starts_the_count_again(demo_services: Services):  # noqa: F811
+    messages, found = validate(claim_given("9999", identity_unanswered=2.0))
+    assert found["identity_unanswered"] is None and not found.get("identification_locked")
 
 
 def test_restating_the_need_resets_nothing(demo_services: Services):  # noqa: F811

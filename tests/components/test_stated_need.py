@@ -49,3 +49,54 @@ def test_a_message_without_a_stated_need_is_untouched() -> None:
     [processed] = StatedNeed().process([message])
     assert processed.get(INTENT) == {"name": "greet", "confidence": 0.99}
     assert processed.get(NLU_INTENT_KEY) is None
+
+
+def _unsure(ranking: list[tuple[str, float]], text: str = "necesito ayuda con mi factura") -> Message:
+    return Message(
+        data={
+            TEXT: text,
+            INTENT: {"name": "nlu_fallback", "confidence": 0.5},
+            INTENT_RANKING_KEY: [{"name": name, "confidence": c} for name, c in ranking],
+        }
+    )
+
+
+def test_unsure_only_between_needs_of_one_area_takes_the_likeliest() -> None:
+    ranking = [("nlu_fallback", 0.5), ("billing_charge_dispute", 0.37), ("billing_payment", 0.33),
+               ("billing_balance", 0.21)]
+    [processed] = StatedNeed().process([_unsure(ranking)])
+    assert processed.get(INTENT) == {"name": "billing_charge_dispute", "confidence": 1.0}
+    assert processed.get(NLU_INTENT_KEY) == {"name": "nlu_fallback", "confidence": 0.5}
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        # Unsure between areas: the customer is asked.
+        [("nlu_fallback", 0.5), ("billing_balance", 0.45), ("report_no_connection", 0.4)],
+        # One area, but not sure of it either.
+        [("nlu_fallback", 0.5), ("billing_balance", 0.4), ("billing_payment", 0.3), ("greet", 0.3)],
+        # A cancellation is never opened on NLU's word.
+        [("nlu_fallback", 0.5), ("cancel_service", 0.48), ("billing_balance", 0.01)],
+        # Not a need at all.
+        [("nlu_fallback", 0.5), ("greet", 0.45), ("thanks", 0.44)],
+    ],
+)
+def test_unsure_otherwise_stays_not_understood(ranking: list[tuple[str, float]]) -> None:
+    [processed] = StatedNeed().process([_unsure(ranking, "algo")])
+    assert processed.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("nlu", "text", "intent"),
+    [
+        ("deny", "ya fue, no quiero responder mas nada", "stop"),
+        ("deny", "ah no, sabés qué? dejalo como estaba nomás", "stop"),
+        ("nlu_fallback", "olvidalo", "stop"),
+        ("deny", "no", None),
+        ("deny", "mejor no", None),
+        ("affirm", "sí, dejalo así", None),  # a yes stays a yes
+    ],
+)
+def test_words_that_firmly_stop_are_a_stop(nlu: str, text: str, intent: str | None) -> None:
+    assert stated_intent(nlu, text) == intent

@@ -36,22 +36,67 @@ def sender() -> str:
     return f"e2e-{uuid.uuid4().hex[:10]}"
 
 
-@pytest.fixture(autouse=True)
-def demo_tickets_only(request: pytest.FixtureRequest) -> None:
-    """Every test meets the demo's tickets only: tickets opened by earlier tests are closed.
+class DemoState:
+    """The demo's state a conversation can change, as seeded, put back before every test.
 
     The assistant continues an open ticket of the same category and service
-    instead of opening another, so without this a test would see what an earlier
-    test left open for the same demo customer.
+    instead of opening another, moves visits, updates contact details and locks
+    identification after failed tries: without this, a test would meet what an
+    earlier one left behind (a visit already moved, a customer locked out).
     """
-    if "assistant" not in request.fixturenames:
-        return
-    running: Assistant = request.getfixturevalue("assistant")
-    engine = sa.create_engine(running.database_url)
-    try:
-        with engine.begin() as connection:
+
+    DEMO_TICKETS = ("TK-10001", "TK-10002")
+
+    def __init__(self, database_url: str) -> None:
+        self.engine = sa.create_engine(database_url)
+        with self.engine.connect() as connection:
+            self.tickets = [
+                dict(row)
+                for row in connection.execute(
+                    sa.text("SELECT number, status, visit_start, visit_end FROM tickets"
+                            " WHERE number IN :numbers").bindparams(sa.bindparam("numbers", expanding=True)),
+                    {"numbers": list(self.DEMO_TICKETS)},
+                ).mappings()
+            ]
+            self.contacts = [
+                dict(row)
+                for row in connection.execute(
+                    sa.text("SELECT id, phone, phone_alt, email FROM customers")
+                ).mappings()
+            ]
+
+    def restore(self) -> None:
+        with self.engine.begin() as connection:
             connection.execute(
-                sa.text("UPDATE tickets SET status = 'closed' WHERE number NOT IN ('TK-10001', 'TK-10002')")
+                sa.text("UPDATE tickets SET status = 'closed' WHERE number NOT IN :numbers").bindparams(
+                    sa.bindparam("numbers", expanding=True)
+                ),
+                {"numbers": list(self.DEMO_TICKETS)},
             )
-    finally:
-        engine.dispose()
+            for ticket in self.tickets:
+                connection.execute(
+                    sa.text("UPDATE tickets SET status = :status, visit_start = :visit_start,"
+                            " visit_end = :visit_end WHERE number = :number"),
+                    ticket,
+                )
+            for contact in self.contacts:
+                connection.execute(
+                    sa.text("UPDATE customers SET phone = :phone, phone_alt = :phone_alt,"
+                            " email = :email WHERE id = :id"),
+                    contact,
+                )
+            connection.execute(sa.text("DELETE FROM identification_lockouts"))
+
+
+@pytest.fixture(scope="session")
+def demo_state(assistant: Assistant) -> Iterator[DemoState]:
+    state = DemoState(assistant.database_url)
+    yield state
+    state.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def demo_as_seeded(request: pytest.FixtureRequest) -> None:
+    """Every test that talks to the assistant starts from the demo as seeded."""
+    if "assistant" in request.fixturenames:
+        request.getfixturevalue("demo_state").restore()

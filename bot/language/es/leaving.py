@@ -22,6 +22,10 @@ _PATTERNS = {intent: re.compile(rf"(?<!\w){alternation(phrases)}") for intent, p
 
 LEAVING_INTENTS = frozenset(_PATTERNS)
 
+_FIRM_STOP = re.compile(
+    rf"(?<!\w){alternation(yaml.safe_load(Path(__file__).with_name('firm_stop_words.yml').read_text('utf-8')))}"
+)
+
 
 def says_leaving(intent: str | None, text: str | None) -> bool:
     """Whether the text backs NLU's goodbye or stop; any other intent is not this module's to judge."""
@@ -32,3 +36,8 @@ def says_leaving(intent: str | None, text: str | None) -> bool:
 def misread_leaving(intent: str | None, text: str | None) -> bool:
     """NLU's goodbye or stop that the text does not back: a message not understood, really."""
     return intent in LEAVING_INTENTS and not says_leaving(intent, text)
+
+
+def says_stop_firmly(text: str | None) -> bool:
+    """Words that stop what is under way whatever NLU read ("ya fue", "dejalo como estaba")."""
+    return bool(_FIRM_STOP.search(plain(text or "")))

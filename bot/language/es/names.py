@@ -114,8 +114,46 @@ def given_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if offset < 0:
         return None
     span = (offset, offset + len(name))
-    if is_name_cue(text[: span[0]]) or _only_courtesies(text[: span[0]] + " " + text[span[1] :]):
+    if is_name_cue(text[: span[0]]):
         return span
+    # Without a cue, only a name written as one: "asdfg" or "restart" alone is no introduction.
+    if _only_courtesies(text[: span[0]] + " " + text[span[1] :]) and _written_as_a_name(name):
+        return span
+    return None
+
+
+def _written_as_a_name(name: str) -> bool:
+    """Every word capitalised but the particles ("María de la Cruz")."""
+    words = _WORD.findall(name)
+    return all(word[0].isupper() or word.lower() in _NAME_PARTICLES for word in words)
+
+
+# Where a cued name ends: punctuation, or the sentence going on ("soy lucia, quiero…").
+_NAME_END = re.compile(r"[,.;:!?¡¿()\n]")
+
+
+def cued_name_span(text: str) -> tuple[int, int] | None:
+    """The name after the last cue, however it is written: "hola, soy sofia" -> "sofia".
+
+    Models miss lowercase names; a cue says a name follows. The words up to the
+    next punctuation are tried, then fewer, until what is left is a name
+    ("soy lucia fernandez y quiero…" -> "lucia fernandez").
+    """
+    folded = fold(text)
+    cues = list(_CUE_ANYWHERE.finditer(folded))
+    if not cues or len(folded) != len(text):
+        return None
+    start = cues[-1].end()
+    stop = _NAME_END.search(text, start)
+    words = list(_WORD.finditer(text, start, stop.start() if stop else len(text)))
+    if words and cues[-1].group() == "soy" and fold(words[0].group()) in ("de", "del"):
+        return None  # "soy de Asunción" says where from, not who
+    for count in range(min(len(words), _MAX_NAME_WORDS), 0, -1):
+        segment_start, segment_end = words[0].start(), words[count - 1].end()
+        name = name_in(text[segment_start:segment_end])
+        if name is not None and text[segment_start:segment_end].endswith(name):
+            offset = text.find(name, segment_start, segment_end)
+            return offset, offset + len(name)
     return None
 
 

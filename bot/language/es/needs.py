@@ -17,9 +17,22 @@ from bot.language.es.text import alternation, plain
 _PHRASES: dict[str, list[str]] = yaml.safe_load(
     Path(__file__).with_name("need_words.yml").read_text(encoding="utf-8")
 )
-_PATTERNS = {
-    intent: re.compile(rf"(?<!\w){alternation(phrases)}(?!\w)") for intent, phrases in _PHRASES.items()
-}
+# "a ... b" in a phrase: up to four words between ("la factura de este mes vino mas cara").
+_GAP = "..."
+_GAP_WORDS = r"(?:\s+\S+){0,4}?\s+"
+
+
+def _phrase_pattern(phrase: str) -> str:
+    return _GAP_WORDS.join(re.escape(part.strip()) for part in phrase.split(_GAP))
+
+
+def _phrases_pattern(phrases: list[str]) -> re.Pattern[str]:
+    exact = [phrase for phrase in phrases if _GAP not in phrase]
+    gapped = [_phrase_pattern(phrase) for phrase in phrases if _GAP in phrase]
+    return re.compile(rf"(?<!\w)(?:{'|'.join([*gapped, alternation(exact)])})(?!\w)")
+
+
+_PATTERNS = {intent: _phrases_pattern(phrases) for intent, phrases in _PHRASES.items()}
 
 
 def needs_stated(text: str | None) -> list[str]:
@@ -31,3 +44,15 @@ def needs_stated(text: str | None) -> list[str]:
         if match:
             found.append((match.start(), intent))
     return [intent for _, intent in sorted(found)]
+
+
+_AREA_WORDS: dict[str, list[str]] = yaml.safe_load(
+    Path(__file__).with_name("area_words.yml").read_text(encoding="utf-8")
+)
+_AREA_PATTERNS = {area: re.compile(rf"(?<!\w){alternation(words)}") for area, words in _AREA_WORDS.items()}
+
+
+def has_area_words(area: str, text: str | None) -> bool:
+    """Whether the text has a word of the need area `area` (a `bot.needs.Need` value)."""
+    pattern = _AREA_PATTERNS.get(area)
+    return pattern is not None and bool(pattern.search(plain(text or "")))

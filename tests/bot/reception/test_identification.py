@@ -72,16 +72,20 @@ def test_name_then_matching_phone_verifies(directory):
     assert second.customer.last_name.startswith("Duarte Gim")
 
 
-def test_name_then_someone_elses_service_is_a_mismatch(directory):
-    first = resolve_now(directory, claim("María Benítez"))
+@pytest.mark.parametrize("name", ["María Benítez", "Nadie Conocido", "ni idea la verdad"])
+def test_a_strong_factor_the_name_did_not_name_counts_alone(directory, name):
+    """Someone else's name, nobody's, or words misread as a name: the number decides, with one factor."""
+    first = resolve_now(directory, claim(name))
     second = resolve_now(directory, claim("1003"), first.candidates, first.pending)
-    assert second.outcome is Outcome.MISMATCH and second.customer is None
+    alone = resolve_now(directory, claim("1003"))
+    assert second.outcome is Outcome.VERIFIED and second.factors == 1
+    assert second.customer == alone.customer and second.customer.first_name == "Juan"
 
 
-def test_unknown_name_then_real_service_is_a_mismatch(directory):
-    first = resolve_now(directory, claim("Nadie Conocido"))
-    second = resolve_now(directory, claim("1001"), first.candidates, first.pending)
-    assert second.outcome is Outcome.MISMATCH
+def test_a_strong_factor_that_matches_nobody_after_a_name_is_not_found(directory):
+    first = resolve_now(directory, claim("María Benítez"))
+    second = resolve_now(directory, claim("9999"), first.candidates, first.pending)
+    assert second.outcome is Outcome.NOT_FOUND and second.failed
 
 
 def test_second_name_cannot_replace_the_strong_factor(directory):

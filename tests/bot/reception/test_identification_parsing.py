@@ -1,6 +1,6 @@
 import pytest
 
-from bot.reception.identification import Claim, ClaimKind, claim_from_entities, parse_claim
+from bot.reception.identification import Claim, ClaimKind, claim_from_entities, claim_named_in, parse_claim
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,6 @@ def test_identifiers_are_recognised(text, expected):
         "😀😀",
         "\x00\x01\x02binary",
         "Robert'); DROP TABLE customers;--",
-        "no sé, la verdad no tengo idea de cuál es porque mi marido hizo el contrato",
         "mi teléfono es 12",
     ],
 )
@@ -88,3 +87,41 @@ def test_greetings_and_service_words_are_no_name(text: str) -> None:
 )
 def test_a_name_is_read_without_the_words_around_it(text: str, name: str) -> None:
     assert parse_claim(text, "PY") == Claim(ClaimKind.NAME, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no sé, la verdad no tengo idea de cuál es porque mi marido hizo el contrato",
+        "ni idea la verdad",
+        "no tengo la factura a mano",
+        "nose cual es",
+        "no me acuerdo",
+    ],
+)
+def test_not_knowing_the_identifier_is_said_so_and_is_no_name(text):
+    assert parse_claim(text, "PY").kind is ClaimKind.NOT_KNOWN
+
+
+def test_an_identifier_given_while_saying_another_is_unknown_counts():
+    assert parse_claim("no sé el número de servicio pero mi ci es 4.456.123", "PY") == Claim(
+        ClaimKind.DOCUMENT_ID, "4456123"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("desde el martes no anda nada, somos 5 en casa, mi ci es 4456123",
+         Claim(ClaimKind.DOCUMENT_ID, "4456123")),
+        ("mi numero de servicio es el 1001 y no tengo internet", Claim(ClaimKind.SERVICE_NUMBER, "1001")),
+        ("se corta todo, mi teléfono es 0981 234 567", Claim(ClaimKind.PHONE, "+595981234567")),
+        ("cédula: 4.456.123", Claim(ClaimKind.DOCUMENT_ID, "4456123")),
+        # A number the hint does not name, or one no identifier can be.
+        ("el servicio anda mal hace 15 dias, pagué 250000", None),
+        ("servicio 15 días sin internet", None),
+        ("somos 5 en casa", None),
+    ],
+)
+def test_an_identifier_named_in_a_longer_message(text, expected):
+    assert claim_named_in(text, "PY") == expected

@@ -54,3 +54,10 @@ def test_the_ticket_gets_every_answer_and_the_household_counts():
     assert set(recorded) == {*KEY_QUESTIONS, "household_people", "household_devices"}
     assert (recorded["household_people"], recorded["household_devices"]) == (4, 10)
     assert recorded["device_brand"] == "Samsung" and recorded["problem_since"] is None
+
+
+def test_a_lone_device_is_the_household_only_when_the_household_was_asked() -> None:
+    assert "household_size" not in answers_in("es una smart lg", NOW, ASUNCION)
+    assert "household_size" not in answers_in("un celular samsung", NOW, ASUNCION)
+    assert answers_in("somos 3 y hay unos 7 equipos", NOW, ASUNCION)["household_size"]
+    assert answers_in("un celular nomás", NOW, ASUNCION, asked="household_size")["household_size"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language.es.names import given_name_span, is_name_cue, name_in, name_matches
+from bot.language.es.names import cued_name_span, given_name_span, is_name_cue, name_in, name_matches
 
 
 @pytest.mark.parametrize(
@@ -56,11 +56,33 @@ def test_the_name_without_what_surrounds_it(text: str, name: str) -> None:
         ("Hola", "Hola", None),
         ("Modem no anda", "Modem", None),
         ("Si", "Si", None),
+        # Without a cue, a lone word is an introduction only when written as a name.
+        ("asdfg", "asdfg", None),
+        ("restart", "restart", None),
+        ("hola, juan perez", "juan perez", None),
     ],
 )
 def test_a_name_counts_only_where_it_is_given(text: str, span: str, expected: str | None) -> None:
     start = text.index(span)
     found = given_name_span(text, start, start + len(span))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hola, soy sofia", "sofia"),
+        ("hola, soy lucia fernandez, quiero pasarme a un plan mas rapido", "lucia fernandez"),
+        ("soy lucia fernandez y quiero un plan", "lucia fernandez"),
+        ("me llamo Juan Carlos", "Juan Carlos"),
+        ("buenas soy de asuncion", None),
+        ("soy cliente de ustedes", None),
+        ("soy el titular", None),
+        ("no tengo internet", None),
+    ],
+)
+def test_a_cued_name_is_found_however_it_is_written(text: str, expected: str | None) -> None:
+    found = cued_name_span(text)
     assert (text[found[0] : found[1]] if found else None) == expected
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language.es.needs import needs_stated
+from bot.language.es.needs import has_area_words, needs_stated
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,30 @@ from bot.language.es.needs import needs_stated
 )
 def test_needs_in_the_order_they_were_written(text: str, needs: list[str]) -> None:
     assert needs_stated(text) == needs
+
+
+@pytest.mark.parametrize(
+    ("text", "needs"),
+    [
+        # "a ... b" phrases allow a few words between.
+        ("no tengo internet y encima la factura vino mas cara de lo normal",
+         ["report_no_connection", "billing_charge_dispute"]),
+        ("en la factura no me figura el descuento que me prometieron", ["billing_charge_dispute"]),
+        ("no tengo la factura a mano", []),
+    ],
+)
+def test_phrases_with_words_between(text: str, needs: list[str]) -> None:
+    assert needs_stated(text) == needs
+
+
+@pytest.mark.parametrize(
+    ("area", "text", "has"),
+    [
+        ("billing", "encima la facturación vino rara", True),
+        ("sales", "el que vino con la instalación", False),
+        ("technical", "el wifi no anda", True),
+        ("follow_up", "y eso para qué lo querés saber?", False),
+    ],
+)
+def test_area_words(area: str, text: str, has: bool) -> None:
+    assert has_area_words(area, text) is has
