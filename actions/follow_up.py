@@ -2,22 +2,32 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timezone
-from typing import Any, Dict, List
+from datetime import date, datetime, time, timezone
+from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ProtocolFormValidationAction
-from actions.shared import anything_else, latest_text, services, user_events
+from actions.forms import ProtocolFormValidationAction, is_new_message_for
+from actions.shared import anything_else, latest_intent, latest_text, services, user_events
 from bot.language.es.choices import read_choice
 from bot.language.es.formatting import long_date, window_text, window_variables
+from bot.language.es.leaving import says_leaving
 from bot.locale import ticket_note
 from bot.ports.tickets import AnswerAuthor, parse_ticket_number
-from bot.support.scheduling import VisitWindow, visit_windows, visit_windows_where
-from bot.support.visit_choice import Pick, Search, resolve_choice
+from bot.support.scheduling import VisitWindow, visit_windows_where
+from bot.support.visit_choice import (
+    Found,
+    Keep,
+    Pick,
+    Search,
+    Soonest,
+    answer_to_move,
+    find_windows,
+    resolve_choice,
+)
 from bot.support.visits import VISIT_OPTIONS, chosen_option, deserialise_window, serialise_window
 
 # Only an explicit "TK-10001" / "#10001" in free text: bare numbers there are
@@ -38,7 +48,15 @@ def _ticket_asked_for(tracker: Tracker) -> str | None:
 
 
 class ActionTicketStatus(Action):
-    """Says where the customer's cases stand; offers to move an upcoming visit."""
+    """Says where the customer's cases stand; offers to move an upcoming visit.
+
+    The offer is the first question of `reschedule_form`, which a rule starts
+    at once (data/rules/follow_up.yml), so whatever the customer answers reaches the form's
+    validation and is read there: "sí, pero a la tarde" or "mañana no puedo"
+    move the visit whatever intent NLU gives them, "no, así está bien" keeps
+    it. Rules keyed on affirm and deny would leave every other reading to the
+    fallback.
+    """
 
     def name(self) -> str:
         return "action_ticket_status"
@@ -80,47 +98,107 @@ class ActionTicketStatus(Action):
         return [
             SlotSet("can_reschedule", True),
             SlotSet("reschedule_ticket", upcoming.number),
-            SlotSet("visit_options", None),  # the windows are offered afresh
+            SlotSet("visit_options", None),  # the windows are offered afresh, once asked for
+            SlotSet("visit_choice", None),
         ]
 
 
-def _read_answer(answer: str, offered: List[VisitWindow]) -> Pick | Search | None:
-    """Which offered window the answer picks, or which others it asks for."""
-    tz = services().company.tzinfo
-    today = datetime.now(timezone.utc).astimezone(tz).date()
-    return resolve_choice(read_choice(answer, today), offered, tz)
+Reply = Pick | Search | Soonest | Keep | None
+# Never an answer to the reschedule form, whatever its words: their own rules answer them.
+_NOT_ANSWERS = frozenset({"request_human", "bot_challenge"})
 
 
-def _offer_search(dispatcher: CollectingDispatcher, search: Search) -> List[VisitWindow]:
-    """The windows the customer asked for, introduced; none means they were told there are none."""
-    tz = services().company.tzinfo
-    now, calendar = datetime.now(timezone.utc), services().calendar
-    windows = visit_windows_where(now, calendar, VISIT_OPTIONS, lambda window: search.accepts(window, tz))
-    if not windows:
-        dispatcher.utter_message(response="utter_visit_no_windows")
-    elif search.day is not None:
-        asked = long_date(datetime.combine(search.day, time(12), tzinfo=tz), tz)
-        on_that_day = windows[0].start.astimezone(tz).date() == search.day
-        response = "utter_visit_options_from_day" if on_that_day else "utter_visit_day_unavailable"
-        dispatcher.utter_message(response=response, visit_date=asked)
-    elif search.after is not None:
-        dispatcher.utter_message(response="utter_visit_other_options")
-    else:
-        dispatcher.utter_message(response="utter_visit_options_matching")
-    return windows
+def _today() -> date:
+    return datetime.now(timezone.utc).astimezone(services().company.tzinfo).date()
 
 
 def _options(tracker: Tracker) -> List[VisitWindow]:
+    """The windows listed to the customer; none while "¿Desea cambiar…?" is the question."""
     return [deserialise_window(option) for option in tracker.get_slot("visit_options") or []]
 
 
-class ActionAskVisitChoice(Action):
-    """Offers the next free windows (the same calendar as new visits), or the ones asked for.
+async def _current_visit(tracker: Tracker) -> VisitWindow | None:
+    """The visit being moved, as it is now: never offered as a new window, and what "keep" keeps."""
+    number = tracker.get_slot("reschedule_ticket")
+    ticket = await services().tickets.get(number) if number else None
+    if ticket is None or ticket.visit_start is None or ticket.visit_end is None:
+        return None
+    return VisitWindow(ticket.visit_start, ticket.visit_end)
 
-    "Sí, pero mañana no puedo, ¿puede ser el jueves?" to "¿Desea cambiar la
-    visita?" gets the windows from Thursday on at once. A list offered again
-    (after an answer that asked for other days, or that picked none) is the
-    one in `visit_options`.
+
+def _free_windows(current: VisitWindow | None, accept: Callable[[VisitWindow], bool]) -> List[VisitWindow]:
+    """The first windows `accept` takes, leaving out the one the visit already has."""
+    return visit_windows_where(
+        datetime.now(timezone.utc),
+        services().calendar,
+        VISIT_OPTIONS,
+        lambda window: (current is None or window.start != current.start) and accept(window),
+    )
+
+
+def _read_reply(
+    text: str, intent: str | None, offered: List[VisitWindow], current: VisitWindow | None
+) -> Reply:
+    """What the customer's reply means for the question asked: the list if one is shown, else the offer."""
+    tz = services().company.tzinfo
+    words = read_choice(text, _today())
+    reply: Reply = resolve_choice(words, offered, tz) if offered else answer_to_move(words, current, tz)
+    if reply is not None:
+        return reply
+    if intent == "stop" and says_leaving(intent, text):
+        return Keep()  # "basta", "cancelá": the change stops and the visit stays as it was
+    if not offered and intent in ("affirm", "deny"):
+        # Words this reader does not know ("👍", "nah"): NLU's yes or no answers the offer.
+        return Search() if intent == "affirm" else Keep()
+    return None
+
+
+def _introduce(dispatcher: CollectingDispatcher, search: Search, found: Found) -> None:
+    """Say what the windows about to be listed are; a plain list needs no introduction."""
+    tz = services().company.tzinfo
+    windows = found.windows
+    if not windows:
+        dispatcher.utter_message(response="utter_visit_no_windows")
+    elif found.instead_of is not None:
+        # "¿Tenés el viernes?" when that Friday's windows were all turned down: a later Friday.
+        asked, first_day = found.instead_of, windows[0].start.astimezone(tz).date()
+        dispatcher.utter_message(response="utter_visit_day_only_offered", visit_date=_day_text(asked))
+        dispatcher.utter_message(response="utter_visit_options_from_day", visit_date=_day_text(first_day))
+    elif search.day is not None:
+        on_that_day = windows[0].start.astimezone(tz).date() == search.day
+        response = "utter_visit_options_from_day" if on_that_day else "utter_visit_day_unavailable"
+        dispatcher.utter_message(response=response, visit_date=_day_text(search.day))
+    elif search.after is not None:
+        dispatcher.utter_message(response="utter_visit_other_options")
+    elif not search.is_blank:
+        dispatcher.utter_message(response="utter_visit_options_matching")
+
+
+def _day_text(day: date) -> str:
+    tz = services().company.tzinfo
+    return long_date(datetime.combine(day, time(12), tzinfo=tz), tz)
+
+
+def _said_since_customer(tracker: Tracker, response: str | None = None) -> bool:
+    """Whether the assistant said anything (or `response`) after the customer's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (
+            response is None or (event.get("metadata") or {}).get("utter_action") == response
+        ):
+            return True
+    return False
+
+
+class ActionAskVisitChoice(Action):
+    """Asks the reschedule form's question: whether to move the visit, then which window.
+
+    While no windows are listed the question is "¿Desea cambiar el día u
+    horario de la visita?" (asked by `action_ticket_status` the first time, so
+    not twice in a row). Once the customer wants a change, the validation has
+    put the windows in `visit_options`: they are listed with how to answer, or
+    bare after the validation introduced them ("Desde el jueves tengo…").
     """
 
     def name(self) -> str:
@@ -129,48 +207,99 @@ class ActionAskVisitChoice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        tz = services().company.tzinfo
         windows = _options(tracker)
-        response = "utter_ask_visit_choice_again"
         if not windows:
-            asked = _read_answer(latest_text(tracker), [])
-            if isinstance(asked, Search):
-                windows = _offer_search(dispatcher, asked)
-            if not windows:
-                windows = visit_windows(datetime.now(timezone.utc), services().calendar, VISIT_OPTIONS)
-                response = "utter_ask_visit_choice_again" if asked else "utter_ask_visit_choice"
+            if not _said_since_customer(tracker, "utter_ask_reschedule"):
+                dispatcher.utter_message(response="utter_ask_reschedule")
+            return []
+        tz = services().company.tzinfo
+        introduced = _said_since_customer(tracker)
+        response = "utter_ask_visit_choice_again" if introduced else "utter_ask_visit_choice"
         titles = [window_text(window.start, window.end, tz) for window in windows]
         lines = "\n".join(f"{position}. {title}" for position, title in enumerate(titles, start=1))
         buttons = [
             {"title": title, "payload": str(position)} for position, title in enumerate(titles, start=1)
         ]
         dispatcher.utter_message(response=response, visit_option_lines=lines, buttons=buttons)
-        return [SlotSet("visit_options", [serialise_window(window) for window in windows])]
+        return []
 
 
 class ValidateRescheduleForm(ProtocolFormValidationAction):
+    """Reads every reply to the reschedule form by its words (`bot.support.visit_choice`).
+
+    A reply this form understands is its answer whatever NLU made of it: "el
+    2do" read as a greeting, "dejalo como estaba" as a stop, "ninguno me
+    sirve, ¿tenés el viernes?" as a sales question. Only goodbye in so many
+    words, a person asked for and "¿sos un bot?" are left to their rules.
+    """
+
     free_text_slots = {"visit_choice": frozenset()}
 
     def name(self) -> str:
         return "validate_reschedule_form"
 
-    def validate_visit_choice(
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if tracker.get_slot("requested_slot") != "visit_choice" or not is_new_message_for(
+            self.form_name(), tracker
+        ):
+            return events
+        intent, text = latest_intent(tracker), latest_text(tracker)
+        if intent in _NOT_ANSWERS or (intent == "goodbye" and says_leaving(intent, text)):
+            return events
+        if any(event.get("name") == "visit_choice" for event in events):
+            return events
+        if _read_reply(text, intent, _options(tracker), await _current_visit(tracker)) is not None:
+            events.append(SlotSet("visit_choice", text))
+        return events
+
+    async def validate_visit_choice(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        """A window picked is kept by its position; a day asked for gets that day's windows offered."""
-        choice = _read_answer(str(slot_value or ""), _options(tracker))
-        if isinstance(choice, Pick):
-            return {"visit_choice": str(choice.position)}
-        if isinstance(choice, Search):
-            windows = _offer_search(dispatcher, choice)
-            if windows:
-                return {"visit_choice": None, "visit_options": [serialise_window(w) for w in windows]}
+        """A window picked is kept by its position; windows asked for are offered; "keep" ends the form."""
+        if not is_new_message_for(self.form_name(), tracker):
+            # Rasa validates the slot at the form's start too (action_ticket_status clears it):
+            # no reply has been given yet, so the question is simply asked.
             return {"visit_choice": None}
-        dispatcher.utter_message(response="utter_visit_choice_invalid")
+        offered, current = _options(tracker), await _current_visit(tracker)
+        reply = _read_reply(str(slot_value or ""), latest_intent(tracker), offered, current)
+        if isinstance(reply, Keep):
+            # The form ends without a choice; action_reschedule_visit then says the visit stays.
+            return {"visit_choice": None, "requested_slot": None}
+        if isinstance(reply, Pick):
+            return {"visit_choice": str(reply.position)}
+        if isinstance(reply, (Search, Soonest)):
+            return self._offer(dispatcher, reply, offered, current)
+        help_response = "utter_visit_choice_invalid" if offered else "utter_help_reschedule"
+        dispatcher.utter_message(response=help_response)
         return {"visit_choice": None}
+
+    @staticmethod
+    def _offer(
+        dispatcher: CollectingDispatcher,
+        reply: Search | Soonest,
+        offered: List[VisitWindow],
+        current: VisitWindow | None,
+    ) -> Dict[str, Any]:
+        """The windows asked for, listed next (or booked at once, for "el primero que haya")."""
+        search = reply.search if isinstance(reply, Soonest) else reply
+        found = find_windows(search, services().company.tzinfo, lambda accept: _free_windows(current, accept))
+        if isinstance(reply, Soonest) and found.windows:
+            return {"visit_choice": "1", "visit_options": [serialise_window(found.windows[0])]}
+        _introduce(dispatcher, search, found)
+        windows = found.windows
+        if not windows and offered:
+            return {"visit_choice": None}  # nothing such: the list shown stays
+        if not windows:
+            windows = _free_windows(current, lambda window: True)  # nothing such: the next free ones
+        return {"visit_choice": None, "visit_options": [serialise_window(window) for window in windows]}
 
 
 class ActionRescheduleVisit(Action):
+    """Books the window chosen, or, when the form ended without one, says the visit stays as it was."""
+
     def name(self) -> str:
         return "action_reschedule_visit"
 
@@ -180,11 +309,24 @@ class ActionRescheduleVisit(Action):
         options = tracker.get_slot("visit_options") or []
         position = chosen_option(str(tracker.get_slot("visit_choice") or ""), len(options))
         number = tracker.get_slot("reschedule_ticket")
-        if position is None or not number:
+        done = [
+            SlotSet("visit_choice", None),
+            SlotSet("visit_options", None),
+            SlotSet("can_reschedule", False),
+        ]
+        if not number:
             dispatcher.utter_message(response="utter_how_can_help")
-            return []
-        window = deserialise_window(options[position - 1])
+            return done
         desk, tz = services().tickets, services().company.tzinfo
+        if position is None:
+            dispatcher.utter_message(response="utter_visit_kept")
+            current = await _current_visit(tracker)
+            if current is not None:
+                dispatcher.utter_message(
+                    response="utter_ticket_visit", **window_variables(current.start, current.end, tz)
+                )
+            return [*anything_else(dispatcher, tracker), *done]
+        window = deserialise_window(options[position - 1])
         await desk.update(number, visit_start=window.start, visit_end=window.end)
         note = ticket_note("visit_rescheduled", window=window_text(window.start, window.end, tz))
         await desk.add_answer(number, AnswerAuthor.BOT, note)
@@ -193,9 +335,4 @@ class ActionRescheduleVisit(Action):
             ticket_number=number,
             **window_variables(window.start, window.end, tz),
         )
-        return [
-            *anything_else(dispatcher, tracker),
-            SlotSet("visit_choice", None),
-            SlotSet("visit_options", None),
-            SlotSet("can_reschedule", False),
-        ]
+        return [*anything_else(dispatcher, tracker), *done]

@@ -10,8 +10,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
 from actions.shared import identify, services, verified_customer
+from bot.language.es.questions import asks_why
 from bot.ports.customers import ServiceRecord
-from bot.reception.identification import STRONG_KINDS, PendingFactor, choose_service, parse_claim
+from bot.reception.identification import STRONG_KINDS, ClaimKind, PendingFactor, choose_service, parse_claim
 
 
 def _pending(tracker: Tracker) -> PendingFactor | None:
@@ -56,6 +57,10 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         claim = parse_claim(str(slot_value or ""), services().company.country)
+        if claim.kind is ClaimKind.UNREADABLE and asks_why(str(slot_value or "")):
+            # "¿Para qué querés mi cédula?": the reason, then the question again; no try counted.
+            dispatcher.utter_message(response="utter_identity_why")
+            return {"identity_claim": None}
         slots = await identify(
             dispatcher, tracker, claim, tracker.get_slot("identity_candidates") or (), _pending(tracker)
         )

@@ -17,6 +17,9 @@ of them: the area is what triage and routing need.
 Words that firmly stop ("ya fue", "dejalo como estaba") make a "no" or a message
 not understood a stop, so every form can be left in the customer's words.
 
+A message NLU did not understand that gives a name ("hola soy maria
+benitez" read as out of scope) is a name given (`inform`).
+
 The intent NLU gave is kept in the output (`intent_from_nlu`), and the ranking
 is untouched, so evaluation and logs still show what the classifier thought.
 """
@@ -30,6 +33,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -45,6 +50,12 @@ NLU_INTENT_KEY = "intent_from_nlu"
 # Intents NLU gives to "ya fue, no quiero responder más nada" or "dejalo como estaba
 # nomás": words that firmly stop make them a stop (bot.language.es.leaving).
 _MAY_BE_A_STOP = frozenset({"deny", "inform", "nlu_fallback", "out_of_scope"})
+_NOT_UNDERSTOOD = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope"})
+
+
+def _gives_a_name(message: Message) -> bool:
+    """A `person` entity survived the name filter: the message gives the customer's name."""
+    return any(entity.get(ENTITY_ATTRIBUTE_TYPE) == "person" for entity in message.get(ENTITIES) or [])
 
 
 def stated_intent(intent: str | None, text: str | None) -> str | None:
@@ -83,6 +94,9 @@ class StatedNeed(GraphComponent):
             if intent is None and predicted.get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME:
                 ranking = message.get(INTENT_RANKING_KEY) or []
                 intent = need_of_ranking((each["name"], each["confidence"]) for each in ranking)
+            not_understood = predicted.get(INTENT_NAME_KEY) in _NOT_UNDERSTOOD
+            if intent is None and not_understood and _gives_a_name(message):
+                intent = "inform"  # "hola soy maria benitez" read as out of scope: a name given
             if intent is None:
                 continue
             message.set(NLU_INTENT_KEY, predicted, add_to_output=True)

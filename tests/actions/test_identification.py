@@ -207,3 +207,9 @@ def test_locked_the_route_offers_a_person_and_then_hands_over(demo_services: Ser
     messages, events = run_action(ActionRouteNeed(), tracker)
     assert responses(messages) == ["utter_handover_locked"]
     assert slots(events)["route"] == "handover" and slots(events)["offered_human"] is False
+
+
+def test_asking_why_gets_the_reason_and_counts_nothing(demo_services: Services):  # noqa: F811
+    messages, found = validate(claim_given("para q queres mi cedula?"))
+    assert responses(messages) == ["utter_identity_why"]
+    assert found.get("identity_claim") is None and "identity_unanswered" not in found

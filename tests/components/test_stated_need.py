@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.stated_need import NLU_INTENT_KEY, StatedNeed, stated_intent
@@ -100,3 +100,19 @@ def test_unsure_otherwise_stays_not_understood(ranking: list[tuple[str, float]])
 )
 def test_words_that_firmly_stop_are_a_stop(nlu: str, text: str, intent: str | None) -> None:
     assert stated_intent(nlu, text) == intent
+
+
+@pytest.mark.parametrize("nlu", ["out_of_scope", "nlu_fallback"])
+def test_a_name_given_in_a_message_not_understood_is_a_name_given(nlu: str) -> None:
+    entities = [{"entity": "person", "value": "maria benitez", "start": 9, "end": 22}]
+    message = Message(
+        data={TEXT: "hola soy maria benitez", INTENT: {"name": nlu, "confidence": 0.95}, ENTITIES: entities}
+    )
+    [processed] = StatedNeed().process([message])
+    assert processed.get(INTENT)["name"] == "inform"
+
+
+def test_not_understood_without_a_name_stays_so() -> None:
+    message = Message(data={TEXT: "la receta del chipá", INTENT: {"name": "out_of_scope", "confidence": 0.9}})
+    [processed] = StatedNeed().process([message])
+    assert processed.get(INTENT)["name"] == "out_of_scope"

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
-from typing import Any, Dict, Iterator, List, Mapping, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, NoReturn, Tuple
 
 import pytest
 import sqlalchemy as sa
@@ -136,7 +136,7 @@ class Transcript:
                 lines.append(f"        bot: {line}")
         return "\n".join(lines)
 
-    def fail(self, problem: str) -> None:
+    def fail(self, problem: str) -> NoReturn:
         pytest.fail(f"{problem}\n\n{self}", pytrace=False)
 
 

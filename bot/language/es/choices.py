@@ -3,9 +3,12 @@
 The customer may pick by position ("2", "la segunda", "el 2do"), by day or
 time ("el jueves", "mañana a la tarde", "el 15", "a las 8"), take any ("lo
 antes posible"), or ask for others ("ninguno me sirve", "otro día"). What
-does not suit them is left out: in "mañana no puedo, ¿puede ser el jueves?"
-only the Thursday counts. Which option that is, if any, is for the caller to
-decide against the options offered (`bot.support.visit_choice`).
+does not suit them is kept apart: in "mañana no puedo, ¿puede ser el jueves?"
+the Thursday is what they ask for and tomorrow what they refuse. The same
+words answer "¿Desea cambiar la visita?": a yes or a no, with or without a
+time ("sí, pero a la tarde"), or leave the visit as it was ("dejalo como
+estaba"). Which option that is, if any, is for the caller to decide against
+the options offered (`bot.support.visit_choice`).
 
 Weekday and month names come from Babel; the other words from
 `choice_words.yml`.
@@ -30,6 +33,8 @@ _WORDS: dict[str, Any] = yaml.safe_load(
 )
 
 LAST = -1  # the position "la última"
+SECOND_LAST = -2  # "la penúltima"
+_FROM_THE_END = {"last": LAST, "second_last": SECOND_LAST}
 
 _WEEKDAYS = {fold(name): number for number, name in get_day_names("wide", locale="es").items()}
 _MONTHS = {
@@ -37,7 +42,9 @@ _MONTHS = {
     **_WORDS["month_aliases"],
 }
 _ORDINALS = {
-    word: (LAST if key == "last" else int(key)) for key, words in _WORDS["ordinals"].items() for word in words
+    word: _FROM_THE_END.get(str(key)) or int(key)
+    for key, words in _WORDS["ordinals"].items()
+    for word in words
 }
 _PARTS = {phrase: part for part, phrases in _WORDS["parts"].items() for phrase in phrases}
 _RELATIVE_DAYS = {
@@ -58,6 +65,12 @@ _WEEKEND = _words(_WORDS["weekend"])
 _ANY = _words(_WORDS["any_option"])
 _OTHER = _words(_WORDS["other_options"])
 _NEGATION = _words(_WORDS["negations"])
+_AFFIRM = _words(_WORDS["affirm"])
+# "no", "ah no": a clause that starts with a no, after an interjection at most.
+_DENY = re.compile(rf"^(?:{alternation(_WORDS['interjections'])} )?{alternation(_WORDS['deny'])}(?!\w)")
+_NOT_DENY = _words(_WORDS["not_deny"])
+_KEEP = _words(_WORDS["keep"])
+_FINE = _words(_WORDS["fine"])
 _SMALL_NUMBER = r"(?:\d{1,2}|uno|una|dos|tres|cuatro|cinco|seis)"
 _POSITION = re.compile(rf"(?<!\w){alternation(_WORDS['position_words'])} (?P<n>{_SMALL_NUMBER})(?!\w)")
 _CLOCK = re.compile(r"\b(\d{1,2}):\d{2}\b")  # before plain(), which breaks clauses at ":"
@@ -79,7 +92,7 @@ _LAST_AFTERNOON_SHORTHAND = 6
 class ChoiceWords:
     """What an answer says, each part None (or False) when it does not say it."""
 
-    position: int | None = None  # "la 2", "la segunda" (LAST for "la última")
+    position: int | None = None  # "la 2", "la segunda" (LAST for "la última", SECOND_LAST)
     number: int | None = None  # a bare "2" or "el 15": a position or a day of the month
     number_day: date | None = None  # "el 15": that number as the next such day of the month
     day: date | None = None  # "el jueves", "mañana", "el 15 de julio"
@@ -87,6 +100,16 @@ class ChoiceWords:
     hour: int | None = None  # "a las 8", "de 13 a 17"
     any_option: bool = False  # "lo antes posible"
     other: bool = False  # "ninguno", "otro día"
+    not_days: frozenset[date] = frozenset()  # "mañana no puedo", "el lunes no"
+    not_parts: frozenset[str] = frozenset()  # "a la mañana no estoy"
+    affirm: bool = False  # "sí", "dale"
+    deny: bool = False  # a clause that starts with "no"
+    keep: bool = False  # "dejalo como estaba", "mejor no", "no gracias"
+    fine: bool = False  # "está bien", "gracias", "perfecto"
+
+    @property
+    def refuses(self) -> bool:
+        return bool(self.not_days or self.not_parts)
 
     @property
     def says_when(self) -> bool:
@@ -96,9 +119,10 @@ class ChoiceWords:
 def read_choice(answer: str, today: date) -> ChoiceWords:
     """What `answer` says about which option, day or time the customer wants."""
     text = plain(_CLOCK.sub(r"las \1", fold(answer or "")))
-    clauses = [clause for clause in _CLAUSE_SPLIT.split(text) if clause and not _negated(clause)]
-    kept = " , ".join(clauses)
+    clauses = [clause for clause in _CLAUSE_SPLIT.split(text) if clause]
+    kept = " , ".join(clause for clause in clauses if not _negated(clause))
     part, kept = _take(_PART, kept, _PARTS)
+    not_days, not_parts = _refused([clause for clause in clauses if _negated(clause)], today)
     return ChoiceWords(
         position=_position(kept),
         number=_bare_number(kept),
@@ -108,7 +132,27 @@ def read_choice(answer: str, today: date) -> ChoiceWords:
         hour=_hour(kept),
         any_option=bool(_ANY.search(kept)),
         other=bool(_OTHER.search(text)),
+        not_days=not_days,
+        not_parts=not_parts,
+        affirm=bool(_AFFIRM.search(text)),
+        deny=any(_DENY.search(clause) for clause in clauses) and not _NOT_DENY.search(text),
+        keep=bool(_KEEP.search(text)),
+        fine=bool(_FINE.search(text)),
     )
+
+
+def _refused(clauses: list[str], today: date) -> tuple[frozenset[date], frozenset[str]]:
+    """The days and parts of the day the negated clauses name: "mañana no puedo", "a la tarde no"."""
+    days: set[date] = set()
+    parts: set[str] = set()
+    for clause in clauses:
+        part, rest = _take(_PART, clause, _PARTS)
+        day = _day(rest, today)
+        if part is not None:
+            parts.add(part)
+        if day is not None:
+            days.add(day)
+    return frozenset(days), frozenset(parts)
 
 
 def _negated(clause: str) -> bool:

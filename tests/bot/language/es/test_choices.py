@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.language.es.choices import LAST, read_choice
+from bot.language.es.choices import LAST, SECOND_LAST, read_choice
 
 MONDAY = date(2026, 3, 16)
 
@@ -81,3 +81,102 @@ def test_bare_numbers_are_left_to_the_options() -> None:
 def test_any_or_other(answer: str, any_option: bool, other: bool) -> None:
     words = read_choice(answer, MONDAY)
     assert (words.any_option, words.other) == (any_option, other)
+
+
+@pytest.mark.parametrize(
+    ("answer", "position"),
+    [
+        ("el 2do", 2), ("la 2da", 2), ("el segundo horario", 2), ("el último", LAST),
+        ("la ultima opcion", LAST), ("la penúltima", SECOND_LAST), ("el primero que haya", 1),
+        ("opcion #3", 3),
+    ],
+)
+def test_ordinals_as_customers_write_them(answer: str, position: int) -> None:
+    assert read_choice(answer, MONDAY).position == position
+
+
+@pytest.mark.parametrize(
+    ("answer", "day"),
+    [
+        ("pasado mañana", date(2026, 3, 18)),
+        ("el lunes que viene", date(2026, 3, 23)),
+        ("el jueves de la otra semana", date(2026, 3, 26)),
+        ("sí, pasado mañana a la siesta", date(2026, 3, 18)),
+    ],
+)
+def test_relative_days(answer: str, day: date) -> None:
+    assert read_choice(answer, MONDAY).day == day
+
+
+@pytest.mark.parametrize(
+    ("answer", "part"),
+    [
+        ("a la siesta", "afternoon"), ("después del mediodía", "afternoon"), ("a la tardecita", "afternoon"),
+        ("temprano", "morning"), ("bien temprano", "morning"), ("a primera hora", "morning"),
+        ("por la mañanita", "morning"), ("de nochecita", "evening"),
+    ],
+)
+def test_parts_of_the_day_as_customers_say_them(answer: str, part: str | None) -> None:
+    words = read_choice(answer, MONDAY)
+    assert words.part == part and words.day is None and words.position is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["cualquiera", "el que sea", "el primero que haya", "me da igual", "cualquier día", "lo que haya"],
+)
+def test_any_window_will_do(answer: str) -> None:
+    assert read_choice(answer, MONDAY).any_option
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["ninguno", "ninguna me sirve", "no me sirven esos", "ningún horario", "otro día", "tenés otras fechas?"],
+)
+def test_none_of_them(answer: str) -> None:
+    assert read_choice(answer, MONDAY).other
+
+
+@pytest.mark.parametrize(
+    ("answer", "not_days", "not_parts", "day", "part"),
+    [
+        ("mañana no puedo", {date(2026, 3, 17)}, set(), None, None),
+        ("no puedo mañana", {date(2026, 3, 17)}, set(), None, None),
+        ("el lunes no", {date(2026, 3, 23)}, set(), None, None),
+        ("a la mañana no estoy, puede ser a la tarde?", set(), {"morning"}, None, "afternoon"),
+        ("a la mañana trabajo", set(), {"morning"}, None, None),
+        ("mañana no, el jueves", {date(2026, 3, 17)}, set(), date(2026, 3, 19), None),
+        ("cualquiera menos el viernes", {date(2026, 3, 20)}, set(), None, None),
+        ("el martes tampoco", {date(2026, 3, 17)}, set(), None, None),
+    ],
+)
+def test_what_does_not_suit_is_refused_not_asked_for(
+    answer: str, not_days: set[date], not_parts: set[str], day: date | None, part: str | None
+) -> None:
+    words = read_choice(answer, MONDAY)
+    refused = (set(words.not_days), set(words.not_parts))
+    assert (refused, words.day, words.part) == ((not_days, not_parts), day, part)
+
+
+@pytest.mark.parametrize(
+    ("answer", "affirm", "deny", "keep", "fine"),
+    [
+        ("si", True, False, False, False),
+        ("dale", True, False, False, False),
+        ("sí, pero a la tarde", True, False, False, False),
+        ("no", False, True, False, False),
+        ("ah no", False, True, False, False),
+        ("no gracias", False, True, True, True),
+        ("no, así está bien", False, True, True, True),
+        ("ah no, sabes que? dejalo como estaba nomas", False, True, True, False),
+        ("mejor no", False, False, True, False),
+        ("gracias", False, False, False, True),
+        ("no sé", False, False, False, False),
+        ("ok", False, False, False, False),  # agrees as often as it acknowledges: NLU decides
+    ],
+)
+def test_yes_no_and_leaving_the_visit_as_it_was(
+    answer: str, affirm: bool, deny: bool, keep: bool, fine: bool
+) -> None:
+    words = read_choice(answer, MONDAY)
+    assert (words.affirm, words.deny, words.keep, words.fine) == (affirm, deny, keep, fine)
