@@ -30,7 +30,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install db model run shell test pytest test-unit test-db test-e2e validate test-stories \
-        nlu-holdout lint typecheck bench clean
+        nlu-holdout lint typecheck bench clean telegram-webhook browser
 
 help:
 	@echo "make run    set everything up (venv, database, model) and start the assistant"
@@ -66,6 +66,7 @@ run: db model
 	@echo ""
 	@echo "  The assistant is starting (Ctrl-C stops every process)."
 	@echo "  Chat in this machine's terminal:  make shell   (in another terminal)"
+	@echo "  Web chat (demo page):  http://localhost:$(RASA_PORT)/webchat/"
 	@echo "  REST webhook:  curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook \\"
 	@echo "                   -d '{\"sender\": \"demo\", \"message\": \"hola\"}'"
 	@echo "  Demo customers to impersonate: docs/demo-data.md"
@@ -81,7 +82,7 @@ validate: install
 	$(RASA) data validate --domain domain --fail-on-warnings
 
 # Every pytest test (markers: unit, db, e2e; see tests/support/markers.py).
-pytest: db model
+pytest: db model browser
 	$(VENV)/bin/pytest
 
 test-unit: install
@@ -90,7 +91,7 @@ test-unit: install
 test-db: install
 	$(VENV)/bin/pytest -m db
 
-test-e2e: db model
+test-e2e: db model browser
 	$(VENV)/bin/pytest -m e2e
 
 test-stories: model
@@ -110,3 +111,19 @@ clean:
 
 bench: db model
 	$(PY) -m bench.technical_conversation
+	$(PY) -m bench.channel_latency
+	$(PY) -m bench.webchat_latency
+
+# Point Telegram at PUBLIC_URL/webhooks/telegram/webhook (ACTION=info or delete also work).
+telegram-webhook: install
+	$(PY) -m channels.telegram_webhook $(or $(ACTION),set)
+
+# Debian's chromium, which the web chat's browser test drives with Playwright (never a
+# downloaded browser). Installed when missing and we are root; otherwise that test is
+# skipped (it fails under REQUIRE_SERVICES=1).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing chromium for the web chat's browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing (sudo apt-get install chromium): the browser test will not run"; fi; }

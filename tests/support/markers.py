@@ -4,6 +4,8 @@
 - `db`: a database (it uses one of the database fixtures of tests/conftest.py);
 - `unit`: nothing but the code.
 
+A test module may mark itself (`pytestmark = pytest.mark.e2e`); that mark is kept.
+
 Loaded as a plugin from pyproject.toml (`-p tests.support.markers`), so every
 test gets exactly one of the three without decorating each.
 """
@@ -21,6 +23,8 @@ _E2E = Path(__file__).resolve().parents[1] / "e2e"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
+        if any(item.get_closest_marker(kind) for kind in ("e2e", "db", "unit")):
+            continue  # marked by the test itself (e.g. end-to-end channel tests in tests/channels/)
         if _E2E in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
         elif DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
