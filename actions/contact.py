@@ -20,7 +20,7 @@ from actions.forms import ProtocolFormValidationAction, digression, is_new_messa
 from actions.shared import channel_of, identify, latest_text, services, verified_customer
 from bot.ports.customers import ContactField
 from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
-from bot.reception.identification import Claim, ClaimKind, parse_claim
+from bot.reception.identification import STRONG_KINDS, Claim, ClaimKind, parse_claim, resolve
 
 # Identifiers that name one service's account and can never be a contact detail (an ID may
 # name several services, which the identification form asks to choose from).
@@ -38,7 +38,7 @@ _FORGET_IDENTITY = {
 
 class ValidateContactForm(ProtocolFormValidationAction):
     # "sí" or "no" alone is an answer to "are these right?", not a new phone or e-mail.
-    free_text_slots = {"contact_update": frozenset({"affirm", "deny"})}
+    free_text_slots = {"contact_update": frozenset({"affirm", "deny"}), "contact_verification": frozenset()}
 
     def name(self) -> str:
         return "validate_contact_form"
@@ -65,6 +65,8 @@ class ValidateContactForm(ProtocolFormValidationAction):
     ) -> List[str]:
         if not tracker.get_slot("customer_id"):
             return []
+        if tracker.get_slot("contact_pending_change"):
+            return ["contact_verification"]
         # Still listed once answered, so that the answer is validated (and the form then ends).
         if tracker.get_slot("contact_confirmed") is False:
             return ["contact_confirmed", "contact_update"]
@@ -125,6 +127,8 @@ class ValidateContactForm(ProtocolFormValidationAction):
         new phone or e-mail, so the message is no contact update."""
         if not is_new_message_for(self.form_name(), tracker):
             return None
+        if tracker.get_slot("requested_slot") != "contact_confirmed":
+            return None  # a service number to "¿me indica su cédula…?" is an answer, not a correction
         claim = parse_claim(latest_text(tracker), services().company.country)
         return claim if claim.kind in _ACCOUNT_KINDS else None
 
@@ -154,14 +158,55 @@ class ValidateContactForm(ProtocolFormValidationAction):
         phone, email = (customer.phone, customer.email) if customer else (None, None)
         return read_contact_answer(text, phone, email, services().company.country)
 
+    async def validate_contact_verification(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        """A second factor of the same holder saves the change held; anything else drops it."""
+        held = tracker.get_slot("contact_pending_change") or {}
+        pending = {ContactField(field): value for field, value in held.items()}
+        claim = parse_claim(str(slot_value or ""), services().company.country)
+        resolution = await resolve(services().customers, claim) if claim.kind in STRONG_KINDS else None
+        same_holder = (
+            resolution is not None
+            and resolution.customer is not None
+            and str(resolution.customer.id) == tracker.get_slot("customer_id")
+        )
+        done = {"contact_pending_change": None, "contact_verification": slot_value}
+        if not same_holder or not pending:
+            dispatcher.utter_message(response="utter_contact_verification_failed")
+            return {**done, "contact_confirmed": True, "contact_update": None}
+        then_confirmed = tracker.get_slot("contact_confirmed") is True
+        saved = await self._record(pending, dispatcher, tracker, then_confirmed, factors=2)
+        return {**done, **saved, "identity_factors": 2.0}
+
     @staticmethod
     async def _record(
         changes: Mapping[ContactField, str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         then_confirmed: bool,
+        factors: int | None = None,
     ) -> Dict[str, Any]:
-        """Save the changes, say so, and show the details as they now are."""
+        """Save the changes, say so, and show the details as they now are.
+
+        Verified with one factor (a service number is guessable), nothing is saved yet:
+        the change is held and a second factor of the holder asked for
+        (`validate_contact_verification`), so that whoever knows a number cannot take
+        over the account's contact details.
+        """
+        factors = int(tracker.get_slot("identity_factors") or 0) if factors is None else factors
+        if factors < 2:
+            dispatcher.utter_message(response="utter_contact_change_needs_verification")
+            return {
+                "contact_pending_change": {field.value: value for field, value in changes.items()},
+                "contact_verification": None,
+                "contact_update": None,
+                "contact_confirmed": True if then_confirmed else None,
+            }
         directory = services().customers
         customer_id = int(tracker.get_slot("customer_id"))
         try:
@@ -178,7 +223,7 @@ class ValidateContactForm(ProtocolFormValidationAction):
         shown = contact_shown(
             customer.phone,
             customer.email,
-            int(tracker.get_slot("identity_factors") or 0),
+            factors,
             services().company.country,
             known=frozenset(changes.values()),
         )

@@ -111,15 +111,19 @@ class ActionAskServiceChoice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         services_listed = await _services_of_verified(tracker)
-        options = "\n".join(
-            f"{position}. {service.plan_name} · {service.address} ({service.service_number})"
-            for position, service in enumerate(services_listed, start=1)
-        )
-        buttons = [
-            {"title": f"{service.plan_name} · {service.address}", "payload": str(service.service_number)}
+        # One factor (an ID alone) shows neither addresses nor service numbers: a service
+        # number is itself a factor, and an address is private. The zone tells them apart.
+        in_full = int(tracker.get_slot("identity_factors") or 0) >= 2
+        titles = [
+            f"{service.plan_name} · {service.address}" if in_full else f"{service.plan_name} · {service.zone}"
             for service in services_listed
         ]
-        dispatcher.utter_message(
-            response="utter_ask_service_choice", service_options=options, buttons=buttons
-        )
+        lines = [
+            f"{title} ({service.service_number})" if in_full else title
+            for title, service in zip(titles, services_listed, strict=True)
+        ]
+        options = "\n".join(f"{position}. {line}" for position, line in enumerate(lines, start=1))
+        buttons = [{"title": title, "payload": str(number)} for number, title in enumerate(titles, start=1)]
+        response = "utter_ask_service_choice" if in_full else "utter_ask_service_choice_by_position"
+        dispatcher.utter_message(response=response, service_options=options, buttons=buttons)
         return []

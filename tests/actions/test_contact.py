@@ -27,10 +27,17 @@ def slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
 
 
-def answered(services: Services, text: str, intent: str, asked: str = "contact_confirmed") -> Tracker:
-    """María's answer to the question `asked`, with what Rasa's mappings took from it."""
+def answered(
+    services: Services, text: str, intent: str, asked: str = "contact_confirmed", factors: float = 2.0
+) -> Tracker:
+    """María's answer to the question `asked`, with what Rasa's mappings took from it.
+
+    Verified with two factors unless told otherwise: with one a change is held (below).
+    """
     tracker = load_tracker("contact_confirmation_answered")
-    tracker.slots.update(customer_id=demo_customer_id(services, MARIA), requested_slot=asked)
+    tracker.slots.update(
+        customer_id=demo_customer_id(services, MARIA), requested_slot=asked, identity_factors=factors
+    )
     if asked == "contact_update":
         tracker.slots["contact_confirmed"] = False
     tracker.latest_message = {"text": text, "intent": {"name": intent}, "entities": []}
@@ -63,8 +70,7 @@ def test_no_with_the_new_email_records_it_and_asks_nothing_more(demo_services: S
     assert found["contact_confirmed"] is True and found["contact_update"] is None
     assert found["requested_slot"] is None  # the form ends: the new e-mail is not asked for
     assert maria(demo_services).email == "maria.nueva@gmail.com"
-    # She wrote the e-mail, so it is hers to read; the phone stays masked (one factor).
-    assert found["customer_email"] == "maria.nueva@gmail.com" and found["customer_phone"] == "+595******567"
+    assert found["customer_email"] == "maria.nueva@gmail.com" and found["customer_phone"] == "0981 234567"
 
 
 def test_yes_but_a_new_phone_records_the_phone(demo_services: Services):  # noqa: F811
@@ -155,3 +161,31 @@ def test_details_confirmed_for_an_earlier_need_are_not_confirmed_again(demo_serv
 
     assert responses(messages) == []
     assert found["contact_confirmed"] is True and found["requested_slot"] is None
+
+
+def test_with_one_factor_a_change_is_held_until_a_second_factor_of_the_holder(demo_services):  # noqa: F811
+    tracker = answered(demo_services, "no, el cel ahora es 0991 111 222", "deny", factors=1.0)
+    messages, found = validate(tracker)
+    assert responses(messages) == ["utter_contact_change_needs_verification"]
+    assert found["contact_pending_change"] == {"phone": "+595991111222"}
+    assert maria(demo_services).phone == "+595981234567"  # nothing saved on one factor
+
+    verified = answered(demo_services, MARIA, "inform", asked="contact_verification", factors=1.0)
+    verified.slots.update(contact_pending_change=found["contact_pending_change"], contact_confirmed=True)
+    messages, found = validate(verified)
+    assert responses(messages) == ["utter_contact_updated_phone"]
+    assert found["identity_factors"] == 2.0 and found["contact_pending_change"] is None
+    assert maria(demo_services).phone == "+595991111222"
+    # Two factors now: the details are shown in full.
+    assert found["customer_phone"] == "0991 111222" and found["customer_email"] == "maria.benitez@example.com"
+
+
+def test_a_second_factor_of_someone_else_drops_the_change(demo_services):  # noqa: F811
+    held = {"phone": "+595991111222"}
+    for answer in ("1003", "no sé", "4.567.890"):  # Juan's service, nothing, an unknown ID
+        tracker = answered(demo_services, answer, "inform", asked="contact_verification", factors=1.0)
+        tracker.slots.update(contact_pending_change=held, contact_confirmed=True)
+        messages, found = validate(tracker)
+        assert responses(messages) == ["utter_contact_verification_failed"]
+        assert found["contact_pending_change"] is None and found["contact_confirmed"] is True
+        assert maria(demo_services).phone == "+595981234567"

@@ -91,7 +91,9 @@ def test_shared_name_is_settled_by_the_second_factor(assistant, sender, desk):
 def test_two_services_lead_to_a_disambiguating_question(assistant, sender, desk):
     assistant.say("se me corta el internet a cada rato", sender)
     reply = assistant.say("mi cédula es 4.765.120", sender)
-    assert "más de un servicio" in reply and "1005" in reply and "1006" in reply
+    assert "más de un servicio" in reply and "Hogar 50" in reply
+    # One factor: neither the addresses nor the service numbers are shown, only plan and zone.
+    assert "1005" not in reply and "1006" not in reply and "Av. España" not in reply
     reply = assistant.say("2", sender)
     assert "+595******901" in reply  # contact confirmation comes next, masked (one factor)
     reply = assistant.say("si", sender)
@@ -104,6 +106,8 @@ def test_a_changed_email_is_recorded(assistant, sender, directory):
     reply = assistant.say("no", sender)
     assert "teléfono o el correo correcto" in reply
     reply = assistant.say("mi correo ahora es gaby.rojas@example.org", sender)
+    assert "confirmar un dato más" in reply and "actualicé" not in reply
+    reply = assistant.say("6.123.789", sender)  # her ID: a second factor
     assert "actualicé su correo" in reply and "gaby.rojas@example.org" in reply
     reply = assistant.say("sí", sender)
     assert TICKET.search(reply)

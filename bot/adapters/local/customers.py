@@ -80,6 +80,11 @@ class LocalCustomerDirectory:
             if old_value == value:
                 return
             setattr(customer, field, value)
+            if field == ContactField.PHONE and old_value and customer.phone_alt in (None, "", value):
+                # The number replaced stays on file as the alternate one (unless another
+                # alternate is there): the customer is still found by the number they have
+                # always given. The audit row's old value records where it came from.
+                customer.phone_alt = old_value
             session.add(
                 ContactChange(
                     customer_id=customer_id,

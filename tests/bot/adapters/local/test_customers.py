@@ -156,7 +156,8 @@ def test_update_phone_normalises_and_audits(
 
     assert own_directory.get(maria.id).phone == "+595982111222"
     assert names(own_directory.find_by_phone("0982111222")) == ["María Benítez"]
-    assert own_directory.find_by_phone("0981 234 567") == []
+    # The number replaced stays as her alternate: she is still found by it.
+    assert own_directory.get(maria.id).phone_alt == "+595981234567"
     assert contact_changes(seeded_session_factory) == [
         (maria.id, "phone", "+595981234567", "+595982111222", "whatsapp")
     ]
@@ -227,3 +228,14 @@ def test_records_carry_no_orm_state(directory: Blocking) -> None:
     assert {field.name for field in dataclasses.fields(record)} == {
         "id", "first_name", "last_name", "document_id", "phone", "phone_alt", "email", "services"
     }
+
+
+def test_choosing_the_alternate_number_swaps_the_two(own_directory: Blocking) -> None:
+    [sofia] = own_directory.find_by_document_id("4456123")
+    main, alternate = sofia.phone, sofia.phone_alt
+
+    own_directory.update_contact(sofia.id, "phone", alternate, channel="whatsapp")
+
+    updated = own_directory.get(sofia.id)
+    assert (updated.phone, updated.phone_alt) == (alternate, main)
+    assert names(own_directory.find_by_phone(main)) == ["Sofía Núñez"]
