@@ -44,6 +44,19 @@ def filter_person_entities(text: str, entities: List[Dict[str, Any]]) -> List[Di
     return kept
 
 
+def with_cued_name(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The entities plus a name after "soy" / "me llamo" that the models missed (lowercase, as
+    chats are written). A name after a cue is a name: what overlaps it (DIET's "pedro" read as
+    a duration) goes."""
+    span = cued_name_span(text)
+    if span is None or any(entity["entity"] == PERSON_ENTITY for entity in entities):
+        return entities
+    start, end = span
+    name = {"entity": PERSON_ENTITY, "start": start, "end": end, "value": text[start:end],
+            "extractor": SpacyPersonExtractor.__name__}
+    return [entity for entity in entities if not _overlaps(entity, name)] + [name]
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
     is_trainable=False,
@@ -72,17 +85,6 @@ class SpacyPersonExtractor(SpacyEntityExtractor):
                 for entity in self.add_extractor_name(found)
                 if not any(_overlaps(entity, other) for other in existing)
             ]
-            entities = filter_person_entities(text, existing + added)
-            if not any(entity["entity"] == PERSON_ENTITY for entity in entities):
-                entities += self._cued_name(text)
+            entities = with_cued_name(text, filter_person_entities(text, existing + added))
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
-
-    def _cued_name(self, text: str) -> List[Dict[str, Any]]:
-        """A name after "soy" / "me llamo" that the models missed (lowercase, as chats are written)."""
-        span = cued_name_span(text)
-        if span is None:
-            return []
-        start, end = span
-        found = {"entity": PERSON_ENTITY, "start": start, "end": end, "value": text[start:end]}
-        return self.add_extractor_name([found])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from components.person_names import filter_person_entities
+from components.person_names import filter_person_entities, with_cued_name
 
 
 def _person(text: str, span: str, extractor: str = "DIETClassifier") -> Dict[str, Any]:
@@ -36,3 +36,13 @@ def test_other_entities_pass_untouched() -> None:
 def test_a_third_party_named_in_a_request_is_not_the_customer() -> None:
     text = "dame el teléfono de juan duarte"
     assert _values(text, [_person(text, "juan duarte")]) == []
+
+
+def test_a_name_after_a_cue_is_added_and_wins_over_what_overlaps_it() -> None:
+    text = "buenas, soy pedro ramirez y me cobraron de mas"
+    duration = {"entity": "duration", "start": 12, "end": 17, "value": "pedro"}
+    [name] = with_cued_name(text, [duration])
+    assert (name["entity"], name["value"]) == ("person", "pedro ramirez")
+    kept = {"entity": "person", "start": 12, "end": 17, "value": "pedro"}
+    assert with_cued_name(text, [kept]) == [kept]  # a name already found stays as found
+    assert with_cued_name("no tengo internet", [duration]) == [duration]
