@@ -8,6 +8,7 @@ its yes or no; "no" alone asks for the new detail (two steps).
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Mapping
 
 from rasa_sdk import Tracker
@@ -17,14 +18,16 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, digression, is_new_message_for, queue_needs
-from actions.shared import channel_of, identify, latest_text, services, verified_customer
+from actions.shared import channel_of, identify, latest_text, services, user_events, verified_customer
 from bot.ports.customers import ContactField
 from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
-from bot.reception.identification import STRONG_KINDS, Claim, ClaimKind, parse_claim, resolve
+from bot.reception.identification import Claim, ClaimKind, parse_claim, resolve
 
 # Identifiers that name one service's account and can never be a contact detail (an ID may
 # name several services, which the identification form asks to choose from).
 _ACCOUNT_KINDS = frozenset({ClaimKind.SERVICE_NUMBER})
+# What the question for a second factor asks for.
+_SECOND_FACTOR_KINDS = frozenset({ClaimKind.DOCUMENT_ID, ClaimKind.PHONE})
 # Locked while correcting: the account identified before is no longer trusted.
 _FORGET_IDENTITY = {
     "customer_id": None,
@@ -34,6 +37,13 @@ _FORGET_IDENTITY = {
     "service_number": None,
     "identity_factors": None,
 }
+
+
+def _given_before(tracker: Tracker, claim: Claim) -> bool:
+    """Whether an earlier message of the conversation already held this identifier."""
+    digits = re.sub(r"\D", "", claim.value)[-8:]
+    earlier = user_events(tracker)[:-1]
+    return bool(digits) and any(digits in re.sub(r"\D", "", event.get("text") or "") for event in earlier)
 
 
 class ValidateContactForm(ProtocolFormValidationAction):
@@ -169,7 +179,10 @@ class ValidateContactForm(ProtocolFormValidationAction):
         held = tracker.get_slot("contact_pending_change") or {}
         pending = {ContactField(field): value for field, value in held.items()}
         claim = parse_claim(str(slot_value or ""), services().company.country)
-        resolution = await resolve(services().customers, claim) if claim.kind in STRONG_KINDS else None
+        # What was asked (the ID or the phone on file), and not what verified the customer
+        # already: the service number or ID given a minute ago is no second factor.
+        second = claim.kind in _SECOND_FACTOR_KINDS and not _given_before(tracker, claim)
+        resolution = await resolve(services().customers, claim) if second else None
         same_holder = (
             resolution is not None
             and resolution.customer is not None
