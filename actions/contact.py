@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, digression, is_new_message_for, queue_needs
 from actions.shared import channel_of, identify, latest_text, services, user_events, verified_customer
+from bot.language.es.choices import leading_yes_or_no
 from bot.ports.customers import ContactField
 from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
 from bot.reception.identification import Claim, ClaimKind, parse_claim, resolve
@@ -86,6 +87,18 @@ class ValidateContactForm(ProtocolFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        if (
+            requested == "contact_confirmed"
+            and is_new_message_for(self.form_name(), tracker)
+            and tracker.get_slot(requested) is None
+            and not any(event.get("name") == requested for event in events)
+        ):
+            # "si. ah y cuánto debo?": NLU gives the message the other need's intent, so
+            # the yes mapping missed it; the opening yes or no answers the question.
+            opening = leading_yes_or_no(latest_text(tracker))
+            if opening is not None:
+                events.append(SlotSet(requested, opening))
         if (await self._details_given(tracker)).gives_details:
             # Whichever question was asked, the message answers it (validated below).
             requested = tracker.get_slot("requested_slot")

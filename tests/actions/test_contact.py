@@ -201,3 +201,10 @@ def test_the_factor_that_verified_the_customer_is_no_second_one(demo_services): 
         messages, found = validate(tracker)
         assert responses(messages) == ["utter_contact_verification_failed"]
         assert maria(demo_services).phone == "+595981234567"
+
+
+def test_a_yes_opening_a_message_with_another_need_confirms_and_queues_it(demo_services):  # noqa: F811
+    tracker = answered(demo_services, "si. ah y cuanto debo?", "billing_balance")
+    messages, found = validate(tracker)
+    assert responses(messages) == ["utter_contact_kept", "utter_need_queued_billing"]
+    assert found["contact_confirmed"] is True and found["pending_needs"] == ["billing_balance"]

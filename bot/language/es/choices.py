@@ -69,6 +69,9 @@ _AFFIRM = _words(_WORDS["affirm"])
 # "no", "ah no": a clause that starts with a no, after an interjection at most.
 _DENY = re.compile(rf"^(?:{alternation(_WORDS['interjections'])} )?{alternation(_WORDS['deny'])}(?!\w)")
 _NOT_DENY = _words(_WORDS["not_deny"])
+# "si. ah y cuánto debo?": a yes that opens the message, after an interjection at most.
+_YES_WORDS = [*_WORDS["affirm"], *_WORDS["fine"]]
+_LEADING_AFFIRM = re.compile(rf"^(?:{alternation(_WORDS['interjections'])} )?{alternation(_YES_WORDS)}(?!\w)")
 _KEEP = _words(_WORDS["keep"])
 _FINE = _words(_WORDS["fine"])
 _SMALL_NUMBER = r"(?:\d{1,2}|uno|una|dos|tres|cuatro|cinco|seis)"
@@ -254,4 +257,18 @@ def _next_day_of_month(today: date, day: int, month: int | None) -> date | None:
             candidate = date(year, candidate_month, day)
             if candidate >= today:
                 return candidate
+    return None
+
+
+def leading_yes_or_no(answer: str) -> bool | None:
+    """True or False when the answer opens with a yes or a no ("sí, y además…"), None otherwise.
+
+    For a yes/no question whose answer comes with something else (another need, a
+    question): the opening word answers it.
+    """
+    first = next((clause for clause in _CLAUSE_SPLIT.split(plain(answer or "")) if clause), "")
+    if _LEADING_AFFIRM.search(first):
+        return True
+    if _DENY.search(first) and not _NOT_DENY.search(first):
+        return False
     return None

@@ -27,10 +27,22 @@ _FIRM_STOP = re.compile(
 )
 
 
+# "mejor no me doy de baja", "no quiero la baja": a cancellation said not to be one.
+_NEGATED_CANCELLATION = re.compile(
+    r"(?<!\w)no (?:(?:me|la|el|lo|quiero|queria|voy|a|doy|hago|dar|de|pedir|mas|ya) ){0,3}"
+    r"(?:baja|cancel|rescind)"
+)
+
+
 def says_leaving(intent: str | None, text: str | None) -> bool:
-    """Whether the text backs NLU's goodbye or stop; any other intent is not this module's to judge."""
+    """Whether the text backs NLU's goodbye, stop or cancellation; other intents are not this module's."""
     pattern = _PATTERNS.get(intent or "")
-    return pattern is None or bool(pattern.search(plain(text or "")))
+    if pattern is None:
+        return True
+    plain_text = plain(text or "")
+    if intent == "cancel_service" and _NEGATED_CANCELLATION.search(plain_text):
+        return False
+    return bool(pattern.search(plain_text))
 
 
 def misread_leaving(intent: str | None, text: str | None) -> bool:

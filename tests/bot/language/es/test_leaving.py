@@ -37,3 +37,16 @@ def test_a_word_that_says_neither_never_ends_anything(text: str) -> None:
 def test_other_intents_are_not_judged_here() -> None:
     assert says_leaving("report_no_connection", "modem")
     assert says_leaving(None, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "backed"),
+    [
+        ("pensándolo bien mejor no me doy de baja, cancelá eso", False),
+        ("NO!! no quiero la baja", False),
+        ("quiero dar de baja el servicio", True),
+        ("no anda nada, quiero dar de baja", True),
+    ],
+)
+def test_a_cancellation_said_not_to_be_one_is_not_backed(text: str, backed: bool) -> None:
+    assert says_leaving("cancel_service", text) is backed
