@@ -14,8 +14,9 @@ A message NLU was unsure of only between needs of one area ("necesito ayuda
 con mi factura": three billing intents close together) becomes the likeliest
 of them: the area is what triage and routing need.
 
-Words that firmly stop ("ya fue", "dejalo como estaba") make a "no" or a message
-not understood a stop, so every form can be left in the customer's words.
+Words that firmly stop ("ya fue", "dejalo como estaba") or leave ("no no, ya
+está, chau") make a "no" or a message not understood a stop or a goodbye, so
+every form can be left in the customer's words.
 
 A message NLU did not understand that gives a name ("hola soy maria
 benitez" read as out of scope) is a name given (`inform`).
@@ -43,7 +44,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language.es.leaving import says_stop_firmly
+from bot.language.es.leaving import says_goodbye_firmly, says_stop_firmly
 from bot.reception.stated_need import need_of_message, need_of_ranking
 
 NLU_INTENT_KEY = "intent_from_nlu"
@@ -65,6 +66,8 @@ def stated_intent(intent: str | None, text: str | None) -> str | None:
     unsure of; for a cancellation without words of cancelling, the need its
     words state, else "not understood".
     """
+    if intent in _MAY_BE_A_STOP and says_goodbye_firmly(text):
+        return "goodbye"
     if intent in _MAY_BE_A_STOP and says_stop_firmly(text):
         return "stop"
     need = need_of_message(intent, text)

@@ -106,7 +106,8 @@ def parse_claim(text: str | None, country: str) -> Claim:
     if email:
         return Claim(ClaimKind.EMAIL, email)
     # "fibra 600", "el plan de 300 megas": a speed, not an identifier.
-    numbers = _NUMBER.findall(_PLAN_SPEED.sub(" ", text))
+    # "(0971) 456-789": the parentheses of an area code join the number, not split it.
+    numbers = _NUMBER.findall(_PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text)))
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
         return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)
@@ -128,7 +129,7 @@ def claim_named_in(text: str | None, country: str) -> Claim | None:
     words before it) counts: "pagué 250000" in a message about the service is no
     service number, and a wrong lookup would count as a failed attempt.
     """
-    plain_text = (text or "").lower()
+    plain_text = re.sub(r"[()]", " ", (text or "").lower())
     for kind, hint in _HINTS:
         for found in hint.finditer(plain_text):
             named = _NAMED_NUMBER.match(plain_text, found.end())

@@ -116,3 +116,15 @@ def test_not_understood_without_a_name_stays_so() -> None:
     message = Message(data={TEXT: "la receta del chipá", INTENT: {"name": "out_of_scope", "confidence": 0.9}})
     [processed] = StatedNeed().process([message])
     assert processed.get(INTENT)["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("nlu", "text", "intent"),
+    [
+        ("deny", "no no, ya está, chau", "goodbye"),
+        ("inform", "me tengo q ir, después te escribo", "goodbye"),
+        ("deny", "no gracias", None),  # an answer, not a goodbye
+    ],
+)
+def test_words_that_leave_are_a_goodbye(nlu: str, text: str, intent: str | None) -> None:
+    assert stated_intent(nlu, text) == intent

@@ -22,9 +22,15 @@ _PATTERNS = {intent: re.compile(rf"(?<!\w){alternation(phrases)}") for intent, p
 
 LEAVING_INTENTS = frozenset(_PATTERNS)
 
-_FIRM_STOP = re.compile(
-    rf"(?<!\w){alternation(yaml.safe_load(Path(__file__).with_name('firm_stop_words.yml').read_text('utf-8')))}"
-)
+
+
+def _firm(file_name: str) -> re.Pattern[str]:
+    phrases = yaml.safe_load(Path(__file__).with_name(file_name).read_text(encoding="utf-8"))
+    return re.compile(rf"(?<!\w){alternation(phrases)}(?!\w)")
+
+
+_FIRM_STOP = _firm("firm_stop_words.yml")
+_FIRM_GOODBYE = _firm("firm_goodbye_words.yml")
 
 
 # "mejor no me doy de baja", "no quiero la baja": a cancellation said not to be one.
@@ -53,3 +59,8 @@ def misread_leaving(intent: str | None, text: str | None) -> bool:
 def says_stop_firmly(text: str | None) -> bool:
     """Words that stop what is under way whatever NLU read ("ya fue", "dejalo como estaba")."""
     return bool(_FIRM_STOP.search(plain(text or "")))
+
+
+def says_goodbye_firmly(text: str | None) -> bool:
+    """Words that leave whatever NLU read ("no no, ya está, chau", "me tengo q ir")."""
+    return bool(_FIRM_GOODBYE.search(plain(text or "")))
