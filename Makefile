@@ -28,6 +28,9 @@ export TRACKER_PASSWORD    ?=
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
+# Rasa stops answering a conversation for good once this many actions ran since its last
+# listen (default 10): the line-check turn alone runs nine, a push through /execute one more.
+export MAX_NUMBER_OF_PREDICTIONS ?= 20
 
 .PHONY: help install db model run shell test pytest test-unit test-db test-e2e validate test-stories \
         nlu-holdout lint typecheck bench clean telegram-webhook browser

@@ -93,6 +93,8 @@ def _environment(work: Path, database_url: str, actions_port: int) -> Dict[str, 
         "TRACKER_PASSWORD": "",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
+        # As the Makefile sets it for `make run`: a long turn must never silence a conversation.
+        "MAX_NUMBER_OF_PREDICTIONS": os.environ.get("MAX_NUMBER_OF_PREDICTIONS", "20"),
     }
 
 
