@@ -36,6 +36,7 @@ from channels.commands import offered_payloads
 from channels.messaging.inbound import UNREADABLE_CONTENT, SenderTurns, guarded_handlers
 from channels.messaging.retry import with_retries
 from channels.messaging.store import ChannelStore, DeliveryLog, store_from_env
+from channels.messaging.turn import TurnMessages
 from channels.telegram_api import (
     SECRET_HEADER,
     CallbackData,
@@ -190,7 +191,7 @@ class TelegramInput(InputChannel):
             text = message.caption or UNREADABLE_CONTENT
             metadata["attachments"] = [attachment]
         await self._typing(chat_id)
-        await handler(self._user_message(chat_id, text, metadata))
+        await self._turn(handler, chat_id, text, metadata)
 
     async def _on_button(self, query: CallbackQuery, chat_id: int, customer: MessageHandler) -> None:
         try:  # stops the button's spinner; the reply follows as a message
@@ -203,7 +204,7 @@ class TelegramInput(InputChannel):
             return
         text = await self._stale_as_title(query, payload, chat_id)
         await self._typing(chat_id)
-        await customer(self._user_message(chat_id, text, {}))
+        await self._turn(customer, chat_id, text, {})
 
     async def _stale_as_title(self, query: CallbackQuery, payload: str, chat_id: int) -> str:
         """A button from an earlier turn is read as its title written: "Sí" rather than a stale /affirm."""
@@ -233,11 +234,18 @@ class TelegramInput(InputChannel):
         except TelegramError as error:
             logger.debug("Telegram sendChatAction failed: %s", error)
 
-    def _user_message(self, chat_id: int, text: str, metadata: Dict[str, Any]) -> UserMessage:
-        return UserMessage(
-            text,
-            self.get_output_channel(),
-            sender_id_of(chat_id),
-            input_channel=self.name(),
-            metadata=metadata or None,
-        )
+    async def _turn(
+        self, handler: MessageHandler, chat_id: int, text: str, metadata: Dict[str, Any]
+    ) -> None:
+        """One turn, its messages joined into as few as Telegram allows (channels.messaging.turn)."""
+        output = self.get_output_channel()
+        turn = TurnMessages(output) if output else None
+        try:
+            await handler(
+                UserMessage(
+                    text, turn, sender_id_of(chat_id), input_channel=self.name(), metadata=metadata or None
+                )
+            )
+        finally:
+            if turn:
+                await turn.flush()

@@ -9,7 +9,8 @@ turns run in arrival order, so anything accepted earlier was processed first.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+import time
+from typing import Any, Callable, Dict, List
 
 from tests.support.assistant import Assistant
 from tests.support.fake_server import wait_for
@@ -19,10 +20,19 @@ def user_events(assistant: Assistant, sender: str) -> List[Dict[str, Any]]:
     return [event for event in assistant.tracker(sender)["events"] if event["event"] == "user"]
 
 
+# How long the platform must receive nothing more before a turn's replies count as delivered.
+_SETTLED_S = 0.5
+
+
 def wait_for_turns(
-    assistant: Assistant, sender: str, count: int, timeout_s: float = 90
+    assistant: Assistant,
+    sender: str,
+    count: int,
+    timeout_s: float = 90,
+    sent: Callable[[], int] | None = None,
 ) -> List[Dict[str, Any]]:
-    """The sender's user events once `count` of them have been answered."""
+    """The sender's user events once `count` of them have been answered (and, given `sent`,
+    the number of messages the platform received, once it no longer grows)."""
 
     def finished() -> List[Dict[str, Any]] | None:
         events = assistant.tracker(sender)["events"]
@@ -31,4 +41,18 @@ def wait_for_turns(
         done = len(users) >= count and last.get("event") == "action" and last.get("name") == "action_listen"
         return users if done else None
 
-    return wait_for(finished, timeout_s, what=f"{count} answered message(s) from {sender}")
+    users = wait_for(finished, timeout_s, what=f"{count} answered message(s) from {sender}")
+    if sent is not None:
+        _settle(sent, timeout_s)
+    return users
+
+
+def _settle(sent: Callable[[], int], timeout_s: float) -> None:
+    deadline, last, quiet_since = time.monotonic() + timeout_s, sent(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = sent()
+        if now != last:
+            last, quiet_since = now, time.monotonic()
+        elif time.monotonic() - quiet_since >= _SETTLED_S:
+            return

@@ -72,7 +72,8 @@ class Channel:
         response = self.post(self.fields(body, **extra))
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/xml")
         assert "<Response" in response.text and "<Message" not in response.text  # replies go by the API
-        wait_for_turns(self.assistant, self.sender, answered + 1)
+        sent = lambda: len(self.fake.bodies_to(self.address))  # noqa: E731
+        wait_for_turns(self.assistant, self.sender, answered + 1, sent=sent)
         return self.fake.bodies_to(self.address)[before:]
 
     def users(self) -> List[str]:
