@@ -40,6 +40,8 @@ def options_from_buttons(buttons: Iterable[Any] | None) -> List[Option]:
 def numbered(text: str, options: Sequence[Option]) -> str:
     """The message with its options listed below it, numbered from 1."""
     lines = [f"{number}. {option.title}" for number, option in enumerate(options, start=1)]
+    if lines and all(line in text for line in lines):
+        return text.strip()  # the text lists them already ("1. Fibra 300 · Asunción Centro")
     return "\n\n".join(part for part in (text.strip(), "\n".join(lines)) if part)
 
 

@@ -20,6 +20,12 @@ def test_buttons_are_listed_under_the_text_numbered_from_one():
     )
 
 
+def test_options_the_text_lists_already_are_not_listed_twice():
+    options = [Option("Fibra 300 · Asunción Centro", "1"), Option("Hogar 50 · San Bernardino", "2")]
+    text = "¿Sobre cuál es su consulta?\n1. Fibra 300 · Asunción Centro\n2. Hogar 50 · San Bernardino"
+    assert numbered(text, options) == text
+
+
 def test_buttons_without_payload_are_not_options():
     assert options_from_buttons([{"title": "Web", "url": "https://example.com"}, None]) == []
 
