@@ -36,7 +36,7 @@ from channels.commands import offered_payloads
 from channels.messaging.inbound import UNREADABLE_CONTENT, SenderTurns, guarded_handlers
 from channels.messaging.retry import with_retries
 from channels.messaging.store import ChannelStore, DeliveryLog, store_from_env
-from channels.messaging.turn import TurnMessages
+from channels.messaging.turn import one_turn
 from channels.telegram_api import (
     SECRET_HEADER,
     CallbackData,
@@ -238,14 +238,9 @@ class TelegramInput(InputChannel):
         self, handler: MessageHandler, chat_id: int, text: str, metadata: Dict[str, Any]
     ) -> None:
         """One turn, its messages joined into as few as Telegram allows (channels.messaging.turn)."""
-        output = self.get_output_channel()
-        turn = TurnMessages(output) if output else None
-        try:
+        async with one_turn(self.get_output_channel()) as turn:
             await handler(
                 UserMessage(
                     text, turn, sender_id_of(chat_id), input_channel=self.name(), metadata=metadata or None
                 )
             )
-        finally:
-            if turn:
-                await turn.flush()

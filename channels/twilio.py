@@ -36,7 +36,7 @@ from bot.privacy import mask_phone
 from channels.messaging.inbound import UNREADABLE_CONTENT, SenderTurns, guarded_handlers, public_url
 from channels.messaging.options import OfferedOptions
 from channels.messaging.store import ChannelStore, DeliveryLog, store_from_env
-from channels.messaging.turn import TurnMessages
+from channels.messaging.turn import one_turn
 from channels.twilio_api import SIGNATURE_HEADER, TwilioSender, TwilioSettings, e164_of
 from channels.twilio_output import TwilioOutput
 
@@ -156,10 +156,8 @@ class TwilioInput(InputChannel):
         text = await self.options.resolve(sender_id, body) or ""  # also forgets the options offered
         if not text.strip() and attachments:
             text = UNREADABLE_CONTENT
-        output = self.get_output_channel()
         # The turn's messages joined into as few texts as possible (channels.messaging.turn).
-        turn = TurnMessages(output) if output else None
-        try:
+        async with one_turn(self.get_output_channel()) as turn:
             await handler(
                 UserMessage(
                     text,
@@ -170,9 +168,6 @@ class TwilioInput(InputChannel):
                     metadata=metadata,
                 )
             )
-        finally:
-            if turn:
-                await turn.flush()
 
 
 class WhatsAppInput(TwilioInput):

@@ -10,7 +10,8 @@ Pushed messages do not pass through here: each is sent as it is pushed.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Dict, List, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 
@@ -62,3 +63,14 @@ class TurnMessages(OutputChannel):
         pending, self.messages = self.messages, []
         for recipient_id, message in joined(pending):
             await self.output.send_response(recipient_id, message)
+
+
+@asynccontextmanager
+async def one_turn(output: OutputChannel | None) -> AsyncIterator[OutputChannel | None]:
+    """The output channel for one customer turn; its messages are sent joined when it ends."""
+    turn = TurnMessages(output) if output else None
+    try:
+        yield turn
+    finally:
+        if turn:
+            await turn.flush()
