@@ -4,8 +4,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Operator settings: an untracked .env overrides the embedded defaults below.
+# The API tokens are the exception: one set in the real environment wins over .env.
+RASA_API_TOKEN_FROM_ENV := $(RASA_API_TOKEN)
+DESK_API_TOKEN_FROM_ENV := $(DESK_API_TOKEN)
 -include .env
 export
+RASA_API_TOKEN := $(or $(RASA_API_TOKEN_FROM_ENV),$(RASA_API_TOKEN))
+DESK_API_TOKEN := $(or $(DESK_API_TOKEN_FROM_ENV),$(DESK_API_TOKEN))
+unexport RASA_API_TOKEN_FROM_ENV DESK_API_TOKEN_FROM_ENV
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
@@ -24,6 +30,11 @@ export TRACKER_DB          ?= $(CURDIR)/var/tracker.db
 export TRACKER_HOST        ?=
 export TRACKER_USER        ?=
 export TRACKER_PASSWORD    ?=
+# The desk (python -m desk): the handoff API and engine; docs/handoff.md.
+export DESK_PORT           ?= 8080
+export RASA_URL            ?= http://localhost:$(RASA_PORT)
+export EVENT_BROKER        ?= sql
+export EVENT_BROKER_SQL_URL ?= sqlite:///$(CURDIR)/var/events.db
 # Rasa and TensorFlow are chatty; keep the logs to what an operator needs.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
@@ -32,7 +43,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 # listen (default 10): the line-check turn alone runs nine, a push through /execute one more.
 export MAX_NUMBER_OF_PREDICTIONS ?= 20
 
-.PHONY: help install db model run shell test pytest test-unit test-db test-e2e validate test-stories \
+.PHONY: help install secrets db model run shell test pytest test-unit test-db test-e2e validate test-stories \
         nlu-holdout lint typecheck bench clean telegram-webhook browser
 
 help:
@@ -51,7 +62,12 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
-db: install
+# The API tokens (RASA_API_TOKEN, DESK_API_TOKEN): a missing one is generated into .env, so
+# no API is ever open. Everything that starts servers depends on it.
+secrets: install
+	@$(PY) -m scripts.ensure_secrets --root "$(CURDIR)"
+
+db: secrets install
 	@mkdir -p var
 	$(PY) -m bot.db.migrate
 	$(PY) -m demo.seed
@@ -65,7 +81,11 @@ $(MODEL): $(MODEL_DEPS) | install
 
 model: $(MODEL)
 
-run: db model
+# honcho loads .env itself, so a token `secrets` has just generated reaches the processes (make
+# read .env before it existed). As .env overrides the environment there, a token set in the real
+# environment is handed to honcho again as a second env file: a private temp file, unlinked at
+# once and read through /dev/fd/3 (honcho opens its env files twice, so no pipe).
+run: secrets db model
 	@echo ""
 	@echo "  The assistant is starting (Ctrl-C stops every process)."
 	@echo "  Chat in this machine's terminal:  make shell   (in another terminal)"
@@ -73,8 +93,12 @@ run: db model
 	@echo "  REST webhook:  curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook \\"
 	@echo "                   -d '{\"sender\": \"demo\", \"message\": \"hola\"}'"
 	@echo "  Demo customers to impersonate: docs/demo-data.md"
+	@echo "  Handoff API for agents:  http://localhost:$(DESK_PORT)/api/conversations?status=waiting"
+	@echo "                   (Authorization: Bearer \$$DESK_API_TOKEN from .env; docs/handoff.md)"
 	@echo ""
-	$(VENV)/bin/honcho start -f Procfile
+	@tokens=$$(mktemp) && env | grep -E '^(RASA|DESK)_API_TOKEN=.' >"$$tokens"; \
+	  exec 3<"$$tokens" && rm -f "$$tokens" && \
+	  exec $(VENV)/bin/honcho start -f Procfile -e .env,/dev/fd/3
 
 shell: install
 	$(PY) -m channels.terminal --url http://localhost:$(RASA_PORT)
@@ -85,7 +109,7 @@ validate: install
 	$(RASA) data validate --domain domain --fail-on-warnings
 
 # Every pytest test (markers: unit, db, e2e; see tests/support/markers.py).
-pytest: db model browser
+pytest: secrets db model browser
 	$(VENV)/bin/pytest
 
 test-unit: install
@@ -94,7 +118,7 @@ test-unit: install
 test-db: install
 	$(VENV)/bin/pytest -m db
 
-test-e2e: db model browser
+test-e2e: secrets db model browser
 	$(VENV)/bin/pytest -m e2e
 
 test-stories: model
@@ -112,10 +136,11 @@ typecheck: install
 clean:
 	rm -rf var results models/*.tar.gz .rasa
 
-bench: db model
+bench: secrets db model
 	$(PY) -m bench.technical_conversation
 	$(PY) -m bench.channel_latency
 	$(PY) -m bench.webchat_latency
+	$(PY) -m bench.handoff_latency
 
 # Point Telegram at PUBLIC_URL/webhooks/telegram/webhook (ACTION=info or delete also work).
 telegram-webhook: install

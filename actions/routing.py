@@ -2,8 +2,9 @@
 
 Technical problems go on to the key questions and the line checks, with a
 ticket opened at once (process 002, step 3); follow-ups go to the customer's
-tickets; every other need ends, until its own flow exists, in a ticket and an
-honest message that a person continues the case.
+tickets; every other need (billing, sales, cancellation, a person) gets a
+ticket and goes to a person: the handoff (actions/handoff.py) queues it or
+promises a callback.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import handoff_rule
 from actions.shared import anything_else, locked_out, open_case, services, user_events
 from bot.locale import ticket_subject
-from bot.needs import Flow, need_spec
+from bot.needs import HUMAN_INTENT, Flow, need_spec
 from bot.support.cases import CaseStep, answers_on_ticket
 from bot.support.key_questions import KEY_QUESTIONS, answers_in
 
@@ -47,14 +49,22 @@ class ActionRouteNeed(Action):
         if spec is None:
             dispatcher.utter_message(response="utter_how_can_help")
             return [SlotSet("route", Flow.HANDOVER.value)]
+        # An operator's rule (bot/handoff/rules.yml: a dispute above an amount, a formal complaint)
+        # sends the conversation to a person whatever the flow.
+        to_a_person = intent == HUMAN_INTENT or handoff_rule(tracker) is not None
         if not tracker.get_slot("customer_id"):
             if tracker.get_slot("identification_locked"):
                 return locked_out(dispatcher, tracker)
+            if to_a_person:  # identification first when possible, never blocking
+                return [SlotSet("route", Flow.PERSON.value)]
             dispatcher.utter_message(response="utter_identification_failed")
             return [SlotSet("need_intent", None), SlotSet("route", Flow.HANDOVER.value)]
 
-        if spec.flow is Flow.FOLLOW_UP:
+        if spec.flow is Flow.FOLLOW_UP and not to_a_person:
             return [SlotSet("route", Flow.FOLLOW_UP.value)]
+        if to_a_person and tracker.get_slot("ticket_number"):
+            # A person asked for in the middle of a case: the person continues that case's ticket.
+            return [SlotSet("route", Flow.PERSON.value)]
         case = await open_case(dispatcher, tracker, spec.need.ticket_category, ticket_subject(spec.intent))
         if case.ticket is None:  # nothing to open (a cancelled service asked to be cancelled)
             return [
@@ -63,6 +73,8 @@ class ActionRouteNeed(Action):
                 SlotSet("route", Flow.HANDOVER.value),
             ]
         ticket = case.ticket
+        if to_a_person:
+            return [SlotSet("ticket_number", ticket.number), SlotSet("route", Flow.PERSON.value)]
         if case.step is CaseStep.VISIT_BOOKED:
             # "¿Y cuándo vienen?" or the same fault again: the follow-up shows the visit booked
             # and offers to move it.
@@ -80,13 +92,6 @@ class ActionRouteNeed(Action):
                 SlotSet("route", Flow.TROUBLESHOOT.value),
                 *(SlotSet(slot, value) for slot, value in prefilled.items()),
             ]
-        if not case.continued:
-            dispatcher.utter_message(
-                response=f"utter_handover_{spec.need.value}", ticket_number=ticket.number
-            )
-        return [
-            *anything_else(dispatcher, tracker),
-            SlotSet("need_intent", None),
-            SlotSet("ticket_number", ticket.number),
-            SlotSet("route", Flow.HANDOVER.value),
-        ]
+        # Billing, sales, cancellations and a person asked for: a person takes the case now,
+        # or calls back (actions/handoff.py).
+        return [SlotSet("ticket_number", ticket.number), SlotSet("route", Flow.PERSON.value)]

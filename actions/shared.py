@@ -217,14 +217,13 @@ def locked_out(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Event
         else ("utter_handover_locked", "utter_identification_locked")
     )
     if tracker.get_slot("need_intent") == HUMAN_INTENT:
+        # The person asked for is reached unidentified (actions/handoff.py).
         dispatcher.utter_message(response=handover)
-        offered = False
-    else:
-        dispatcher.utter_message(response=offer)
-        offered = True  # "sí" asks for the person (data/rules/fallback.yml)
+        return [SlotSet("offered_human", False), SlotSet("route", Flow.PERSON.value)]
+    dispatcher.utter_message(response=offer)  # "sí" asks for the person (data/rules/fallback.yml)
     return [
         SlotSet("need_intent", None),
-        SlotSet("offered_human", offered),
+        SlotSet("offered_human", True),
         SlotSet("route", Flow.HANDOVER.value),
     ]
 

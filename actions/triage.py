@@ -60,7 +60,10 @@ class ActionTriage(Action):
             dispatcher.utter_message(response="utter_how_can_help")
             return [FollowupAction("action_listen")]
         handed_over = intent == HUMAN_INTENT and _not_understood(tracker)
-        if not handed_over:  # the fallback already said a person takes over
+        # The fallback already said a person takes over; an identified customer asking for a
+        # person needs no identification first: the handoff itself says what follows.
+        identified_for_a_person = intent == HUMAN_INTENT and tracker.get_slot("customer_id")
+        if not handed_over and not identified_for_a_person:
             dispatcher.utter_message(response=f"utter_triage_{need.value}")
         # The need now under way leaves the queue; others stated with it join it.
         pending = [p for p in tracker.get_slot("pending_needs") or [] if need_for_intent(p) != need]

@@ -38,6 +38,7 @@ class Flow(str, Enum):
     TROUBLESHOOT = "troubleshoot"  # a ticket at once, key questions, line checks, advice or visit
     FOLLOW_UP = "follow_up"  # the customer's tickets, and moving a visit
     HANDOVER = "handover"  # a ticket with the customer's words; a person continues
+    PERSON = "person"  # handed to a person now (actions/handoff.py), or a callback promised
 
 
 class Queue(str, Enum):

@@ -124,11 +124,39 @@ class IdentificationSettings:
 
 
 @dataclass(frozen=True)
+class HandoffSettings:
+    """How waiting for a person works (process 003, DESIGN §4), and when people work (004).
+
+    `agent_hours`, `agent_closures` are the raw `AGENT_HOURS` and
+    `AGENT_CLOSURES` strings, already checked by `bot.handoff.hours`'s parsers.
+    """
+
+    news_interval_s: float = 60.0  # never more than a minute without news (process 003)
+    max_wait_s: float = 600.0  # then the case is left for a callback
+    silence_timeout_s: float = 900.0  # a customer silent this long after the agent spoke gets the bot back
+    agent_max_chats: int = 3  # conversations an agent takes at once, for automatic assignment
+    agent_hours: str = ""
+    agent_closures: str = ""
+    open_on_holidays: bool = False
+
+    def __post_init__(self) -> None:
+        if not 5 <= self.news_interval_s <= 60:
+            raise ValueError(f"the news interval must be 5 to 60 seconds, got {self.news_interval_s:g}")
+        if self.max_wait_s < self.news_interval_s:
+            raise ValueError(f"the longest wait must be at least the news interval, got {self.max_wait_s:g}")
+        if self.silence_timeout_s <= 0:
+            raise ValueError(f"the silence timeout must be more than 0, got {self.silence_timeout_s:g}")
+        if self.agent_max_chats < 1:
+            raise ValueError(f"an agent takes at least 1 conversation, got {self.agent_max_chats}")
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     company: CompanyProfile
     field: FieldServiceSettings = dataclasses.field(default_factory=FieldServiceSettings)
     identification: IdentificationSettings = dataclasses.field(default_factory=IdentificationSettings)
+    handoff: HandoffSettings = dataclasses.field(default_factory=HandoffSettings)
 
 
 def _env(name: str, default: str) -> str:
@@ -262,6 +290,35 @@ def load_identification() -> IdentificationSettings:
     )
 
 
+def load_handoff() -> HandoffSettings:
+    """Handoff settings from the environment; business hours and closures parsed to fail early."""
+    from bot.handoff.hours import parse_agent_hours, parse_closures
+    from bot.handoff.rules import load_rules
+    from bot.needs import Queue
+
+    queues = [queue.value for queue in Queue]
+    hours, closures = _env("AGENT_HOURS", ""), _env("AGENT_CLOSURES", "")
+    _checked(f"AGENT_HOURS={hours!r}", lambda: parse_agent_hours(hours, queues))
+    _checked(f"AGENT_CLOSURES={closures!r}", lambda: parse_closures(closures, queues))
+    rules_file = _env("HANDOFF_RULES_FILE", "")
+    try:
+        _checked("HANDOFF_RULES_FILE", lambda: load_rules(rules_file or None))
+    except OSError as error:
+        raise SettingsError(f"HANDOFF_RULES_FILE: cannot read {rules_file!r}: {error.strerror}") from None
+    return _checked(
+        "HANDOFF_NEWS_INTERVAL_S / HANDOFF_MAX_WAIT_S / HANDOFF_SILENCE_TIMEOUT_S / AGENT_MAX_CHATS",
+        lambda: HandoffSettings(
+            news_interval_s=_float_env("HANDOFF_NEWS_INTERVAL_S", 60.0),
+            max_wait_s=_float_env("HANDOFF_MAX_WAIT_S", 600.0),
+            silence_timeout_s=_float_env("HANDOFF_SILENCE_TIMEOUT_S", 900.0),
+            agent_max_chats=_int_env("AGENT_MAX_CHATS", 3),
+            agent_hours=hours,
+            agent_closures=closures,
+            open_on_holidays=_env("AGENT_HOLIDAYS_OPEN", "false").lower() in {"1", "true", "yes"},
+        ),
+    )
+
+
 def load_settings() -> Settings:
     """Build settings from the current environment (no caching: tests change it)."""
     company = CompanyProfile(
@@ -277,6 +334,7 @@ def load_settings() -> Settings:
         company=company,
         field=load_field_service(),
         identification=load_identification(),
+        handoff=load_handoff(),
     )
 
 

@@ -1,6 +1,6 @@
 """Which adapter serves each port, decided once from settings.
 
-The action server, the command-line tools and (later) the agents' desk all get
+The action server, the command-line tools and the agents' desk all get
 their ports here, so connecting a provider's Wisphub, SmartOLT or MikroTik
 means adding an adapter package under `bot/adapters/` and choosing it here,
 nowhere else.
@@ -16,6 +16,8 @@ from bot.adapters.local.lockouts import LocalIdentificationLockouts
 from bot.adapters.local.network import LocalNetworkProbe
 from bot.adapters.local.tickets import LocalTicketDesk
 from bot.db.session import make_session_factory
+from bot.handoff.engine import HandoffEngine
+from bot.handoff.hours import BusinessHours, parse_agent_hours, parse_closures
 from bot.ports.customers import CustomerDirectory
 from bot.ports.lockouts import IdentificationLockouts
 from bot.ports.network import NetworkProbe
@@ -35,6 +37,7 @@ class Services:
     network: NetworkProbe
     calendar: FieldCalendar
     lockouts: IdentificationLockouts
+    handoffs: HandoffEngine
 
     @property
     def company(self) -> CompanyProfile:
@@ -51,11 +54,25 @@ def build_services(settings: Settings, session_factory: sessionmaker | None = No
     `session_factory` lets tests and tools share one they already hold.
     """
     factory = session_factory or make_session_factory(settings.database_url)
+    tickets = LocalTicketDesk(factory)
     return Services(
         settings=settings,
         customers=LocalCustomerDirectory(factory, country=settings.company.country),
-        tickets=LocalTicketDesk(factory),
+        tickets=tickets,
         network=LocalNetworkProbe(factory, delay_s=settings.field.local_probe_delay_s),
         calendar=FieldCalendar.from_settings(settings),
         lockouts=LocalIdentificationLockouts(factory),
+        handoffs=HandoffEngine(factory, settings.handoff, business_hours(settings), tickets),
+    )
+
+
+def business_hours(settings: Settings) -> BusinessHours:
+    """When people work, per queue: AGENT_HOURS, AGENT_CLOSURES and COMPANY_COUNTRY's holidays."""
+    company, handoff = settings.company, settings.handoff
+    return BusinessHours(
+        hours=parse_agent_hours(handoff.agent_hours),
+        country=company.country,
+        tz=company.tzinfo,
+        closures=parse_closures(handoff.agent_closures),
+        open_on_holidays=handoff.open_on_holidays,
     )

@@ -30,6 +30,7 @@ from bot.db.models import (
 )
 from bot.db.session import make_session_factory, session_scope
 from bot.settings import get_settings
+from demo.agents import seed_agents
 from demo.records import PING_COUNT, DemoData, DemoInvoice, DemoNetwork, DemoService, DemoTicket, Plan, load
 
 logger = logging.getLogger(__name__)
@@ -267,3 +268,4 @@ if __name__ == "__main__":
     settings = get_settings()
     factory = make_session_factory(settings.database_url)
     logger.info("Added %d demo customers.", seed(factory, settings.company.tzinfo))
+    logger.info("Added %d demo agents.", seed_agents(factory, settings.handoff.agent_max_chats))

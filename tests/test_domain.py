@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from actions.handoff import CALLBACK_REASONS, NAMED_RESPONSES, UNIDENTIFIED_CALLBACKS
 from bot.language.input_guard import InputProblem
 from bot.locale import ticket_subject
 from bot.needs import NEEDS, TRIAGE_INTENTS, Flow, Need
@@ -49,7 +50,9 @@ RESPONSES = set(DOMAIN["responses"])
 DYNAMIC_RESPONSES = (
     {f"utter_greet_{part.value}" for part in PartOfDay}
     | {f"utter_triage_{need.value}" for need in Need}
-    | {f"utter_handover_{spec.need.value}" for spec in NEEDS if spec.flow is Flow.HANDOVER}
+    | {f"{response}{suffix}" for response in NAMED_RESPONSES for suffix in ("", "_unnamed")}
+    | {f"utter_handoff_callback_{reason}" for reason in CALLBACK_REASONS}
+    | {f"utter_handoff_callback_{kind}_unidentified" for kind in UNIDENTIFIED_CALLBACKS.values()}
     | {f"utter_input_{problem.value}" for problem in InputProblem}
     | {f"utter_contact_updated_{field.value}" for field in ContactField}
     | {f"utter_check_onu_{status.value}" for status in OnuStatus}
@@ -71,6 +74,8 @@ FRAMEWORK_RESPONSES = {
 ACTION_VARIABLES = {
     "ticket_number", "service_options", "plan_name", "plan_speed", "ticket_id",
     "ticket_subject", "ticket_created", "visit_option_lines", "visit_date", "visit_from", "visit_to",
+    # the handoff (actions/handoff.py)
+    "name", "queue", "position", "minutes", "when", "agent",
 }
 
 

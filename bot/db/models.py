@@ -361,3 +361,117 @@ class IdentificationLockout(Base):
     failures = sa.Column(sa.Integer, nullable=False)
     last_failure_at = sa.Column(UtcDateTime())  # None for a lock set without failures
     locked_until = sa.Column(UtcDateTime())
+
+
+# --- warm handoff to people (bot/handoff/) ------------------------------------------------
+
+AGENT_PRESENCES = ("online", "away", "offline")
+HANDOFF_STATUSES = ("waiting", "active", "closed")
+HANDOFF_OUTCOMES = ("resolved", "released", "callback", "silent", "abandoned")
+MESSAGE_AUTHORS = ("customer", "bot", "agent")
+
+
+class Agent(Base):
+    """A person who takes handed-off conversations, in the queues listed (`*`: every queue)."""
+
+    __tablename__ = "agents"
+    __table_args__ = (_one_of("presence", AGENT_PRESENCES),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(40), nullable=False, unique=True)
+    display_name = sa.Column(sa.String(80), nullable=False)
+    presence = sa.Column(sa.String(10), nullable=False, default="offline")
+    queues = sa.Column(sa.JSON, nullable=False, default=list)
+    max_chats = sa.Column(sa.Integer, nullable=False, default=3)
+    created_at = _created_at()
+    updated_at = _updated_at()
+
+
+class Handoff(Base):
+    """One conversation handed to people: its context package, its state and its timers.
+
+    Timers are instants in the row (`next_news_at`, `wait_deadline_at`), never
+    in a process's memory, so a restarted desk goes on where the last one was.
+    `pending_action` is an outbox: the Rasa action the desk still has to run in
+    the customer's conversation (news, a resumption), retried until it ran.
+    """
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        _one_of("status", HANDOFF_STATUSES),
+        sa.CheckConstraint(
+            "outcome IS NULL OR outcome IN ({})".format(", ".join(f"'{o}'" for o in HANDOFF_OUTCOMES)),
+            name="outcome",
+        ),
+        sa.Index("ix_handoffs_status_queue", "status", "queue"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    channel = sa.Column(sa.String(40), nullable=False)
+    queue = sa.Column(sa.String(20), nullable=False)
+    status = sa.Column(sa.String(10), nullable=False)
+    outcome = sa.Column(sa.String(12))
+    reason_category = sa.Column(sa.String(20), nullable=False)
+    reason_intent = sa.Column(sa.String(60))
+    reason_text = sa.Column(sa.Text, nullable=False, default="")
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), index=True)
+    customer_name = sa.Column(sa.String(160))
+    verified = sa.Column(sa.Boolean, nullable=False, default=False)
+    service_number = sa.Column(sa.Integer)
+    plan_name = sa.Column(sa.String(60))
+    recap = sa.Column(sa.Text, nullable=False, default="")
+    context = sa.Column(sa.JSON, nullable=False, default=dict)
+    ticket_number = sa.Column(sa.String(20))
+    assigned_agent_id = sa.Column(sa.ForeignKey("agents.id"))
+    agent_id = sa.Column(sa.ForeignKey("agents.id"), index=True)
+    note = sa.Column(sa.Text)  # the latest transfer note
+    resolution_note = sa.Column(sa.Text)
+    created_at = _created_at()
+    waiting_since = sa.Column(UtcDateTime(), nullable=False)
+    accepted_at = sa.Column(UtcDateTime())
+    first_response_at = sa.Column(UtcDateTime())
+    ended_at = sa.Column(UtcDateTime())
+    next_news_at = sa.Column(UtcDateTime())
+    wait_deadline_at = sa.Column(UtcDateTime())
+    last_customer_at = sa.Column(UtcDateTime())
+    last_agent_at = sa.Column(UtcDateTime())
+    callback_after = sa.Column(UtcDateTime())
+    pending_action = sa.Column(sa.String(60))
+    pending_claimed_until = sa.Column(UtcDateTime())
+    updated_at = _updated_at()
+
+    messages = relationship("HandoffMessage", order_by="HandoffMessage.at", cascade="all, delete-orphan")
+    events = relationship("HandoffEvent", order_by="HandoffEvent.at", cascade="all, delete-orphan")
+
+
+class HandoffMessage(Base):
+    """A line of the transcript; `event_ts` is Rasa's event timestamp, so a redelivery is not kept twice."""
+
+    __tablename__ = "handoff_messages"
+    __table_args__ = (
+        _one_of("author", MESSAGE_AUTHORS),
+        sa.UniqueConstraint("handoff_id", "author", "event_ts", name="uq_handoff_messages_event"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    handoff_id = sa.Column(sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = sa.Column(sa.String(10), nullable=False)
+    agent_name = sa.Column(sa.String(80))
+    text = sa.Column(sa.Text, nullable=False)
+    at = sa.Column(UtcDateTime(), nullable=False)
+    event_ts = sa.Column(sa.Float, nullable=False)
+
+
+class HandoffEvent(Base):
+    """A transition of a handoff (queued, accepted, transferred, released, …), with its time."""
+
+    __tablename__ = "handoff_events"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    handoff_id = sa.Column(sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = sa.Column(sa.String(20), nullable=False)
+    at = sa.Column(UtcDateTime(), nullable=False)
+    agent = sa.Column(sa.String(40))
+    queue = sa.Column(sa.String(20))
+    note = sa.Column(sa.Text)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 import actions.contact
 import actions.follow_up
+import actions.handoff
 import actions.identification
 import actions.line_checks
 import actions.routing
@@ -25,6 +26,7 @@ _USERS = (
     actions.routing,
     actions.visits,
     actions.follow_up,
+    actions.handoff,
     actions.line_checks,
     actions.identification,
     actions.contact,

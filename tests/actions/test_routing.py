@@ -83,17 +83,18 @@ def test_the_same_fault_again_continues_its_ticket_and_skips_questions_it_answer
     assert words == ["sigue sin andar nada"]
 
 
-def test_a_handover_need_said_twice_gets_one_ticket(demo_services: Services):  # noqa: F811
+def test_a_need_for_a_person_said_twice_gets_one_ticket(demo_services: Services):  # noqa: F811
     tracker = states_need(demo_services, MARIA, "1001", "billing_charge_dispute", "me cobraron de más")
     messages, events = run_action(ActionRouteNeed(), tracker)
-    assert responses(messages) == ["utter_handover_billing", "utter_anything_else"]
+    # The ticket is opened silently: the handoff (action_hand_over) tells the customer what follows.
+    assert responses(messages) == [] and slots(events)["route"] == "person"
     first = slots(events)["ticket_number"]
 
     again = states_need(demo_services, MARIA, "1001", "billing_balance", "cuánto debo de la factura?")
     messages, events = run_action(ActionRouteNeed(), again)
 
-    assert responses(messages) == ["utter_case_continued", "utter_anything_else"]
-    assert slots(events)["ticket_number"] == first
+    assert responses(messages) == ["utter_case_continued"]
+    assert slots(events)["ticket_number"] == first and slots(events)["route"] == "person"
     assert [t.number for t in open_tickets(demo_services, again.slots["customer_id"])] == [first]
 
 
@@ -114,7 +115,7 @@ def test_a_suspended_service_can_ask_to_cancel_and_retention_is_told_of_the_debt
 
     messages, events = run_action(ActionRouteNeed(), tracker)
 
-    assert responses(messages) == ["utter_handover_cancellation", "utter_anything_else"]
+    assert responses(messages) == [] and slots(events)["route"] == "person"
     [ticket] = open_tickets(demo_services, tracker.slots["customer_id"])
     assert ticket.number == slots(events)["ticket_number"] and ticket.category == "cancellation"
     assert [a.author for a in ticket.answers] == [AnswerAuthor.BOT]
@@ -125,6 +126,6 @@ def test_needs_of_different_areas_are_different_cases(demo_services: Services): 
     tracker = states_need(demo_services, MARIA, "1001", "billing_charge_dispute", "me cobraron de más")
     run_action(ActionRouteNeed(), tracker)
     other = states_need(demo_services, MARIA, "1001", "sales_inquiry", "qué planes tienen?")
-    messages, _ = run_action(ActionRouteNeed(), other)
-    assert responses(messages)[0] == "utter_handover_sales"
+    messages, events = run_action(ActionRouteNeed(), other)
+    assert responses(messages) == [] and slots(events)["route"] == "person"
     assert len(open_tickets(demo_services, other.slots["customer_id"])) == 2

@@ -93,6 +93,14 @@ def test_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
         ("IDENTIFICATION_MAX_ATTEMPTS", "tres", "IDENTIFICATION_MAX_ATTEMPTS must be a whole number"),
         ("IDENTIFICATION_LOCKOUT_MINUTES", "0", "lockout_minutes must be more than 0"),
         ("IDENTIFICATION_LOCKOUT_MINUTES", "media hora", "IDENTIFICATION_LOCKOUT_MINUTES must be a number"),
+        ("HANDOFF_NEWS_INTERVAL_S", "90", "the news interval must be 5 to 60 seconds"),
+        ("HANDOFF_MAX_WAIT_S", "30", "the longest wait must be at least the news interval"),
+        ("HANDOFF_SILENCE_TIMEOUT_S", "0", "the silence timeout must be more than 0"),
+        ("AGENT_MAX_CHATS", "0", "an agent takes at least 1 conversation"),
+        ("AGENT_HOURS", "tecnico=mon-fri 08:00-12:00", "AGENT_HOURS="),
+        ("AGENT_HOURS", "technical=mon-fri", "have no hours"),
+        ("AGENT_CLOSURES", "2026-13-45", "AGENT_CLOSURES="),
+        ("HANDOFF_RULES_FILE", "/no/such/rules.yml", "HANDOFF_RULES_FILE: cannot read"),
     ],
 )
 def test_bad_values_fail_at_load_naming_the_variable(

@@ -201,15 +201,14 @@ def test_a_message_pushed_through_the_rasa_api_reaches_the_chat(telegram, chat):
     sender = f"telegram:{chat}"
     say(telegram, chat, text_update(chat, "hola"))
     before = len(fake.texts_to(chat))
-    pushed = requests.post(f"{assistant.url}/conversations/{sender}/execute",
-                           params={"output_channel": "telegram"}, json={"name": "utter_offer_human"},
-                           timeout=60)
+    pushed = assistant.api("POST", f"/conversations/{sender}/execute",
+                           params={"output_channel": "telegram"}, json={"name": "utter_offer_human"})
     assert pushed.status_code == 200, pushed.text
     call = wait_for(lambda: fake.calls_to("sendMessage", chat)[before:], what="the pushed message")[0]
     assert "persona" in call.params["text"] and "inline_keyboard" in call.params["reply_markup"]
     # "latest": the channel the customer last wrote from.
-    triggered = requests.post(f"{assistant.url}/conversations/{sender}/trigger_intent",
-                              params={"output_channel": "latest"}, json={"name": "request_human"}, timeout=60)
+    triggered = assistant.api("POST", f"/conversations/{sender}/trigger_intent",
+                              params={"output_channel": "latest"}, json={"name": "request_human"})
     assert triggered.status_code == 200, triggered.text
     wait_for(lambda: len(fake.texts_to(chat)) > before + 1, what="the triggered reply")
 

@@ -161,9 +161,9 @@ def test_a_429_is_retried_and_the_reply_delivered(channel):
 def test_a_message_pushed_through_the_rasa_api_reaches_the_customer(channel):
     channel.say("hola")
     before = len(channel.fake.bodies_to(channel.address))
-    pushed = requests.post(f"{channel.assistant.url}/conversations/{channel.sender}/execute",
-                           params={"output_channel": channel.name}, json={"name": "utter_offer_human"},
-                           timeout=60)
+    pushed = channel.assistant.api("POST", f"/conversations/{channel.sender}/execute",
+                                   params={"output_channel": channel.name},
+                                   json={"name": "utter_offer_human"})
     assert pushed.status_code == 200, pushed.text
     body = wait_for(lambda: channel.fake.bodies_to(channel.address)[before:], what="the pushed message")[0]
     assert "persona" in body and body.endswith("1. Sí, por favor\n2. No, gracias")

@@ -26,6 +26,10 @@ APPLICATION_TABLES = {
     "counters",
     "network_states",
     "identification_lockouts",
+    "agents",
+    "handoffs",
+    "handoff_messages",
+    "handoff_events",
 }
 
 

@@ -150,11 +150,11 @@ def test_pushed_messages_and_an_agent_s_reach_the_browser_and_stay_after_a_reloa
     session = session_of(page)
 
     said_before = len(bot_texts(assistant, session))
-    pushed = requests.post(
-        f"{assistant.url}/conversations/{session}/trigger_intent",
+    pushed = assistant.api(
+        "POST",
+        f"/conversations/{session}/trigger_intent",
         params={"output_channel": "webchat"},
         json={"name": "greet"},
-        timeout=60,
     )
     pushed.raise_for_status()
     said = bot_texts(assistant, session)[said_before:]
@@ -164,11 +164,11 @@ def test_pushed_messages_and_an_agent_s_reach_the_browser_and_stay_after_a_reloa
 
     agent_message = "Hola, soy Ana, del equipo de soporte. Sigo con su caso."
     by_ana = {"author": {"kind": "agent", "name": "Ana"}}
-    appended = requests.post(
-        f"{assistant.url}/conversations/{session}/tracker/events",
+    appended = assistant.api(
+        "POST",
+        f"/conversations/{session}/tracker/events",
         params={"output_channel": "webchat", "execute_side_effects": "true"},
         json=[{"event": "bot", "text": agent_message, "metadata": by_ana}],
-        timeout=60,
     )
     appended.raise_for_status()
     agent = log.locator(".from-agent")

@@ -8,6 +8,7 @@ seeded by the project's own commands) and a temporary SQLite tracker store.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -56,6 +57,7 @@ class Assistant:
 
     url: str
     database_url: str
+    token: str  # Rasa's HTTP API refuses requests without it (the REST webhook needs none)
 
     def send(self, text: Any, sender: str) -> List[Dict[str, Any]]:
         response = requests.post(
@@ -70,13 +72,26 @@ class Assistant:
         """Send a message and return the bot's replies joined into one text."""
         return "\n".join(m.get("text", "") for m in self.send(text, sender))
 
+    def api(
+        self, method: str, path: str, *, params: Mapping[str, str] | None = None, timeout: float = 60,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Call Rasa's HTTP API (`path` such as "/conversations/<id>/execute") with the token.
+
+        Rasa reads the token from the `token` query parameter. The response is
+        returned as it is, so a test can check a refusal.
+        """
+        return requests.request(
+            method, self.url + path, params={**(params or {}), "token": self.token}, timeout=timeout, **kwargs
+        )
+
     def parse(self, text: str) -> Dict[str, Any]:
-        response = requests.post(f"{self.url}/model/parse", json={"text": text}, timeout=60)
+        response = self.api("POST", "/model/parse", json={"text": text})
         response.raise_for_status()
         return response.json()
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=30)
+        response = self.api("GET", f"/conversations/{sender}/tracker", timeout=30)
         response.raise_for_status()
         return response.json()
 
@@ -91,6 +106,9 @@ def _environment(work: Path, database_url: str, actions_port: int) -> Dict[str, 
         "TRACKER_HOST": "",
         "TRACKER_USER": "",
         "TRACKER_PASSWORD": "",
+        # Conversation events for the desk (channels/event_broker.py): this run's own database.
+        "EVENT_BROKER": "sql",
+        "EVENT_BROKER_SQL_URL": f"sqlite:///{work / 'events.db'}",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
         # As the Makefile sets it for `make run`: a long turn must never silence a conversation.
@@ -100,18 +118,22 @@ def _environment(work: Path, database_url: str, actions_port: int) -> Dict[str, 
 
 @contextmanager
 def running_assistant(
-    work: Path, with_action_server: bool = True, extra_env: Mapping[str, str] | None = None
+    work: Path, with_action_server: bool = True, extra_env: Mapping[str, str] | None = None,
+    endpoints: Path | None = None,
 ) -> Iterator[Assistant]:
     """Migrate and seed a fresh database, start the servers, stop them afterwards.
 
     `extra_env` reaches both servers: a channel's settings (its token, the
     address of a local fake of its platform) switch that channel on.
+    `endpoints` replaces the project's endpoints.yml (a test's own event broker, say).
     """
     if not MODEL.exists():
         raise AssistantStartError(f"No trained model at {MODEL}: run 'make model' (make test does it).")
     database_url = f"sqlite:///{work / 'app.db'}"
     actions_port, rasa_port = _free_port(), _free_port()
-    env = {**_environment(work, database_url, actions_port), **(extra_env or {})}
+    # A new API token each run, in the environment too for whatever calls Rasa's API back.
+    env = {**_environment(work, database_url, actions_port), "RASA_API_TOKEN": secrets.token_urlsafe(16),
+           **(extra_env or {})}
     for module in ("bot.db.migrate", "demo.seed"):
         subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
 
@@ -127,14 +149,15 @@ def running_assistant(
             _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
         rasa_log = work / "rasa.log"
         server = subprocess.Popen(
-            [str(RASA), "run", "--enable-api", "--port", str(rasa_port), "--model", str(MODEL),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+            [str(RASA), "run", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
+             "--port", str(rasa_port), "--model", str(MODEL),
+             "--endpoints", str(endpoints or "endpoints.yml"), "--credentials", "credentials.yml"],
             cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         )
         processes.append(server)
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/status", server, rasa_log)
-        # /status answers before the model is loaded; wait for a real parse.
-        assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database_url)
+        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", server, rasa_log)  # "/" needs no token
+        # "/" answers before the model is loaded; wait for a real parse.
+        assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database_url, env["RASA_API_TOKEN"])
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:

@@ -1,0 +1,1 @@
+"""Warm handoff to people: queues, business hours, the handoff engine."""

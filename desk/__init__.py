@@ -1,0 +1,1 @@
+"""The agents' desk: the handoff engine's process, its API and (later) the web app."""
