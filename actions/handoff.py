@@ -19,7 +19,14 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, ConversationResumed, EventType, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    ConversationResumed,
+    EventType,
+    FollowupAction,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import (
@@ -177,7 +184,8 @@ class ActionHandOver(Action):
             await _leave_callback(
                 dispatcher, tracker, result.handoff, "closed" if result.opens_at else "nobody"
             )
-            return [*clean, *anything_else(dispatcher, tracker)]
+            # The turn ends on the question asked: no policy guesses what follows a callback.
+            return [*clean, *anything_else(dispatcher, tracker), FollowupAction("action_listen")]
         if result.kind is Admission.ALREADY_WAITING:
             dispatcher.utter_message(response="utter_handoff_already_waiting", queue=queue)
         else:
