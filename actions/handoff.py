@@ -63,8 +63,9 @@ NAMED_RESPONSES = (
 # an unidentified customer is written back on the chat (utter_handoff_callback_{…}_unidentified).
 CALLBACK_REASONS = ("closed", "nobody", "timeout", "chosen")
 UNIDENTIFIED_CALLBACKS = {"closed": "closed", "nobody": "nobody", "timeout": "later", "chosen": "later"}
-# Slots of the flow that led to the person; the conversation starts clean when the bot is back.
-_FLOW_SLOTS = ("need_intent", "route", "offered_human", "requested_slot")
+# The need handed over is done with; `route` stays "person", as the rules that predicted
+# the handoff left it (data/rules/handoff.yml), so the policies read the turn as trained.
+_DONE = SlotSet("need_intent", None)
 
 
 def reason_intent(tracker: Tracker) -> str:
@@ -108,9 +109,12 @@ def _named(response: str, name: str | None) -> str:
     return response if name else f"{response}_unnamed"
 
 
-def _when(moment: datetime) -> str:
+def _when(moment: datetime | None) -> Dict[str, str | None]:
+    """When people are back, as responses and ticket notes say it: "martes 8 de diciembre", "08:00"."""
+    if moment is None:
+        return {"when_date": None, "when_time": None}
     tz = services().company.tzinfo
-    return f"{long_date(moment, tz)} a las {short_time(moment, tz)}"
+    return {"when_date": long_date(moment, tz), "when_time": short_time(moment, tz)}
 
 
 async def context_package(tracker: Tracker) -> ContextPackage:
@@ -178,21 +182,19 @@ class ActionHandOver(Action):
         result = await services().handoffs.admit(package, datetime.now(timezone.utc))
         name = tracker.get_slot("customer_name") if package.customer_id else None
         queue = queue_label(package.queue)
-        clean = [SlotSet(slot, None) for slot in _FLOW_SLOTS if slot != "offered_human"]
-        clean.append(SlotSet("offered_human", False))
         if result.kind is Admission.CALLBACK:
             await _leave_callback(
                 dispatcher, tracker, result.handoff, "closed" if result.opens_at else "nobody"
             )
             # The turn ends on the question asked: no policy guesses what follows a callback.
-            return [*clean, *anything_else(dispatcher, tracker), FollowupAction("action_listen")]
+            return [_DONE, *anything_else(dispatcher, tracker), FollowupAction("action_listen")]
         if result.kind is Admission.ALREADY_WAITING:
             dispatcher.utter_message(response="utter_handoff_already_waiting", queue=queue)
         else:
             dispatcher.utter_message(response=_named("utter_handoff_waiting", name), name=name, queue=queue)
         _say_place(dispatcher, result)
         dispatcher.utter_message(response="utter_handoff_choice")
-        return [*clean, ConversationPaused(), _LISTEN]
+        return [_DONE, ConversationPaused(), _LISTEN]
 
 
 def _say_place(dispatcher: CollectingDispatcher, result: AdmissionResult) -> None:
@@ -210,11 +212,11 @@ async def _leave_callback(
     """Note the callback on the ticket (an identified customer) and tell the customer when."""
     queue = queue_label(handoff.queue)
     opens_at = handoff.callback_after if reason == "closed" else None
-    when = _when(opens_at) if opens_at else None
+    when = _when(opens_at)
     notes = texts()["ticket_notes"]
     if handoff.ticket_number:
         promised = (
-            notes["handoff_callback_from"].format(when=when) if when else notes["handoff_callback_asap"]
+            notes["handoff_callback_from"].format(**when) if opens_at else notes["handoff_callback_asap"]
         )
         await services().tickets.add_answer(
             handoff.ticket_number,
@@ -226,15 +228,15 @@ async def _leave_callback(
         dispatcher.utter_message(
             response=f"utter_handoff_callback_{reason}",
             queue=queue,
-            when=when,
             ticket_number=handoff.ticket_number,
             name=tracker.get_slot("customer_name"),
             customer_phone=tracker.get_slot("customer_phone"),
+            **when,
         )
     else:
         unidentified = UNIDENTIFIED_CALLBACKS.get(reason, "later")
         dispatcher.utter_message(
-            response=f"utter_handoff_callback_{unidentified}_unidentified", queue=queue, when=when
+            response=f"utter_handoff_callback_{unidentified}_unidentified", queue=queue, **when
         )
 
 
@@ -304,7 +306,7 @@ class ActionHandoffCallback(Action):
             reason = str(handoff.context.get("end_reason") or "timeout")
             await _leave_callback(dispatcher, tracker, handoff, reason)
             dispatcher.utter_message(response="utter_handoff_still_here")
-        return [ConversationResumed(), *(SlotSet(slot, None) for slot in _FLOW_SLOTS), _LISTEN]
+        return [ConversationResumed(), _DONE, _LISTEN]
 
 
 class ActionHandoffResume(Action):
@@ -329,4 +331,4 @@ class ActionHandoffResume(Action):
                 dispatcher.utter_message(
                     response=_named("utter_handoff_closed", name), name=name, agent=agent
                 )
-        return [ConversationResumed(), *(SlotSet(slot, None) for slot in _FLOW_SLOTS), _LISTEN]
+        return [ConversationResumed(), _DONE, _LISTEN]

@@ -75,7 +75,7 @@ ACTION_VARIABLES = {
     "ticket_number", "service_options", "plan_name", "plan_speed", "ticket_id",
     "ticket_subject", "ticket_created", "visit_option_lines", "visit_date", "visit_from", "visit_to",
     # the handoff (actions/handoff.py)
-    "name", "queue", "position", "minutes", "when", "agent",
+    "name", "queue", "position", "minutes", "when_date", "when_time", "agent",
 }
 
 

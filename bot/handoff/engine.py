@@ -312,6 +312,7 @@ class HandoffEngine:
             row.status = Status.WAITING.value
             row.agent_id = None
             row.assigned_agent_id = target.id if target else None
+            row.context = {**(row.context or {}), "reserved_for": agent}  # None: anyone of the queue
             row.accepted_at = None
             row.note = note or None
             row.next_news_at = now + timedelta(seconds=self.settings.news_interval_s)
@@ -655,7 +656,8 @@ class HandoffEngine:
         A transfer to a named agent keeps that agent. Any agent of the queue may
         still pick the conversation (accept); the proposal is who is expected to.
         """
-        if row.assigned_agent_id is not None and row.note and self._is_online(session, row.assigned_agent_id):
+        reserved = (row.context or {}).get("reserved_for")
+        if reserved and row.assigned_agent_id is not None and self._is_online(session, row.assigned_agent_id):
             return
         candidates = [
             a

@@ -410,3 +410,16 @@ def test_a_restart_while_waiting_abandons_the_handoff(engine: HandoffEngine):
     run(engine.record("telegram:1", {"event": "restart", "timestamp": 500.0}, T0))
     assert run(engine.get(view.id)).outcome is Outcome.ABANDONED
     assert pending(engine, T0) == []
+
+
+def test_a_transfer_to_a_named_agent_stays_proposed_to_that_agent(engine: HandoffEngine):
+    online(engine, "gabriela", "carmen")
+    view = run(engine.admit(package(), T0)).handoff
+    run(engine.accept(view.id, "gabriela", T0))
+
+    moved = run(engine.transfer(view.id, T0, agent="carmen", note="Pide hablar con supervisión"))
+    run(engine.tick(T0 + timedelta(seconds=5)))  # gabriela is now less busy: the proposal stays
+
+    assert run(engine.get(moved.id)).assigned_agent == "carmen"
+    assert (moved.status, moved.note) == (Status.WAITING, "Pide hablar con supervisión")
+    assert run(engine.accept(view.id, "carmen", T0 + timedelta(seconds=6))).agent == "carmen"
