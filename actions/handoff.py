@@ -35,14 +35,15 @@ from actions.shared import (
     intent_of,
     latest_text,
     services,
-    user_events,
+    user_events_with_the_bot,
     verified_customer,
 )
 from bot.handoff.context import queue_label, recap, transcript_from_events
 from bot.handoff.engine import AdmissionResult
-from bot.handoff.records import Admission, ContextPackage, HandoffView, Outcome, Status
+from bot.handoff.records import Admission, Author, ContextPackage, HandoffView, Outcome, Status
 from bot.handoff.rules import HandoffRule, matching_rule
 from bot.language.es.formatting import long_date, short_time
+from bot.language.phones import format_national, phones_in
 from bot.locale import texts, ticket_note
 from bot.needs import HUMAN_INTENT, Queue, need_for_intent, need_spec
 from bot.ports.tickets import AnswerAuthor
@@ -58,11 +59,23 @@ NAMED_RESPONSES = (
     "utter_handoff_back",
     "utter_handoff_back_silent",
     "utter_handoff_closed",
+    "utter_handoff_left",
+    "utter_handoff_accepted",
+    "utter_handoff_transferred_agent",
 )
 # Why nobody took the conversation (the engine's `end_reason`), for utter_handoff_callback_{reason};
 # an unidentified customer is written back on the chat (utter_handoff_callback_{…}_unidentified).
-CALLBACK_REASONS = ("closed", "nobody", "timeout", "chosen")
-UNIDENTIFIED_CALLBACKS = {"closed": "closed", "nobody": "nobody", "timeout": "later", "chosen": "later"}
+# Out of hours is said three ways: "vuelve el martes 8 de diciembre a las 08:00", "vuelve hoy a
+# las 14:00", or, when people are back at midnight, the day alone (no call promised at 00:00).
+CALLBACK_REASONS = ("closed", "closed_today", "closed_day", "nobody", "timeout", "chosen")
+UNIDENTIFIED_CALLBACKS = {
+    "closed": "closed",
+    "closed_today": "closed_today",
+    "closed_day": "closed_day",
+    "nobody": "nobody",
+    "timeout": "later",
+    "chosen": "later",
+}
 # The need handed over is done with; `route` stays "person", as the rules that predicted
 # the handoff left it (data/rules/handoff.yml), so the policies read the turn as trained.
 _DONE = SlotSet("need_intent", None)
@@ -78,7 +91,9 @@ def reason_intent(tracker: Tracker) -> str:
             value = event.get("value")
             if value and value != HUMAN_INTENT and need_spec(value):
                 return str(value)
-    return HUMAN_INTENT
+    # "no tengo internet, pasame con alguien": the need said with the request waits in the queue.
+    pending = [p for p in tracker.get_slot("pending_needs") or [] if need_spec(p)]
+    return str(pending[0]) if pending else HUMAN_INTENT
 
 
 def handoff_rule(tracker: Tracker) -> HandoffRule | None:
@@ -92,7 +107,7 @@ def reason_words(tracker: Tracker) -> str:
     ones that gave a name or a number), else what triage kept."""
     stated = [
         str(event.get("text"))
-        for event in user_events(tracker)
+        for event in user_events_with_the_bot(tracker)
         if event.get("text") and need_for_intent(intent_of(event)) is not None
     ]
     return " / ".join(stated[-3:]) or tracker.get_slot("need_text") or ""
@@ -203,34 +218,67 @@ def _say_place(dispatcher: CollectingDispatcher, result: AdmissionResult) -> Non
     elif result.position:
         dispatcher.utter_message(response="utter_handoff_position", position=result.position)
     if result.estimated_wait_min:
-        dispatcher.utter_message(response="utter_handoff_estimate", minutes=result.estimated_wait_min)
+        _say_estimate(dispatcher, result.estimated_wait_min)
+
+
+def _closed_kind(opens_at: datetime) -> str:
+    local = opens_at.astimezone(services().company.tzinfo)
+    if local.hour == 0 and local.minute == 0:
+        return "closed_day"
+    if local.date() == datetime.now(local.tzinfo).date():
+        return "closed_today"
+    return "closed"
+
+
+def _say_estimate(dispatcher: CollectingDispatcher, minutes: int) -> None:
+    if minutes == 1:
+        dispatcher.utter_message(response="utter_handoff_estimate_one")
+    else:
+        dispatcher.utter_message(response="utter_handoff_estimate", minutes=minutes)
+
+
+async def _phone_given(handoff: HandoffView) -> str | None:
+    """A number the customer wrote with their choice ("llámenme al 0981 222333"), as they write it."""
+    country = services().company.country
+    lines = await services().handoffs.transcript(handoff.id)
+    said = [line.text for line in lines if line.author is Author.CUSTOMER]
+    found = phones_in(said[-1], country) if said else []
+    return format_national(found[0], country) if found else None
 
 
 async def _leave_callback(
-    dispatcher: CollectingDispatcher, tracker: Tracker, handoff: HandoffView, reason: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    handoff: HandoffView,
+    reason: str,
+    phone: str | None = None,
 ) -> None:
-    """Note the callback on the ticket (an identified customer) and tell the customer when."""
+    """Note the callback on the ticket (an identified customer) and tell the customer when.
+
+    `phone`: a number the customer asked to be called on, instead of the one on file.
+    """
     queue = queue_label(handoff.queue)
     opens_at = handoff.callback_after if reason == "closed" else None
     when = _when(opens_at)
+    if opens_at is not None:
+        reason = _closed_kind(opens_at)
     notes = texts()["ticket_notes"]
     if handoff.ticket_number:
-        promised = (
-            notes["handoff_callback_from"].format(**when) if opens_at else notes["handoff_callback_asap"]
-        )
-        await services().tickets.add_answer(
-            handoff.ticket_number,
-            AnswerAuthor.BOT,
-            ticket_note(
-                "handoff_callback", reason=texts()["handoff"]["callback_reasons"][reason], when=promised
-            ),
-        )
+        promised = notes["handoff_callback_asap"]
+        if opens_at is not None:
+            key = "handoff_callback_from_day" if reason == "closed_day" else "handoff_callback_from"
+            promised = notes[key].format(**when)
+        why = texts()["handoff"]["callback_reasons"][reason.split("_")[0]]
+        note = ticket_note("handoff_callback", reason=why, when=promised)
+        if phone:
+            note = f"{note} {ticket_note('handoff_callback_phone', phone=phone)}"
+        await services().tickets.add_answer(handoff.ticket_number, AnswerAuthor.BOT, note)
         dispatcher.utter_message(
             response=f"utter_handoff_callback_{reason}",
             queue=queue,
             ticket_number=handoff.ticket_number,
             name=tracker.get_slot("customer_name"),
-            customer_phone=tracker.get_slot("customer_phone"),
+            customer_phone=phone or tracker.get_slot("customer_phone"),
             **when,
         )
     else:
@@ -266,8 +314,25 @@ class ActionHandoffNews(Action):
         response = "utter_handoff_news_next" if position == 1 else "utter_handoff_news"
         dispatcher.utter_message(response=_named(response, name), name=name, queue=queue, position=position)
         if minutes:
-            dispatcher.utter_message(response="utter_handoff_estimate", minutes=minutes)
+            _say_estimate(dispatcher, minutes)
         dispatcher.utter_message(response="utter_handoff_news_choice")
+        return [_LISTEN]
+
+
+class ActionHandoffAccepted(Action):
+    """The customer hears that a person, by first name, has the conversation now."""
+
+    def name(self) -> str:
+        return "action_handoff_accepted"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        handoff = await _latest(tracker)
+        if handoff is not None and handoff.status is Status.ACTIVE and handoff.agent_name:
+            name = _name(tracker, handoff)
+            agent = handoff.agent_name.split()[0]
+            dispatcher.utter_message(response=_named("utter_handoff_accepted", name), name=name, agent=agent)
         return [_LISTEN]
 
 
@@ -283,11 +348,20 @@ class ActionHandoffTransferred(Action):
         handoff = await _latest(tracker)
         if handoff is not None and handoff.status is Status.WAITING:
             name = _name(tracker, handoff)
-            dispatcher.utter_message(
-                response=_named("utter_handoff_transferred", name),
-                name=name,
-                queue=queue_label(handoff.queue),
-            )
+            reserved = handoff.context.get("reserved_for")
+            agent = await services().handoffs.agent(reserved) if reserved else None
+            if agent is not None:
+                dispatcher.utter_message(
+                    response=_named("utter_handoff_transferred_agent", name),
+                    name=name,
+                    agent=agent.first_name,
+                )
+            else:
+                dispatcher.utter_message(
+                    response=_named("utter_handoff_transferred", name),
+                    name=name,
+                    queue=queue_label(handoff.queue),
+                )
         return [_LISTEN]
 
 
@@ -304,7 +378,7 @@ class ActionHandoffCallback(Action):
         handoff = await _latest(tracker)
         if handoff is not None and handoff.outcome is Outcome.CALLBACK:
             reason = str(handoff.context.get("end_reason") or "timeout")
-            await _leave_callback(dispatcher, tracker, handoff, reason)
+            await _leave_callback(dispatcher, tracker, handoff, reason, await _phone_given(handoff))
             dispatcher.utter_message(response="utter_handoff_still_here")
         return [ConversationResumed(), _DONE, _LISTEN]
 
@@ -326,6 +400,8 @@ class ActionHandoffResume(Action):
                 dispatcher.utter_message(response=_named("utter_handoff_back", name), name=name)
             elif handoff.outcome is Outcome.SILENT:
                 dispatcher.utter_message(response=_named("utter_handoff_back_silent", name), name=name)
+            elif handoff.outcome is Outcome.ABANDONED:
+                dispatcher.utter_message(response=_named("utter_handoff_left", name), name=name)
             elif handoff.outcome is Outcome.RESOLVED:
                 agent = (handoff.agent_name or "").split(" ")[0] or None
                 dispatcher.utter_message(

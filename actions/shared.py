@@ -67,6 +67,17 @@ def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
     return [event for event in tracker.events if event.get("event") == "user"]
 
 
+def user_events_with_the_bot(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The customer's messages since a person last gave the conversation back (all, if none did).
+
+    What the customer wrote to a person was for that person: it is in the handoff's
+    transcript, and is not the words of the next need the bot notes on a ticket.
+    """
+    events = tracker.events
+    resumed = max((i for i, event in enumerate(events) if event.get("event") == "resume"), default=-1)
+    return [event for event in events[resumed + 1 :] if event.get("event") == "user"]
+
+
 def intent_of(event: Dict[str, Any]) -> str | None:
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
 
@@ -79,7 +90,7 @@ def customer_words(tracker: Tracker) -> str:
     """What the customer wrote about the need (the last three messages with content), for the agent."""
     words = [
         event.get("text") or ""
-        for event in user_events(tracker)
+        for event in user_events_with_the_bot(tracker)
         if intent_of(event) not in _COURTESY_INTENTS
     ]
     return " / ".join(text for text in words[-3:] if text)
@@ -255,7 +266,7 @@ def anything_else(
 
 def need_words(tracker: Tracker) -> str:
     """The customer's latest message stating a need, else the words triage kept for the ticket."""
-    for event in reversed(user_events(tracker)):
+    for event in reversed(user_events_with_the_bot(tracker)):
         if need_for_intent(intent_of(event)) and event.get("text"):
             return str(event["text"])
     return tracker.get_slot("need_text") or ""

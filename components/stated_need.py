@@ -45,7 +45,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.es.leaving import says_goodbye_firmly, says_stop_firmly
-from bot.reception.stated_need import need_of_message, need_of_ranking
+from bot.needs import HUMAN_INTENT
+from bot.reception.stated_need import asks_for_a_person, need_of_message, need_of_ranking
 
 NLU_INTENT_KEY = "intent_from_nlu"
 # Intents NLU gives to "ya fue, no quiero responder más nada" or "dejalo como estaba
@@ -66,6 +67,10 @@ def stated_intent(intent: str | None, text: str | None) -> str | None:
     unsure of; for a cancellation without words of cancelling, the need its
     words state, else "not understood".
     """
+    if intent != HUMAN_INTENT and asks_for_a_person(text):
+        # "no quiero contestar preguntas, un humano porfa", "pasame con alguien, cédula …":
+        # a person asked for in so many words is what the customer wants, whatever else is said.
+        return HUMAN_INTENT
     if intent in _MAY_BE_A_STOP and says_goodbye_firmly(text):
         return "goodbye"
     if intent in _MAY_BE_A_STOP and says_stop_firmly(text):

@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.handoff.context import agent_greeting, queue_label, reason_subject
 from bot.handoff.engine import HandoffConflict, HandoffEngine, HandoffNotFound
-from bot.handoff.records import AgentView, HandoffView, Presence, Status
+from bot.handoff.records import AgentView, HandoffView, Outcome, Presence, Status
 from bot.needs import Queue
 from desk.rasa_control import RasaControl, RasaUnavailable
 from desk.runner import Runner
@@ -82,6 +82,7 @@ def conversation_json(view: HandoffView, assistant: str, agents: dict[str, Agent
         "ended_at": _iso(view.ended_at),
         "callback_after": _iso(view.callback_after),
         "note": view.note,
+        "notes": list(view.notes),
         "resolution_note": view.resolution_note,
         "suggested_greeting": (
             agent_greeting(
@@ -191,10 +192,17 @@ class HandoffApi:
         except ValueError:
             raise BadRequest("'status' debe ser waiting, active o closed") from None
         queue = request.query.get("queue") or None
+        if queue is not None and queue not in {q.value for q in Queue}:
+            raise BadRequest(f"no hay una fila '{queue}'")
+        raw_outcome = request.query.get("outcome")
+        try:
+            outcome = Outcome(raw_outcome) if raw_outcome else None
+        except ValueError:
+            raise BadRequest("'outcome' debe ser resolved, released, callback, silent o abandoned") from None
         agents = await self._agents()
         items = [
             conversation_json(view, self.app[_ASSISTANT], agents)
-            for view in await self.engine.conversations(status, queue)
+            for view in await self.engine.conversations(status, queue, outcome)
         ]
         return web.json_response({"items": items})
 
@@ -209,6 +217,8 @@ class HandoffApi:
         handoff_id = _id(request)
         text = _text(await _body(request), "text", required=True)
         view = await self.engine.get(handoff_id)
+        if view.status is Status.CLOSED:
+            raise HandoffConflict("la conversación ya terminó")
         if view.status is not Status.ACTIVE or view.agent is None:
             raise HandoffConflict("acepte la conversación antes de escribir al cliente")
         await self.app[_CONTROL].send_agent_message(

@@ -91,7 +91,7 @@ def recap(
     elif customer_name:
         lines.append(t["one_factor"].format(name=customer_name))
     else:
-        lines.append(t["locked"] if locked else t["no_data"] if gave_up else t["unidentified"])
+        lines.append(t["no_data"] if gave_up else t["locked"] if locked else t["unidentified"])
     answers = [t["answer_labels"][slot].format(value=slots[slot]) for slot in _KEY_ANSWERS if slots.get(slot)]
     if answers:
         lines.append(t["answers"].format(answers="; ".join(answers)))
@@ -105,7 +105,8 @@ def recap(
         and ((e.get("parse_data") or {}).get("intent") or {}).get("name") in _NOT_UNDERSTOOD
     )
     if misunderstood:
-        lines.append(t["not_understood"].format(count=misunderstood))
+        key = "not_understood_one" if misunderstood == 1 else "not_understood"
+        lines.append(t[key].format(count=misunderstood))
     if ticket_number:
         lines.append(t["ticket"].format(ticket_number=ticket_number))
     notes = [note for note in bot_notes if note]
@@ -114,12 +115,12 @@ def recap(
     return "\n".join(lines)
 
 
-def _readable(value: Any) -> str:
-    """An answer as an agent reads it: "2026-12-02" (the day the problem started) as "2 de diciembre"."""
+def _readable(value: Any, names: Mapping[str, str]) -> str:
+    """An answer as an agent reads it: "2026-12-02" as "2 de diciembre", "all" as "todos"."""
     try:
         day = date.fromisoformat(str(value))
     except ValueError:
-        return str(value)
+        return names.get(str(value), str(value))
     return format_date(day, "d 'de' MMMM", locale="es")
 
 
@@ -131,7 +132,10 @@ def agent_greeting(
     first = agent_name.split()[0] if agent_name.strip() else agent_name
     reasons = t["greeting_reasons"]
     reason = reasons.get(reason_intent or "", reasons["request_human"])
-    next_step = t["greeting_next"] if verified else t["greeting_unverified_next"]
+    if not customer_name:
+        next_step = t["greeting_unidentified_next"]
+    else:
+        next_step = t["greeting_next"] if verified else t["greeting_unverified_next"]
     template = t["greeting"] if customer_name else t["greeting_unnamed"]
     return template.format(
         name=customer_name, agent=first, assistant=assistant, reason=reason, next=next_step

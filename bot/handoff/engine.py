@@ -60,6 +60,7 @@ _AFTER_END = timedelta(seconds=60)
 _CLAIM_FOR = timedelta(seconds=30)  # a desk that died mid-push leaves the work to another after this
 _RETRY_AFTER = timedelta(seconds=5)
 _WAIT_HISTORY = 30  # accepted conversations the estimated wait is taken from
+_QUIET_AFTER_NEWS = timedelta(seconds=10)  # a waiting customer's message gets news, not more often
 
 
 class HandoffError(Exception):
@@ -180,7 +181,7 @@ class HandoffEngine:
         return await self._run(latest)
 
     async def conversations(
-        self, status: Status | None = None, queue: str | None = None
+        self, status: Status | None = None, queue: str | None = None, outcome: Outcome | None = None
     ) -> list[HandoffView]:
         def listing(session: Session) -> list[HandoffView]:
             query = select(Handoff)
@@ -188,6 +189,8 @@ class HandoffEngine:
                 query = query.where(Handoff.status == status.value)
             if queue is not None:
                 query = query.where(Handoff.queue == queue)
+            if outcome is not None:  # the callbacks promised, say
+                query = query.where(Handoff.outcome == outcome.value)
             order = Handoff.waiting_since if status is Status.WAITING else Handoff.id.desc()
             rows = session.execute(query.order_by(order).limit(500)).scalars().all()
             return [self._view(session, row) for row in rows]
@@ -226,6 +229,13 @@ class HandoffEngine:
             agent.presence = presence.value
             agent.updated_at = now
             session.flush()
+            if presence is Presence.OFFLINE:
+                # Nobody is left talking to a void: the agent's conversations go back in line.
+                for row in session.execute(
+                    select(Handoff).where(Handoff.status == Status.ACTIVE.value, Handoff.agent_id == agent.id)
+                ).scalars():
+                    self._back_in_line(session, row, now)
+                    self._event(session, row, "requeued", now, agent=username, queue=row.queue)
             for row in self._waiting_rows(session):
                 self._assign(session, row)
             return next(a for a in self._agents(session) if a.username == username)
@@ -268,7 +278,7 @@ class HandoffEngine:
                     next_news_at=None,
                     wait_deadline_at=None,
                     updated_at=now,
-                    pending_action=None,
+                    pending_action=PendingAction.ACCEPTED.value,  # the customer hears who took it
                     pending_claimed_until=None,
                 )
             ).rowcount
@@ -312,7 +322,6 @@ class HandoffEngine:
             row.status = Status.WAITING.value
             row.agent_id = None
             row.assigned_agent_id = target.id if target else None
-            row.context = {**(row.context or {}), "reserved_for": agent}  # None: anyone of the queue
             row.accepted_at = None
             row.note = note or None
             row.next_news_at = now + timedelta(seconds=self.settings.news_interval_s)
@@ -385,11 +394,15 @@ class HandoffEngine:
             if row is not None:
                 self._finish(session, row, Outcome.ABANDONED, now, None, note="restart")
             return
-        if row is None and kind == "bot":
-            row = self._recently_ended(session, sender_id, now)
+        at = _event_time(event, now)
+        if row is None:
+            # The bot's return belongs to the transcript, and so does a message the customer
+            # sent just before the agent closed (its event arrives after the close).
+            ended = self._recently_ended(session, sender_id, now)
+            if ended is not None and (kind == "bot" or at <= ended.ended_at):
+                row = ended
         if row is None:
             return
-        at = _event_time(event, now)
         metadata = event.get("metadata") or {}
         author = Author.CUSTOMER if kind == "user" else Author.BOT
         agent_name = agent_of(metadata) if kind == "bot" else None
@@ -410,13 +423,25 @@ class HandoffEngine:
                 self._customer_choice(session, row, str(text), now)
 
     def _customer_choice(self, session: Session, row: Handoff, text: str, now: datetime) -> None:
+        """A waiting customer's message: a callback, leaving the line, or news now.
+
+        Anything else ("¿cuánto falta?", "hola?? sigue alguien ahí") also gets news at
+        once, unless news just went out: a question is never left unanswered for a minute.
+        """
         choice = waiting_choice(text)
         if choice is WaitingChoice.CALLBACK:
             self._finish(session, row, Outcome.CALLBACK, now, PendingAction.CALLBACK, note="chosen")
             row.callback_after = now
-        elif choice is WaitingChoice.KEEP_WAITING:
-            row.pending_action, row.pending_claimed_until = PendingAction.NEWS.value, None
-            row.next_news_at = now + timedelta(seconds=self.settings.news_interval_s)
+            return
+        if choice is WaitingChoice.LEAVE:
+            self._finish(session, row, Outcome.ABANDONED, now, PendingAction.RESUME, note="left")
+            return
+        interval = timedelta(seconds=self.settings.news_interval_s)
+        last_news = (row.next_news_at or now) - interval
+        if choice is WaitingChoice.KEEP_WAITING or last_news <= now - _QUIET_AFTER_NEWS:
+            if row.pending_action is None:
+                row.pending_action, row.pending_claimed_until = PendingAction.NEWS.value, None
+            row.next_news_at = now + interval
 
     # --- timers -------------------------------------------------------------------------
 
@@ -508,6 +533,17 @@ class HandoffEngine:
     def _in_session(self, work: Callable[..., T], *args: Any) -> T:
         with session_scope(self._sessions) as session:
             return work(session, *args)
+
+    def _back_in_line(self, session: Session, row: Handoff, now: datetime) -> None:
+        """Waiting again (a transfer, the agent gone offline), with a fresh wait and the customer told."""
+        row.status = Status.WAITING.value
+        row.agent_id = row.assigned_agent_id = None
+        row.accepted_at = None
+        row.next_news_at = now + timedelta(seconds=self.settings.news_interval_s)
+        row.wait_deadline_at = now + timedelta(seconds=self.settings.max_wait_s)
+        row.pending_action, row.pending_claimed_until = PendingAction.TRANSFERRED.value, None
+        row.context = {**(row.context or {}), "reserved_for": None}
+        row.updated_at = now
 
     def _finish(
         self,
@@ -747,6 +783,7 @@ class HandoffEngine:
             ended_at=row.ended_at,
             callback_after=row.callback_after,
             position=self._position(session, row),
+            notes=tuple(event.note for event in row.events if event.kind == "transferred" and event.note),
             context=dict(row.context or {}),
         )
 

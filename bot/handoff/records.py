@@ -54,6 +54,7 @@ class PendingAction(str, Enum):
     """Rasa actions (actions/handoff.py) the desk runs in the customer's conversation."""
 
     NEWS = "action_handoff_news"
+    ACCEPTED = "action_handoff_accepted"
     TRANSFERRED = "action_handoff_transferred"
     CALLBACK = "action_handoff_callback"
     RESUME = "action_handoff_resume"
@@ -143,6 +144,7 @@ class HandoffView:
     ended_at: datetime | None
     callback_after: datetime | None
     position: int | None = None  # place in its queue while waiting (1 = next)
+    notes: tuple[str, ...] = ()  # every transfer note, oldest first
     context: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,7 +1,9 @@
 """What a customer waiting for a person chooses: keep waiting, or leave the case for a callback.
 
 While queued the bot is paused, so NLU's reading is not acted upon; the desk
-reads the words (`waiting_words.yml`, plus the buttons' own titles) instead.
+reads the words (`waiting_words.yml`, plus the buttons' own titles) instead:
+a callback, leaving the line ("chau", "ya no hace falta", "empezar de nuevo"), or
+keep waiting.
 A message with neither is simply something for the person to read.
 """
 
@@ -22,6 +24,7 @@ _PHRASES: dict[str, list[str]] = yaml.safe_load(
 
 class WaitingChoice(str, Enum):
     CALLBACK = "callback"
+    LEAVE = "leave"  # no longer wants a person: the bot takes the conversation back
     KEEP_WAITING = "keep_waiting"
 
 
@@ -34,7 +37,7 @@ _PATTERNS = {
 def waiting_choice(text: str | None) -> WaitingChoice | None:
     """The choice a message makes, the callback first ("no puedo esperar" also says "esperar")."""
     words = plain(text or "")
-    for choice in (WaitingChoice.CALLBACK, WaitingChoice.KEEP_WAITING):
+    for choice in (WaitingChoice.CALLBACK, WaitingChoice.LEAVE, WaitingChoice.KEEP_WAITING):
         if _PATTERNS[choice].search(words):
             return choice
     return None

@@ -33,3 +33,11 @@ def format_national(e164: str, country: str) -> str:
     if phonenumbers.region_code_for_number(number) == country.upper():
         return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def phones_in(text: str, country: str) -> list[str]:
+    """Every valid phone number written in `text` ("llamame al 0981 222333"), in E.164, in order."""
+    return [
+        phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+        for match in phonenumbers.PhoneNumberMatcher(text or "", country.upper())
+    ]

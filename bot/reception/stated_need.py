@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import needs_stated
-from bot.needs import ADVICE_FIRST_INTENTS, need_for_intent
+from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent
 
 # Intents whose message may state a need in words: courtesies around it, or NLU unsure.
 NEED_CARRYING_INTENTS = frozenset({"greet", "inform", "nlu_fallback"})
@@ -45,6 +45,11 @@ def need_of_message(intent: str | None, text: str | None) -> str | None:
     # Advice-first needs (Wi-Fi tips) have their own rules; triage never starts them.
     in_words = [need for need in needs_stated(text) if need not in ADVICE_FIRST_INTENTS]
     return in_words[0] if in_words else None
+
+
+def asks_for_a_person(text: str | None) -> bool:
+    """The words ask for a person ("pasame con alguien", "un humano por favor")."""
+    return HUMAN_INTENT in needs_stated(text)
 
 
 def need_of_ranking(ranking: Iterable[tuple[str, float]]) -> str | None:

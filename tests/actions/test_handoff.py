@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from actions.handoff import (
+    ActionHandoffAccepted,
     ActionHandoffCallback,
     ActionHandoffNews,
     ActionHandoffResume,
@@ -16,6 +18,7 @@ from actions.handoff import (
     reason_intent,
 )
 from actions.routing import ActionRouteNeed
+from bot.handoff.hours import Closure
 from bot.handoff.records import Outcome, Presence, Status
 from bot.ports.tickets import AnswerAuthor
 from bot.wiring import Services
@@ -89,7 +92,7 @@ def test_with_nobody_online_a_callback_is_noted_on_the_ticket_and_the_bot_carrie
     assert messages[0]["ticket_number"] == tracker.slots["ticket_number"]
     assert "pause" not in [event["event"] for event in events]
     ticket = Blocking(demo_services.tickets).get(tracker.slots["ticket_number"])
-    assert ticket.answers[-1].author is AnswerAuthor.BOT and "llamarlo" in ticket.answers[-1].body
+    assert ticket.answers[-1].author is AnswerAuthor.BOT and "llamar al cliente" in ticket.answers[-1].body
 
 
 def test_an_unidentified_customer_still_reaches_a_person(demo_services: Services):  # noqa: F811
@@ -179,3 +182,62 @@ def test_no_agent_in_time_leaves_a_callback_and_resumes(demo_services: Services)
 
     assert responses(messages) == ["utter_handoff_callback_timeout", "utter_handoff_still_here"]
     assert events[0]["event"] == "resume"
+
+
+def test_the_customer_hears_who_took_the_conversation_and_a_leaver_is_told(demo_services: Services):  # noqa: F811
+    with_agents_online(demo_services, "billing")
+    tracker = routed(demo_services)
+    run_action(ActionHandOver(), tracker)
+    handoff = run(demo_services.handoffs.latest_for(tracker.sender_id))
+    run(demo_services.handoffs.accept(handoff.id, "gabriela", now()))
+
+    messages, events = run_action(ActionHandoffAccepted(), tracker)
+    assert responses(messages) == ["utter_handoff_accepted"]
+    assert (messages[0]["name"], messages[0]["agent"]) == ("María", "Gabriela")
+
+    run(demo_services.handoffs.release(handoff.id, now()))
+    run_action(ActionHandOver(), tracker)
+    again = run(demo_services.handoffs.latest_for(tracker.sender_id))
+    chau = {"event": "user", "text": "ya no hace falta, chau", "timestamp": now().timestamp()}
+    run(demo_services.handoffs.record(tracker.sender_id, chau, now()))
+    assert run(demo_services.handoffs.get(again.id)).outcome is Outcome.ABANDONED
+    messages, _ = run_action(ActionHandoffResume(), tracker)
+    assert responses(messages) == ["utter_handoff_left"]
+
+
+def test_out_of_hours_until_midnight_promises_the_day_not_a_call_at_midnight(
+    demo_services: Services,  # noqa: F811
+):
+    tracker = routed(demo_services)
+    today = datetime.now(demo_services.company.tzinfo).date()
+    closed = dataclasses.replace(
+        demo_services.handoffs.hours,
+        closures=(
+            Closure(day=today, queue="billing"),
+            Closure(day=today + timedelta(days=1), queue="billing"),
+        ),
+    )
+    demo_services.handoffs.hours = closed
+    with_agents_online(demo_services, "billing")
+
+    messages, _ = run_action(ActionHandOver(), tracker)
+
+    assert responses(messages)[0] == "utter_handoff_callback_closed_day"
+    assert messages[0]["when_date"]  # the day only: its text has no {when_time}
+    ticket = Blocking(demo_services.tickets).get(tracker.slots["ticket_number"])
+    assert "en horario de atención" in ticket.answers[-1].body
+
+
+def test_a_number_given_with_the_callback_is_the_one_called(demo_services: Services):  # noqa: F811
+    with_agents_online(demo_services, "billing")
+    tracker = routed(demo_services)
+    run_action(ActionHandOver(), tracker)
+    choice = {"event": "user", "text": "mejor llámenme al 0981 222333", "timestamp": now().timestamp()}
+    run(demo_services.handoffs.record(tracker.sender_id, choice, now()))
+
+    messages, _ = run_action(ActionHandoffCallback(), tracker)
+
+    assert responses(messages)[0] == "utter_handoff_callback_chosen"
+    assert messages[0]["customer_phone"] == "0981 222333"
+    ticket = Blocking(demo_services.tickets).get(tracker.slots["ticket_number"])
+    assert "Pidió que le llamen al 0981 222333." in ticket.answers[-1].body

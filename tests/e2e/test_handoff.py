@@ -165,10 +165,10 @@ def test_a_person_takes_over_with_the_context_and_gives_the_conversation_back(ch
     released = desk.api("POST", f"/api/conversations/{waiting['id']}/release")
     assert released.status_code == 200 and released.json()["outcome"] == "released"
     wait_until(
-        lambda: any("gracias por su amable espera" in e["text"].lower() for e in bot_events(chat, sender)),
+        lambda: any("gracias por su paciencia" in e["text"].lower() for e in bot_events(chat, sender)),
         what="the bot greeting María back",
     )
-    assert "María" in [e for e in bot_events(chat, sender) if "amable espera" in e["text"]][-1]["text"]
+    assert "María" in [e for e in bot_events(chat, sender) if "su paciencia" in e["text"]][-1]["text"]
     assert chat.say("no, nada más, gracias", sender), "the bot answers again"
 
     transcript = desk.transcript(waiting["id"])
@@ -212,7 +212,7 @@ def test_agent_messages_news_and_the_return_reach_a_pushing_channel(stack: tuple
 
             desk.api("POST", f"/api/conversations/{waiting['id']}/release")
             back = await client.next("bot_uttered", timeout_s=15)
-            assert "gracias por su amable espera" in back["text"].lower()
+            assert "gracias por su paciencia" in back["text"].lower()
         finally:
             await client.close()
 

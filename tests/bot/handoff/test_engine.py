@@ -231,7 +231,9 @@ def test_a_queue_closing_mid_wait_leaves_a_callback_for_its_next_opening(
         ("No puedo esperar más, déjenlo en un ticket", PendingAction.CALLBACK),
         ("Sigo esperando", PendingAction.NEWS),
         ("dale, espero", PendingAction.NEWS),
-        ("es que ya reinicié el módem y nada", None),
+        ("es que ya reinicié el módem y nada", PendingAction.NEWS),  # for the person, and news at once
+        ("cuánto falta??", PendingAction.NEWS),
+        ("ya no hace falta, chau", PendingAction.RESUME),  # leaves the line: the bot is back
     ],
 )
 def test_what_a_waiting_customer_writes_decides_or_just_reaches_the_person(
@@ -243,8 +245,52 @@ def test_what_a_waiting_customer_writes_decides_or_just_reaches_the_person(
 
     assert pending(engine, T0 + timedelta(seconds=10)) == ([("telegram:1", expected)] if expected else [])
     view = run(engine.get(result.handoff.id))
-    assert view.status is (Status.CLOSED if expected is PendingAction.CALLBACK else Status.WAITING)
+    assert view.status is (Status.WAITING if expected is PendingAction.NEWS else Status.CLOSED)
     assert run(engine.transcript(view.id))[-1].text == reply
+
+
+def test_a_question_right_after_news_waits_for_the_next_news(engine: HandoffEngine):
+    online(engine, "gabriela")
+    run(engine.admit(package(), T0))
+    run(engine.tick(T0 + timedelta(seconds=60)))
+    assert pending(engine, T0 + timedelta(seconds=60)) == [("telegram:1", PendingAction.NEWS)]
+
+    run(engine.record("telegram:1", user("y cuánto falta?", 600.0), T0 + timedelta(seconds=65)))
+    assert pending(engine, T0 + timedelta(seconds=65)) == []  # news went out 5 s ago
+    run(engine.record("telegram:1", user("hola??", 601.0), T0 + timedelta(seconds=75)))
+    assert pending(engine, T0 + timedelta(seconds=75)) == [("telegram:1", PendingAction.NEWS)]
+
+
+def test_the_customer_hears_who_accepted_and_an_agent_going_offline_puts_them_back_in_line(
+    engine: HandoffEngine,
+):
+    online(engine, "gabriela", "carmen")
+    view = run(engine.admit(package(), T0)).handoff
+    run(engine.accept(view.id, "gabriela", T0))
+    assert pending(engine, T0) == [("telegram:1", PendingAction.ACCEPTED)]
+
+    run(engine.set_presence("gabriela", Presence.OFFLINE, T0 + timedelta(minutes=2)))
+
+    back = run(engine.get(view.id))
+    assert (back.status, back.agent, back.assigned_agent) == (Status.WAITING, None, "carmen")
+    assert pending(engine, T0 + timedelta(minutes=2)) == [("telegram:1", PendingAction.TRANSFERRED)]
+
+
+def test_a_message_sent_just_before_the_close_is_in_the_transcript(engine: HandoffEngine):
+    online(engine, "gabriela")
+    view = run(engine.admit(package(), T0)).handoff
+    run(engine.accept(view.id, "gabriela", T0))
+    sent = T0 + timedelta(minutes=1)
+    run(engine.close(view.id, "Resuelto.", sent + timedelta(seconds=1)))
+    # The broker delivers the message after the close; it was written before it.
+    run(
+        engine.record(
+            "telegram:1", user("no nada más, gracias", sent.timestamp()), sent + timedelta(seconds=2)
+        )
+    )
+    run(engine.record("telegram:1", user("otra cosa", (sent + timedelta(seconds=30)).timestamp()), sent))
+    texts = [line.text for line in run(engine.transcript(view.id))]
+    assert "no nada más, gracias" in texts and "otra cosa" not in texts
 
 
 def test_a_restart_mid_wait_goes_on_where_it_was(seeded_session_factory: sessionmaker):
