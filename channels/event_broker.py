@@ -19,15 +19,20 @@ Bad values fail at start-up with a message naming the variable. URLs are only
 ever logged with their password masked: Rasa's SQL broker logs its database
 URL at debug level, so its logger gets a masking filter.
 """
+
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
+import queue
 import re
+import threading
 from asyncio import AbstractEventLoop
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Dict, Mapping
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from rasa.core.brokers.broker import EventBroker
@@ -133,8 +138,9 @@ def event_broker_settings(environ: Mapping[str, str] = os.environ) -> EventBroke
     """The broker settings in `environ`, validated; SettingsError names a bad variable."""
     kind = _value(environ, "EVENT_BROKER", SQL).lower()
     if kind == SQL:
-        return EventBrokerSettings(SQL, sql_url=_checked_sql_url(_value(environ, "EVENT_BROKER_SQL_URL",
-                                                                         DEFAULT_SQL_URL)))
+        return EventBrokerSettings(
+            SQL, sql_url=_checked_sql_url(_value(environ, "EVENT_BROKER_SQL_URL", DEFAULT_SQL_URL))
+        )
     if kind == RABBITMQ:
         return EventBrokerSettings(
             RABBITMQ,
@@ -161,7 +167,59 @@ def sql_event_broker(url: str) -> EventBroker:
         # SQLite creates the file but not its folder (var/ on a fresh clone, say).
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # Rasa's broker accepts a complete URL as its host (SQLTrackerStore.get_db_url).
-    return SQLEventBroker(host=url)
+    return BackgroundSQLEventBroker(SQLEventBroker(host=url))
+
+
+class BackgroundSQLEventBroker(EventBroker):
+    """Rasa's SQLEventBroker, written from one background thread in batches.
+
+    Rasa publishes synchronously from its event loop, and SQLEventBroker commits
+    one row per event: about 2 ms each here, some 30 ms of every turn. Here
+    `publish` only queues the event; one writer thread inserts what is queued
+    in a transaction per batch, in the order published (one writer, a FIFO
+    queue), so the desk still reads events in order. `close` (Rasa's shutdown)
+    writes what is left.
+    """
+
+    _BATCH = 200
+
+    def __init__(self, broker: Any) -> None:
+        self._broker = broker
+        self._queue: queue.SimpleQueue[Dict[str, Any] | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="sql-event-broker", daemon=True)
+        self._writer.start()
+
+    def publish(self, event: Dict[str, Any]) -> None:
+        self._queue.put(event)
+
+    def is_ready(self) -> bool:
+        return self._writer.is_alive()
+
+    async def close(self) -> None:
+        self._queue.put(None)
+        await asyncio.to_thread(self._writer.join, 30)
+
+    def _write(self) -> None:
+        model = self._broker.SQLBrokerEvent
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self._BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            stop = None in batch
+            rows = [
+                model(sender_id=event.get("sender_id"), data=json.dumps(event)) for event in batch if event
+            ]
+            try:
+                with self._broker.session_scope() as session:
+                    session.add_all(rows)
+                    session.commit()
+            except Exception:  # the database went away: these events are lost, later ones still go
+                logger.exception("could not write %d conversation events to the event broker", len(rows))
+            if stop:
+                return
 
 
 def _without_credentials(parts: SplitResult, port: int) -> str:

@@ -3,6 +3,7 @@
 Every broker here is made through Rasa's factory from an endpoint config
 naming ConfiguredEventBroker, as `rasa run` makes it from endpoints.yml.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from rasa.core.brokers.pika import PikaEventBroker
-from rasa.core.brokers.sql import SQLEventBroker
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
@@ -21,6 +21,7 @@ from channels.event_broker import (
     DEFAULT_RABBITMQ_EXCHANGE,
     DEFAULT_RABBITMQ_QUEUE,
     DEFAULT_RABBITMQ_URL,
+    BackgroundSQLEventBroker,
     EventBrokerSettings,
     event_broker_settings,
     masked_url,
@@ -46,7 +47,10 @@ def test_sql_in_var_is_the_embedded_default() -> None:
 def test_rabbitmq_defaults_to_the_local_server() -> None:
     settings = event_broker_settings({"EVENT_BROKER": " RabbitMQ "})
     assert (settings.kind, settings.rabbitmq_url, settings.rabbitmq_queue, settings.rabbitmq_exchange) == (
-        "rabbitmq", DEFAULT_RABBITMQ_URL, DEFAULT_RABBITMQ_QUEUE, DEFAULT_RABBITMQ_EXCHANGE
+        "rabbitmq",
+        DEFAULT_RABBITMQ_URL,
+        DEFAULT_RABBITMQ_QUEUE,
+        DEFAULT_RABBITMQ_EXCHANGE,
     )
     assert DEFAULT_RABBITMQ_URL == "amqp://guest:guest@127.0.0.1:5672/"
     assert settings.describe() == (
@@ -94,8 +98,9 @@ def test_rasa_gets_its_sql_broker_and_the_folder_is_made(
 
     async def scenario() -> None:
         broker = await rasa_event_broker(monkeypatch, {"EVENT_BROKER_SQL_URL": url})
-        assert isinstance(broker, SQLEventBroker)
+        assert isinstance(broker, BackgroundSQLEventBroker)
         await publish_all(broker, conversation("demo"))
+        await broker.close()  # the writer thread has written everything queued
 
     asyncio.run(scenario())
     engine = create_engine(url, future=True)
@@ -103,7 +108,9 @@ def test_rasa_gets_its_sql_broker_and_the_folder_is_made(
         rows = connection.execute(select(EVENTS.c.sender_id, EVENTS.c.data).order_by(EVENTS.c.id)).all()
     engine.dispose()
     assert [(sender, json.loads(data)["event"]) for sender, data in rows] == [
-        ("demo", "user"), ("demo", "action"), ("demo", "bot")
+        ("demo", "user"),
+        ("demo", "action"),
+        ("demo", "bot"),
     ]
 
 
@@ -124,8 +131,9 @@ def test_rasa_gets_its_sql_broker_on_postgresql_and_the_password_stays_out_of_it
 
     async def scenario() -> None:
         broker = await rasa_event_broker(monkeypatch, {"EVENT_BROKER": "sql", "EVENT_BROKER_SQL_URL": url})
-        assert isinstance(broker, SQLEventBroker)
+        assert isinstance(broker, BackgroundSQLEventBroker)
         await publish_all(broker, conversation("pg"))
+        await broker.close()
 
     with caplog.at_level(logging.DEBUG):
         asyncio.run(scenario())
@@ -143,8 +151,12 @@ def test_rasa_gets_its_rabbitmq_broker_publishing_to_the_configured_queue(
 ) -> None:
     rabbitmq_or_skip()
     exchange, queue = throwaway_names()
-    env = {"EVENT_BROKER": "rabbitmq", "RABBITMQ_URL": RABBITMQ_URL, "RABBITMQ_QUEUE": queue,
-           "RABBITMQ_EXCHANGE": exchange}
+    env = {
+        "EVENT_BROKER": "rabbitmq",
+        "RABBITMQ_URL": RABBITMQ_URL,
+        "RABBITMQ_QUEUE": queue,
+        "RABBITMQ_EXCHANGE": exchange,
+    }
 
     async def scenario() -> None:
         broker = await rasa_event_broker(monkeypatch, env)
@@ -164,3 +176,22 @@ def test_rasa_gets_its_rabbitmq_broker_publishing_to_the_configured_queue(
     with caplog.at_level(logging.DEBUG):
         asyncio.run(scenario())
     assert ":guest@" not in caplog.text
+
+
+def test_events_are_written_in_the_order_published_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    published = [{"sender_id": f"s{n % 7}", "event": "user", "text": f"mensaje {n}"} for n in range(1000)]
+
+    async def scenario() -> None:
+        broker = await rasa_event_broker(monkeypatch, {"EVENT_BROKER_SQL_URL": url})
+        await publish_all(broker, published)  # returns at once: the writer thread does the work
+        await broker.close()
+
+    asyncio.run(scenario())
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(select(EVENTS.c.data).order_by(EVENTS.c.id)).scalars().all()
+    engine.dispose()
+    assert [json.loads(data)["text"] for data in rows] == [event["text"] for event in published]
