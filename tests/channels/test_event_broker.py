@@ -195,3 +195,43 @@ def test_events_are_written_in_the_order_published_in_batches(
         rows = connection.execute(select(EVENTS.c.data).order_by(EVENTS.c.id)).scalars().all()
     engine.dispose()
     assert [json.loads(data)["text"] for data in rows] == [event["text"] for event in published]
+
+
+def test_the_tracker_store_publishes_each_stored_event_once_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from channels.tracker_store import StreamingSQLTrackerStore
+
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+
+    async def scenario() -> list[str]:
+        broker = await rasa_event_broker(monkeypatch, {"EVENT_BROKER_SQL_URL": url})
+        store = StreamingSQLTrackerStore(
+            domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"), event_broker=broker
+        )
+        tracker = DialogueStateTracker.from_events(
+            "ana", [UserUttered("hola"), ActionExecuted("action_listen")]
+        )
+        await store.save(tracker)
+        tracker.update(BotUttered("¡Hola!"))
+        tracker.update(UserUttered("no tengo internet"))
+        await store.save(tracker)
+        await store.save(tracker)  # nothing new: nothing published
+        await broker.close()
+        stored = await store.retrieve("ana")
+        assert stored is not None and len(stored.events) == len(tracker.events)
+        return [json.loads(data)["event"] for data in read_events(url)]
+
+    assert asyncio.run(scenario()) == ["user", "action", "bot", "user"]
+
+
+def read_events(url: str) -> list[str]:
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(select(EVENTS.c.data).order_by(EVENTS.c.id)).scalars().all()
+    engine.dispose()
+    return list(rows)
