@@ -53,6 +53,8 @@ NLU_INTENT_KEY = "intent_from_nlu"
 # nomás": words that firmly stop make them a stop (bot.language.es.leaving).
 _MAY_BE_A_STOP = frozenset({"deny", "inform", "nlu_fallback", "out_of_scope"})
 _NOT_UNDERSTOOD = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope"})
+# "¿estoy hablando con una persona real?" asks what the assistant is; it is not a request for one.
+_ASKS_ABOUT_THE_BOT = frozenset({HUMAN_INTENT, "bot_challenge"})
 
 
 def _gives_a_name(message: Message) -> bool:
@@ -67,7 +69,7 @@ def stated_intent(intent: str | None, text: str | None) -> str | None:
     unsure of; for a cancellation without words of cancelling, the need its
     words state, else "not understood".
     """
-    if intent != HUMAN_INTENT and asks_for_a_person(text):
+    if intent not in _ASKS_ABOUT_THE_BOT and asks_for_a_person(text):
         # "no quiero contestar preguntas, un humano porfa", "pasame con alguien, cédula …":
         # a person asked for in so many words is what the customer wants, whatever else is said.
         return HUMAN_INTENT

@@ -128,3 +128,11 @@ def test_not_understood_without_a_name_stays_so() -> None:
 )
 def test_words_that_leave_are_a_goodbye(nlu: str, text: str, intent: str | None) -> None:
     assert stated_intent(nlu, text) == intent
+
+
+def test_words_asking_for_a_person_make_any_message_a_request_for_one_but_a_question_about_the_bot():
+    assert stated_intent("inform", "pasame con una persona, cedula 3.345.678") == "request_human"
+    assert stated_intent("stop", "no quiero contestar preguntas, un humano porfa") == "request_human"
+    assert stated_intent("report_no_connection", "no tengo internet, pasame con alguien") == "request_human"
+    assert stated_intent("bot_challenge", "¿estoy hablando con una persona real?") is None
+    assert stated_intent("request_human", "quiero hablar con una persona") is None
