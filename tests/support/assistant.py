@@ -149,7 +149,7 @@ def running_assistant(
             _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
         rasa_log = work / "rasa.log"
         server = subprocess.Popen(
-            [str(RASA), "run", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
+            [str(RASA), "run", "--enable-api", f"--auth-token={env['RASA_API_TOKEN']}",
              "--port", str(rasa_port), "--model", str(MODEL),
              "--endpoints", str(endpoints or "endpoints.yml"), "--credentials", "credentials.yml"],
             cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
