@@ -44,7 +44,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export MAX_NUMBER_OF_PREDICTIONS ?= 20
 
 .PHONY: help install secrets db model run shell test pytest test-unit test-db test-e2e validate test-stories \
-        nlu-holdout lint typecheck bench clean telegram-webhook browser
+        nlu-holdout lint typecheck bench clean telegram-webhook browser desk-assets
 
 help:
 	@echo "make run    set everything up (venv, database, model) and start the assistant"
@@ -62,15 +62,17 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
-# The API tokens (RASA_API_TOKEN, DESK_API_TOKEN): a missing one is generated into .env, so
-# no API is ever open. Everything that starts servers depends on it.
+# The API tokens (RASA_API_TOKEN, DESK_API_TOKEN) and the desk's demo password: a missing one is
+# generated into .env, so no API is ever open. Everything that starts servers depends on it.
+# Make read .env before `secrets` ran: a value generated in this run is read from the file.
+DEMO_PASSWORD = $${DESK_DEMO_PASSWORD:-$$(sed -n 's/^DESK_DEMO_PASSWORD=//p' .env 2>/dev/null | tail -1)}
 secrets: install
 	@$(PY) -m scripts.ensure_secrets --root "$(CURDIR)"
 
 db: secrets install
 	@mkdir -p var
 	$(PY) -m bot.db.migrate
-	$(PY) -m demo.seed
+	DESK_DEMO_PASSWORD="$(DEMO_PASSWORD)" $(PY) -m demo.seed
 
 # Trained only when missing or older than what it is trained from. The model is dated
 # when training started, so a file edited while it trained makes it stale.
@@ -85,7 +87,7 @@ model: $(MODEL)
 # read .env before it existed). As .env overrides the environment there, a token set in the real
 # environment is handed to honcho again as a second env file: a private temp file, unlinked at
 # once and read through /dev/fd/3 (honcho opens its env files twice, so no pipe).
-run: secrets db model
+run: secrets db model desk-assets
 	@echo ""
 	@echo "  The assistant is starting (Ctrl-C stops every process)."
 	@echo "  Chat in this machine's terminal:  make shell   (in another terminal)"
@@ -93,6 +95,10 @@ run: secrets db model
 	@echo "  REST webhook:  curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook \\"
 	@echo "                   -d '{\"sender\": \"demo\", \"message\": \"hola\"}'"
 	@echo "  Demo customers to impersonate: docs/demo-data.md"
+	@echo "  Agents' desk:  http://localhost:$(DESK_PORT)/   (docs/desk.md)"
+	@echo "                   agents gabriela, blanca; supervisor: supervisor"
+	@echo "                   password: $(DEMO_PASSWORD)   (DESK_DEMO_PASSWORD in .env)"
+	@echo "                   real accounts: .venv/bin/python -m desk.manage create USERNAME --name ..."
 	@echo "  Handoff API for agents:  http://localhost:$(DESK_PORT)/api/conversations?status=waiting"
 	@echo "                   (Authorization: Bearer \$$DESK_API_TOKEN from .env; docs/handoff.md)"
 	@echo ""
@@ -109,7 +115,7 @@ validate: install
 	$(RASA) data validate --domain domain --fail-on-warnings
 
 # Every pytest test (markers: unit, db, e2e; see tests/support/markers.py).
-pytest: secrets db model browser
+pytest: secrets db model browser desk-assets
 	$(VENV)/bin/pytest
 
 test-unit: install
@@ -118,7 +124,7 @@ test-unit: install
 test-db: install
 	$(VENV)/bin/pytest -m db
 
-test-e2e: secrets db model browser
+test-e2e: secrets db model browser desk-assets
 	$(VENV)/bin/pytest -m e2e
 
 test-stories: model
@@ -145,6 +151,11 @@ bench: secrets db model
 # Point Telegram at PUBLIC_URL/webhooks/telegram/webhook (ACTION=info or delete also work).
 telegram-webhook: install
 	$(PY) -m channels.telegram_webhook $(or $(ACTION),set)
+
+# The desk's browser libraries (Chart.js from desk/frontend/package-lock.json), served by the desk
+# itself; rebuilt only when the lock changes.
+desk-assets:
+	@scripts/build_desk_assets.sh
 
 # Debian's chromium, which the web chat's browser test drives with Playwright (never a
 # downloaded browser). Installed when missing and we are root; otherwise that test is

@@ -1,4 +1,9 @@
-"""Seed the demo agents of `demo/agents.yml` (offline); an agent already on file is left alone."""
+"""Seed the demo agents of `demo/agents.yml` (offline), with their desk accounts.
+
+An agent already on file is left alone, except that a demo account without a
+password gets `password` (DESK_DEMO_PASSWORD, which `make run` generates into
+.env and prints): a password set since (python -m desk.manage) is kept.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import Agent
 from bot.db.session import session_scope
+from desk.accounts import hash_password
 
 AGENTS_FILE = Path(__file__).with_name("agents.yml")
 
@@ -22,22 +28,25 @@ def load_agents(path: Path = AGENTS_FILE) -> list[dict[str, Any]]:
     return agents
 
 
-def seed_agents(session_factory: sessionmaker, max_chats: int) -> int:
+def seed_agents(session_factory: sessionmaker, max_chats: int, password: str | None = None) -> int:
     """Add the demo agents that are missing; returns how many were added."""
     added = 0
+    password_hash = hash_password(password) if password else None
     with session_scope(session_factory) as session:
-        on_file = set(session.scalars(select(Agent.username)))
+        on_file = {row.username: row for row in session.scalars(select(Agent))}
         for agent in load_agents():
-            if agent["username"] in on_file:
-                continue
-            session.add(
-                Agent(
+            row = on_file.get(agent["username"])
+            if row is None:
+                row = Agent(
                     username=agent["username"],
                     display_name=agent["name"],
                     queues=list(agent["queues"]),
                     presence="offline",
                     max_chats=max_chats,
+                    role=agent.get("role", "agent"),
                 )
-            )
-            added += 1
+                session.add(row)
+                added += 1
+            if row.password_hash is None and password_hash is not None:
+                row.password_hash = password_hash
     return added

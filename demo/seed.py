@@ -11,6 +11,7 @@ fresh database). Run as `python -m demo.seed` after `python -m bot.db.migrate`.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
@@ -268,4 +269,6 @@ if __name__ == "__main__":
     settings = get_settings()
     factory = make_session_factory(settings.database_url)
     logger.info("Added %d demo customers.", seed(factory, settings.company.tzinfo))
-    logger.info("Added %d demo agents.", seed_agents(factory, settings.handoff.agent_max_chats))
+    demo_password = os.environ.get("DESK_DEMO_PASSWORD") or None
+    added = seed_agents(factory, settings.handoff.agent_max_chats, demo_password)
+    logger.info("Added %d demo agents.", added)

@@ -1,11 +1,13 @@
-"""The desk process (`make run` starts it): the handoff API, the broker consumer and the timers.
+"""The desk process (`make run` starts it): the web desk, the handoff API, the broker consumer, the timers.
 
     python -m desk
 
 Reads DESK_PORT (8080), DESK_HOST (0.0.0.0), DESK_API_TOKEN, RASA_URL
-(http://localhost:$RASA_PORT), RASA_API_TOKEN, the event broker's settings
-(channels/event_broker.py) and the handoff settings (bot/settings.py). Refuses
-to start without its tokens: the API is never open.
+(http://localhost:$RASA_PORT), RASA_API_TOKEN, DESK_REDIS_URL (optional: live
+updates across several desk processes), DESK_COOKIE_SECURE (optional: 1 behind
+a TLS proxy), the event broker's settings (channels/event_broker.py) and the
+handoff settings (bot/settings.py). Refuses to start without its tokens: the
+API is never open. Accounts: `python -m desk.manage` (docs/desk.md).
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ import sys
 
 from aiohttp import web
 
+from bot.db.session import make_session_factory
 from bot.settings import SettingsError, get_settings
-from bot.wiring import build_services
-from desk.api import build_app
+from desk.app import build_desk
 from desk.events import event_source_from_env
+from desk.live import live_hub_from_env
 from desk.rasa_control import RasaControl
-from desk.runner import Runner
 
 logger = logging.getLogger("desk")
 
@@ -37,13 +39,12 @@ def _required(name: str) -> str:
 
 async def serve() -> None:
     settings = get_settings()
-    services = build_services(settings)
+    factory = make_session_factory(settings.database_url)
     rasa_url = os.environ.get("RASA_URL") or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
     control = RasaControl(rasa_url, _required("RASA_API_TOKEN"))
-    runner = Runner(services.handoffs, control)
-    app = build_app(
-        services.handoffs, control, runner, _required("DESK_API_TOKEN"), settings.company.assistant_name
-    )
+    live = live_hub_from_env()
+    desk = build_desk(settings, factory, control, _required("DESK_API_TOKEN"), live, _cookie_secure())
+    app, runner = desk.app, desk.runner
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -53,17 +54,30 @@ async def serve() -> None:
     await web_runner.setup()
     host, port = os.environ.get("DESK_HOST", "0.0.0.0"), int(os.environ.get("DESK_PORT", "8080"))
     await web.TCPSite(web_runner, host, port).start()
-    logger.info("Handoff API on http://%s:%s/api/ (bearer token from DESK_API_TOKEN)", host, port)
+    logger.info("Desk on http://%s:%s/ ; handoff API under /api/ (bearer DESK_API_TOKEN)", host, port)
     tasks = [
         asyncio.create_task(runner.run(stop), name="timers"),
         asyncio.create_task(event_source_from_env().run(runner.on_event, stop), name="events"),
+        asyncio.create_task(live.run(stop), name="live"),
     ]
     await stop.wait()
+    await live.close()  # open pages' streams end, so the server can stop
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await web_runner.cleanup()
     await control.close()
+
+
+def _cookie_secure() -> bool | None:
+    raw = os.environ.get("DESK_COOKIE_SECURE", "").strip().lower()
+    if raw in ("", "auto"):
+        return None
+    if raw in ("1", "true", "yes"):
+        return True
+    if raw in ("0", "false", "no"):
+        return False
+    raise SettingsError(f"DESK_COOKIE_SECURE must be 1, 0 or auto, not {raw!r}")
 
 
 def main() -> int:

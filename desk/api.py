@@ -23,15 +23,13 @@ from bot.handoff.context import agent_greeting, queue_label, reason_subject
 from bot.handoff.engine import HandoffConflict, HandoffEngine, HandoffNotFound
 from bot.handoff.records import AgentView, HandoffView, Outcome, Presence, Status
 from bot.needs import Queue
-from desk.rasa_control import RasaControl, RasaUnavailable
-from desk.runner import Runner
+from desk.operations import DeskOperations
+from desk.rasa_control import RasaUnavailable
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 MAX_TEXT_CHARS = 4096
-_ENGINE: web.AppKey[HandoffEngine] = web.AppKey("engine", HandoffEngine)
-_CONTROL: web.AppKey[RasaControl] = web.AppKey("control", RasaControl)
-_RUNNER: web.AppKey[Runner] = web.AppKey("runner", Runner)
+_OPERATIONS: web.AppKey[DeskOperations] = web.AppKey("operations", DeskOperations)
 _ASSISTANT: web.AppKey[str] = web.AppKey("assistant", str)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -144,10 +142,11 @@ def _token_guard(token: str) -> Callable[[web.Request, Handler], Awaitable[web.S
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith("/api/"):
-            given = request.headers.get("Authorization", "").encode()
-            if not hmac.compare_digest(given, expected):
-                return _error(401, "falta el token o no es válido")
+        if not request.path.startswith("/api/"):
+            return await handler(request)  # the web desk's pages have their own guard (desk/web/)
+        given = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return _error(401, "falta el token o no es válido")
         try:
             return await handler(request)
         except HandoffNotFound as error:
@@ -172,11 +171,12 @@ class HandoffApi:
         self.app = app
 
     @property
-    def engine(self) -> HandoffEngine:
-        return self.app[_ENGINE]
+    def operations(self) -> DeskOperations:
+        return self.app[_OPERATIONS]
 
-    def now(self) -> datetime:
-        return self.app[_RUNNER].clock()
+    @property
+    def engine(self) -> HandoffEngine:
+        return self.operations.engine
 
     async def _agents(self) -> dict[str, AgentView]:
         return {agent.username: agent for agent in await self.engine.agents()}
@@ -211,20 +211,12 @@ class HandoffApi:
 
     async def accept(self, request: web.Request) -> web.Response:
         agent = _text(await _body(request), "agent", required=True, limit=40)
-        return await self._reply(await self.engine.accept(_id(request), agent, self.now()))
+        return await self._reply(await self.operations.accept(_id(request), agent))
 
     async def send_message(self, request: web.Request) -> web.Response:
         handoff_id = _id(request)
         text = _text(await _body(request), "text", required=True)
-        view = await self.engine.get(handoff_id)
-        if view.status is Status.CLOSED:
-            raise HandoffConflict("la conversación ya terminó")
-        if view.status is not Status.ACTIVE or view.agent is None:
-            raise HandoffConflict("acepte la conversación antes de escribir al cliente")
-        await self.app[_CONTROL].send_agent_message(
-            view.sender_id, text, view.agent, view.agent_name or view.agent
-        )
-        await self.engine.agent_replied(handoff_id, self.now())
+        await self.operations.send(handoff_id, text)
         return web.json_response({"sent": True}, status=201)
 
     async def transfer(self, request: web.Request) -> web.Response:
@@ -236,20 +228,15 @@ class HandoffApi:
         if queue and queue not in {q.value for q in Queue}:
             raise BadRequest(f"no hay una fila '{queue}'")
         note = _text(body, "note", required=False)
-        view = await self.engine.transfer(_id(request), self.now(), queue=queue, agent=agent, note=note)
-        self.app[_RUNNER].wake()
+        view = await self.operations.transfer(_id(request), queue=queue, agent=agent, note=note)
         return await self._reply(view)
 
     async def release(self, request: web.Request) -> web.Response:
-        view = await self.engine.release(_id(request), self.now())
-        self.app[_RUNNER].wake()
-        return await self._reply(view)
+        return await self._reply(await self.operations.release(_id(request)))
 
     async def close(self, request: web.Request) -> web.Response:
         note = _text(await _body(request), "note", required=True)
-        view = await self.engine.close(_id(request), note, self.now())
-        self.app[_RUNNER].wake()
-        return await self._reply(view)
+        return await self._reply(await self.operations.close(_id(request), note))
 
     async def transcript(self, request: web.Request) -> web.Response:
         lines = await self.engine.transcript(_id(request))
@@ -269,21 +256,19 @@ class HandoffApi:
             presence = Presence(raw)
         except ValueError:
             raise BadRequest("'presence' debe ser online, away u offline") from None
-        agent = await self.engine.set_presence(request.match_info["username"], presence, self.now())
-        self.app[_RUNNER].wake()
+        agent = await self.operations.set_presence(request.match_info["username"], presence)
         return web.json_response(agent_json(agent))
 
     async def health(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
 
-def build_app(
-    engine: HandoffEngine, control: RasaControl, runner: Runner, token: str, assistant_name: str
-) -> web.Application:
+def add_api(app: web.Application, operations: DeskOperations, token: str, assistant_name: str) -> None:
+    """The API's routes under /api/ (and /health), guarded by the bearer token."""
     if not token:
         raise ValueError("the handoff API needs a token (DESK_API_TOKEN)")
-    app = web.Application(middlewares=[_token_guard(token)], client_max_size=MAX_BODY_BYTES)
-    app[_ENGINE], app[_CONTROL], app[_RUNNER], app[_ASSISTANT] = engine, control, runner, assistant_name
+    app.middlewares.append(_token_guard(token))
+    app[_OPERATIONS], app[_ASSISTANT] = operations, assistant_name
     api = HandoffApi(app)
     app.add_routes(
         [
@@ -300,4 +285,3 @@ def build_app(
             web.put("/api/agents/{username}/presence", api.set_presence),
         ]
     )
-    return app

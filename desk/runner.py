@@ -13,14 +13,17 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Awaitable, Callable
 
 from bot.handoff.engine import HandoffEngine
 from desk.events import RasaEvent
+from desk.live import REFRESH, Change, LiveHub
 from desk.rasa_control import RasaControl, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+# Told of every customer message (sender, channel, when): the supervisor's traffic figures.
+MessageCounter = Callable[[str, str, datetime], Awaitable[None]]
 
 
 def utc_now() -> datetime:
@@ -29,12 +32,20 @@ def utc_now() -> datetime:
 
 class Runner:
     def __init__(
-        self, engine: HandoffEngine, control: RasaControl, clock: Clock = utc_now, tick_s: float = 1.0
+        self,
+        engine: HandoffEngine,
+        control: RasaControl,
+        clock: Clock = utc_now,
+        tick_s: float = 1.0,
+        live: LiveHub | None = None,
+        count_message: MessageCounter | None = None,
     ) -> None:
         self.engine = engine
         self.control = control
         self.clock = clock
         self.tick_s = tick_s
+        self.live = live or LiveHub()
+        self.count_message = count_message
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -43,7 +54,8 @@ class Runner:
     async def run_once(self) -> int:
         """Due timers, then every pending action; the number of actions Rasa ran."""
         now = self.clock()
-        await self.engine.tick(now)
+        if await self.engine.tick(now):
+            await self.live.publish(REFRESH)  # timers moved conversations: every inbox looks again
         ran = 0
         for work in await self.engine.claim_pending(now):
             try:
@@ -68,6 +80,14 @@ class Runner:
 
     async def on_event(self, event: RasaEvent) -> None:
         """A conversation event from Rasa's broker: the transcript, and a waiting customer's choice."""
-        await self.engine.record(event.sender_id, event.data, self.clock())
+        now = self.clock()
+        touched = await self.engine.record(event.sender_id, event.data, now)
+        if touched is not None:
+            await self.live.publish(Change(touched.id, touched.queue, touched.status.value))
         if event.data.get("event") == "user":
             self.wake()
+            if self.count_message is not None:
+                channel = str(event.data.get("input_channel") or "desconocido")[:40]
+                stamp = event.data.get("timestamp")
+                at = datetime.fromtimestamp(stamp, timezone.utc) if isinstance(stamp, (int, float)) else now
+                await self.count_message(event.sender_id, channel, at)

@@ -1,10 +1,12 @@
 """Generate the API tokens missing from the environment and `.env`, so no API ever runs open.
 
 Rasa's HTTP API (`RASA_API_TOKEN`) and the handoff API (`DESK_API_TOKEN`) refuse
-every request without their token. The Makefile runs this before anything
-starts: a token set (non-empty) in the environment or in `.env` is kept as it
-is; a missing one is generated and appended to `.env` in the project root, which
-is created readable by its owner only. Running it again changes nothing.
+every request without their token; `DESK_DEMO_PASSWORD` is the password of the
+desk's demo accounts (demo/agents.yml), shorter so a person can type it. The
+Makefile runs this before anything starts: a token set (non-empty) in the
+environment or in `.env` is kept as it is; a missing one is generated and
+appended to `.env` in the project root, which is created readable by its owner
+only. Running it again changes nothing.
 
 Tokens are never printed: only the names of the generated ones.
 """
@@ -18,10 +20,13 @@ import sys
 from pathlib import Path
 from typing import Iterable, Mapping
 
-TOKENS = ("RASA_API_TOKEN", "DESK_API_TOKEN")
+TOKENS = ("RASA_API_TOKEN", "DESK_API_TOKEN", "DESK_DEMO_PASSWORD")
 ROOT = Path(__file__).resolve().parents[1]
 # 32 random bytes, URL-safe (it travels as Rasa's `?token=` query parameter).
 TOKEN_BYTES = 32
+# A password typed at the desk's login: 12 characters (72 random bits), still far beyond guessing
+# with the login's rate limit.
+TYPED_BYTES = {"DESK_DEMO_PASSWORD": 9}
 # `NAME=value` as make, honcho and the shell read .env: optional `export`, spaces, quotes.
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*[:?]?=\s*(?P<value>.*?)\s*$")
 
@@ -56,7 +61,7 @@ def append_tokens(env_file: Path, names: list[str]) -> None:
         if env_file.stat().st_size and not env_file.read_bytes().endswith(b"\n"):
             out.write("\n")  # the last line of a hand-edited file may lack its newline
         for name in names:
-            out.write(f"{name}={secrets.token_urlsafe(TOKEN_BYTES)}\n")
+            out.write(f"{name}={secrets.token_urlsafe(TYPED_BYTES.get(name, TOKEN_BYTES))}\n")
 
 
 def ensure(root: Path, environ: Mapping[str, str], names: Iterable[str] = TOKENS) -> list[str]:

@@ -366,6 +366,7 @@ class IdentificationLockout(Base):
 # --- warm handoff to people (bot/handoff/) ------------------------------------------------
 
 AGENT_PRESENCES = ("online", "away", "offline")
+AGENT_ROLES = ("agent", "supervisor")
 HANDOFF_STATUSES = ("waiting", "active", "closed")
 HANDOFF_OUTCOMES = ("resolved", "released", "callback", "silent", "abandoned")
 MESSAGE_AUTHORS = ("customer", "bot", "agent")
@@ -375,7 +376,7 @@ class Agent(Base):
     """A person who takes handed-off conversations, in the queues listed (`*`: every queue)."""
 
     __tablename__ = "agents"
-    __table_args__ = (_one_of("presence", AGENT_PRESENCES),)
+    __table_args__ = (_one_of("presence", AGENT_PRESENCES), _one_of("role", AGENT_ROLES))
 
     id = sa.Column(sa.Integer, primary_key=True)
     username = sa.Column(sa.String(40), nullable=False, unique=True)
@@ -383,6 +384,10 @@ class Agent(Base):
     presence = sa.Column(sa.String(10), nullable=False, default="offline")
     queues = sa.Column(sa.JSON, nullable=False, default=list)
     max_chats = sa.Column(sa.Integer, nullable=False, default=3)
+    # The desk's account (desk/accounts.py): a supervisor sees every queue and the charts.
+    role = sa.Column(sa.String(12), nullable=False, default="agent", server_default="agent")
+    password_hash = sa.Column(sa.String(255))  # argon2id; None: cannot log in to the desk
+    active = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
     created_at = _created_at()
     updated_at = _updated_at()
 
@@ -475,3 +480,49 @@ class HandoffEvent(Base):
     agent = sa.Column(sa.String(40))
     queue = sa.Column(sa.String(20))
     note = sa.Column(sa.Text)
+
+
+# --- the agents' desk (desk/) ------------------------------------------------------------
+
+
+class DeskSession(Base):
+    """A signed-in desk user; `id` is the SHA-256 of the cookie's token, never the token itself."""
+
+    __tablename__ = "desk_sessions"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    agent_id = sa.Column(sa.ForeignKey("agents.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    created_at = _created_at()
+    last_seen_at = sa.Column(UtcDateTime(), nullable=False)
+    expires_at = sa.Column(UtcDateTime(), nullable=False)
+
+
+class DeskLoginAttempt(Base):
+    """One try at the desk's login form, for its rate limit (by username and by address)."""
+
+    __tablename__ = "desk_login_attempts"
+    __table_args__ = (
+        sa.Index("ix_desk_login_attempts_username_at", "username", "at"),
+        sa.Index("ix_desk_login_attempts_address_at", "address", "at"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(80), nullable=False)
+    address = sa.Column(sa.String(64), nullable=False)
+    at = sa.Column(UtcDateTime(), nullable=False)
+    succeeded = sa.Column(sa.Boolean, nullable=False)
+
+
+class ConversationDay(Base):
+    """A customer who wrote to the assistant on a day (UTC), for the bot's containment rate."""
+
+    __tablename__ = "conversation_days"
+    __table_args__ = (sa.UniqueConstraint("sender_id", "day", name="uq_conversation_days_sender_day"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    sender_id = sa.Column(sa.String(255), nullable=False)
+    day = sa.Column(sa.Date, nullable=False, index=True)
+    channel = sa.Column(sa.String(40), nullable=False)
+    first_at = sa.Column(UtcDateTime(), nullable=False)
+    messages = sa.Column(sa.Integer, nullable=False, default=1)

@@ -5,10 +5,11 @@ the same on SQLite (the embedded default) and PostgreSQL.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
@@ -41,6 +42,22 @@ def session_scope(factory: sessionmaker) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on error."""
     with factory.begin() as session:
         yield session
+
+
+T = TypeVar("T")
+
+
+async def in_thread_session(factory: sessionmaker, work: Callable[..., T], *args: Any) -> T:
+    """Run `work(session, *args)` in a worker thread and a transaction of its own (async callers).
+
+    The drivers are blocking, so the event loop never waits on the database.
+    """
+    return await asyncio.to_thread(_in_session, factory, work, *args)
+
+
+def _in_session(factory: sessionmaker, work: Callable[..., T], *args: Any) -> T:
+    with session_scope(factory) as session:
+        return work(session, *args)
 
 
 def _ensure_sqlite_folder(url: URL) -> None:

@@ -17,7 +17,6 @@ processes never both accept, release or time out the same conversation.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import statistics
@@ -31,13 +30,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Agent, Handoff, HandoffEvent, HandoffMessage
-from bot.db.session import session_scope
+from bot.db.session import in_thread_session
 from bot.handoff.hours import BusinessHours
 from bot.handoff.records import (
     Admission,
     AgentView,
     Author,
     ContextPackage,
+    HandoffRef,
     HandoffView,
     Outcome,
     PendingAction,
@@ -380,20 +380,33 @@ class HandoffEngine:
 
     # --- what Rasa's event broker reports (the desk's consumer) ---------------------------
 
-    async def record(self, sender_id: str, event: dict[str, Any], now: datetime) -> None:
-        """A conversation event: the transcript of an open handoff grows; a waiting customer may choose."""
+    async def record(self, sender_id: str, event: dict[str, Any], now: datetime) -> HandoffRef | None:
+        """A conversation event: the transcript of an open handoff grows; a waiting customer may choose.
+
+        Returns the handoff the event belongs to (None: a conversation with the bot alone).
+        """
         kind = event.get("event")
         if kind not in {"user", "bot", "restart"}:
-            return
-        await self._run(self._record, sender_id, event, now)
+            return None
+        return await self._run(self._record, sender_id, event, now)
 
-    def _record(self, session: Session, sender_id: str, event: dict[str, Any], now: datetime) -> None:
+    def _record(
+        self, session: Session, sender_id: str, event: dict[str, Any], now: datetime
+    ) -> HandoffRef | None:
+        row = self._record_in(session, sender_id, event, now)
+        if row is None:
+            return None
+        return HandoffRef(row.id, row.queue, Status(row.status))
+
+    def _record_in(
+        self, session: Session, sender_id: str, event: dict[str, Any], now: datetime
+    ) -> Handoff | None:
         kind = event["event"]
         row = self._open_row(session, sender_id)
         if kind == "restart":
             if row is not None:
                 self._finish(session, row, Outcome.ABANDONED, now, None, note="restart")
-            return
+            return row
         at = _event_time(event, now)
         if row is None:
             # The bot's return belongs to the transcript, and so does a message the customer
@@ -402,7 +415,7 @@ class HandoffEngine:
             if ended is not None and (kind == "bot" or at <= ended.ended_at):
                 row = ended
         if row is None:
-            return
+            return None
         metadata = event.get("metadata") or {}
         author = Author.CUSTOMER if kind == "user" else Author.BOT
         agent_name = agent_of(metadata) if kind == "bot" else None
@@ -412,15 +425,16 @@ class HandoffEngine:
         if not text and kind == "user":
             text = _attachment_note(metadata)
         if not text:
-            return
+            return row
         stamp = float(event.get("timestamp") or 0)
         if not self._add_message(session, row, author, str(text), at, stamp, agent_name):
-            return  # a redelivery
+            return row  # a redelivery
         if author is Author.CUSTOMER and row.status in OPEN_STATUSES:
             row.last_customer_at = now  # the engine's clock, as every timer (not the event's)
             row.updated_at = now
             if row.status == Status.WAITING.value:
                 self._customer_choice(session, row, str(text), now)
+        return row
 
     def _customer_choice(self, session: Session, row: Handoff, text: str, now: datetime) -> None:
         """A waiting customer's message: a callback, leaving the line, or news now.
@@ -528,11 +542,7 @@ class HandoffEngine:
     # --- helpers ------------------------------------------------------------------------
 
     async def _run(self, work: Callable[..., T], *args: Any) -> T:
-        return await asyncio.to_thread(self._in_session, work, *args)
-
-    def _in_session(self, work: Callable[..., T], *args: Any) -> T:
-        with session_scope(self._sessions) as session:
-            return work(session, *args)
+        return await in_thread_session(self._sessions, work, *args)
 
     def _back_in_line(self, session: Session, row: Handoff, now: datetime) -> None:
         """Waiting again (a transfer, the agent gone offline), with a fresh wait and the customer told."""

@@ -153,6 +153,15 @@ class HandoffView:
 
 
 @dataclass(frozen=True)
+class HandoffRef:
+    """Which handoff an event touched, and where it now stands (the desk's live updates)."""
+
+    id: int
+    queue: str
+    status: Status
+
+
+@dataclass(frozen=True)
 class PendingWork:
     handoff_id: int
     sender_id: str

@@ -30,6 +30,9 @@ APPLICATION_TABLES = {
     "handoffs",
     "handoff_messages",
     "handoff_events",
+    "desk_sessions",
+    "desk_login_attempts",
+    "conversation_days",
 }
 
 

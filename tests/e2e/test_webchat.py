@@ -11,22 +11,19 @@ with python-socketio's client.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Coroutine, Iterator, List, TypeVar
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from channels.commands import NEUTRALISER
 from tests.support.assistant import Assistant
+from tests.support.browser import launched_chromium, page_without_errors
 from tests.support.webchat_client import ChatClient, text_of
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SESSION_KEY = "webchat_session_id"
 TURN_S = 90_000  # ms; a deadline for a turn, not a speed test (bench/webchat_latency.py measures)
 GREETINGS = ("Buenos días", "Buenas tardes", "Buenas noches")
@@ -41,27 +38,15 @@ def run_client(scenario: Coroutine[Any, Any, T]) -> T:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        reason = f"No chromium at {CHROMIUM} (apt-get install chromium; `make test` does it)"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason} (REQUIRE_SERVICES=1 demands it)", pytrace=False)
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser profile (nothing in localStorage); fails on any script error in the page."""
-    context = browser.new_context(locale="es-ES")
-    opened = context.new_page()
-    errors: List[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert errors == []
+    with page_without_errors(browser) as opened:
+        yield opened
 
 
 def open_chat(page: Page, assistant: Assistant) -> Locator:

@@ -1,0 +1,387 @@
+"""The agents' inbox: conversations of the agent's queues, the context card, the live chat and its actions.
+
+Pages are rendered on the server (Jinja2) and work without scripts: every
+action is a form that posts and comes back here. With scripts (static/inbox.js)
+the same forms are sent in the background, and the page listens to /live
+(server-sent events) to fetch the list and the open conversation again when
+something changes; nothing polls.
+
+An agent sees the queues of their account; a conversation of another queue
+is "not found" for them, even by URL. Writing to the customer is for the agent
+who accepted the conversation; a supervisor may also transfer, release or close
+any conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from aiohttp_sse import sse_response
+
+from bot.handoff.context import agent_greeting, queue_label, reason_subject
+from bot.handoff.engine import HandoffConflict, HandoffNotFound
+from bot.handoff.records import AgentView, HandoffView, Outcome, Presence, Status, TranscriptLine
+from bot.locale import texts
+from bot.needs import Queue
+from desk.accounts import DeskUser
+from desk.live import REFRESH, Change
+from desk.web.guard import FormError, current_user, redirect, render, utc_now, wants_json
+from desk.web.keys import CONFIG, LIVE, OPERATIONS, SESSION, SESSIONS
+
+logger = logging.getLogger(__name__)
+MAX_TEXT_CHARS = 4096
+MAX_NOTE_CHARS = 2000
+CLOSED_SHOWN = 50
+# An open page re-checks its session this often, so signing out elsewhere ends its stream too.
+_SESSION_CHECK_S = 60.0
+_KEEPALIVE_S = 20.0
+OUTCOME_LABELS = {
+    Outcome.RESOLVED: "Resuelta",
+    Outcome.RELEASED: "Devuelta al asistente",
+    Outcome.CALLBACK: "Llamar al cliente",
+    Outcome.SILENT: "Sin respuesta del cliente",
+    Outcome.ABANDONED: "El cliente se fue",
+}
+TABS = {"waiting": "En espera", "active": "En curso", "closed": "Cerradas"}
+
+
+def _desk_texts() -> dict[str, Any]:
+    return texts()["desk"]
+
+
+def channel_label(channel: str) -> str:
+    return str(_desk_texts()["channels"].get(channel, channel))
+
+
+def _local(moment: datetime | None, request: web.Request) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(request.app[CONFIG].tz).strftime("%d/%m %H:%M")
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What the signed-in person may see and do with one conversation."""
+
+    user: DeskUser
+    view: HandoffView
+
+    @property
+    def visible(self) -> bool:
+        return self.user.sees(self.view.queue) or self.view.agent == self.user.username
+
+    @property
+    def mine(self) -> bool:
+        return self.view.agent == self.user.username
+
+    @property
+    def can_accept(self) -> bool:
+        return self.view.status is Status.WAITING and self.user.sees(self.view.queue)
+
+    @property
+    def can_write(self) -> bool:
+        return self.view.status is Status.ACTIVE and self.mine
+
+    @property
+    def can_manage(self) -> bool:
+        """Transfer, release, close: whoever has it, a supervisor, or anyone of the queue while it waits."""
+        if not self.view.is_open:
+            return False
+        return self.mine or self.user.is_supervisor or self.view.status is Status.WAITING
+
+
+def _item(view: HandoffView, user: DeskUser, request: web.Request) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "status": view.status.value,
+        "queue": view.queue,
+        "queue_label": queue_label(view.queue),
+        "customer": view.customer_name or "Cliente sin identificar",
+        "verified": view.verified,
+        "channel": channel_label(view.channel),
+        "reason": reason_subject(view.reason_intent),
+        "waiting_since": view.waiting_since.isoformat(),
+        "waiting_since_local": _local(view.waiting_since, request),
+        "ended_local": _local(view.ended_at, request),
+        "agent_name": view.agent_name,
+        "mine": view.agent == user.username,
+        "position": view.position,
+        "outcome": OUTCOME_LABELS.get(view.outcome) if view.outcome else None,
+    }
+
+
+async def _visible_conversations(request: web.Request, user: DeskUser) -> dict[str, list[dict[str, Any]]]:
+    engine = request.app[OPERATIONS].engine
+    tabs: dict[str, list[dict[str, Any]]] = {}
+    for status in (Status.WAITING, Status.ACTIVE, Status.CLOSED):
+        views = [v for v in await engine.conversations(status) if Visibility(user, v).visible]
+        if status is Status.CLOSED:
+            views = sorted(views, key=lambda v: v.ended_at or v.created_at, reverse=True)[:CLOSED_SHOWN]
+        elif status is Status.ACTIVE:
+            views.sort(key=lambda v: (v.agent != user.username, v.accepted_at or v.waiting_since))
+        tabs[status.value] = [_item(v, user, request) for v in views]
+    return tabs
+
+
+async def _conversation(request: web.Request, user: DeskUser) -> Visibility:
+    raw = request.match_info["id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise HandoffNotFound(raw)
+    seen = Visibility(user, await request.app[OPERATIONS].engine.get(int(raw)))
+    if not seen.visible:
+        raise HandoffNotFound(raw)  # another queue's conversation does not exist for this agent
+    return seen
+
+
+def _canned(view: HandoffView, user: DeskUser, request: web.Request) -> list[dict[str, str]]:
+    config = request.app[CONFIG]
+    t = _desk_texts()
+    first_name = view.context.get("first_name") if view.customer_id else None
+    replies = t["canned_texts"]
+    thanks = (
+        replies["thanks_for_waiting"].format(name=first_name)
+        if first_name
+        else replies["thanks_for_waiting_unnamed"]
+    )
+    greeting = agent_greeting(first_name, view.verified, view.reason_intent, user.name, config.assistant_name)
+    return [
+        {"label": t["canned"]["greeting"], "text": greeting},
+        {"label": t["canned"]["thanks_for_waiting"], "text": thanks},
+        {"label": t["canned"]["anything_else"], "text": replies["anything_else"]},
+        {
+            "label": t["canned"]["closing"],
+            "text": replies["closing"].format(provider=config.provider_name, agent=user.first_name),
+        },
+    ]
+
+
+def _transcript(lines: list[TranscriptLine], request: web.Request) -> list[dict[str, Any]]:
+    return [
+        {
+            "author": line.author.value,
+            "who": line.agent_name or {"customer": "Cliente", "bot": request.app[CONFIG].assistant_name}.get(
+                line.author.value, line.author.value
+            ),
+            "text": line.text,
+            "at": _local(line.at, request),
+        }
+        for line in lines
+    ]
+
+
+async def _conversation_context(request: web.Request, seen: Visibility) -> dict[str, Any]:
+    view, user = seen.view, seen.user
+    engine = request.app[OPERATIONS].engine
+    agents = [a for a in await engine.agents() if a.username != user.username]
+    return {
+        "c": view,
+        "item": _item(view, user, request),
+        "seen": seen,
+        "transcript": _transcript(await engine.transcript(view.id), request),
+        "canned": _canned(view, user, request) if seen.can_write else [],
+        "queues": [(q.value, queue_label(q.value)) for q in Queue if q.value != view.queue],
+        "agents": [a for a in agents if a.presence is not Presence.OFFLINE and a.serves(view.queue)],
+        "accepted_local": _local(view.accepted_at, request),
+        "callback_local": _local(view.callback_after, request),
+        "outcome": OUTCOME_LABELS.get(view.outcome) if view.outcome else None,
+    }
+
+
+async def _page_context(request: web.Request, user: DeskUser, tab: str) -> dict[str, Any]:
+    me: AgentView | None = None
+    try:
+        me = await request.app[OPERATIONS].engine.agent(user.username)
+    except HandoffNotFound:
+        me = None
+    return {
+        "tabs": await _visible_conversations(request, user),
+        "tab": tab if tab in TABS else "waiting",
+        "tab_labels": TABS,
+        "presence": me.presence.value if me else Presence.OFFLINE.value,
+        "my_queues": [queue_label(q) for q in user.visible_queues],
+    }
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+async def inbox(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    context = await _page_context(request, user, request.query.get("tab", "waiting"))
+    return render("inbox.html", request, {**context, "open": None})
+
+
+async def conversation_page(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    default_tab = seen.view.status.value
+    context = await _page_context(request, user, request.query.get("tab", default_tab))
+    open_context = await _conversation_context(request, seen)
+    return render("inbox.html", request, {**context, "open": open_context})
+
+
+async def list_fragment(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    context = await _page_context(request, user, request.query.get("tab", "waiting"))
+    selected = request.query.get("open", "")
+    return render(
+        "_list.html", request, {**context, "selected": int(selected) if selected.isdigit() else None}
+    )
+
+
+async def conversation_fragment(request: web.Request) -> web.StreamResponse:
+    """The open conversation's card, transcript and actions (the composer stays as the agent left it)."""
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    part = request.match_info["part"]
+    template = {"card": "_card.html", "transcript": "_transcript.html", "actions": "_actions.html"}.get(part)
+    if template is None:
+        raise HandoffNotFound(part)
+    return render(template, request, await _conversation_context(request, seen))
+
+
+# --- actions ------------------------------------------------------------------------------
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    form = await request.post()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _field(form: dict[str, str], key: str, label: str, limit: int, required: bool = True) -> str:
+    value = form.get(key, "").strip()
+    if required and not value:
+        raise FormError(f"Falta {label}.")
+    if len(value) > limit:
+        raise FormError(f"{label[0].upper()}{label[1:]} supera los {limit} caracteres.")
+    return value
+
+
+def _done(request: web.Request, handoff_id: int, view: HandoffView | None = None) -> web.StreamResponse:
+    if wants_json(request):
+        return web.json_response({"ok": True, "status": view.status.value if view else None})
+    return redirect(f"/inbox/{handoff_id}")
+
+
+async def accept(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    if not seen.can_accept:
+        raise HandoffConflict("Esta conversación ya no está en espera.")
+    view = await request.app[OPERATIONS].accept(seen.view.id, user.username)
+    return _done(request, view.id, view)
+
+
+async def send_message(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    text = _field(await _form(request), "text", "el mensaje", MAX_TEXT_CHARS)
+    if not seen.can_write:
+        raise HandoffConflict(
+            "Acepte la conversación antes de escribir."
+            if seen.view.status is Status.WAITING
+            else "No puede escribir en esta conversación."
+        )
+    view = await request.app[OPERATIONS].send(seen.view.id, text, agent=user.username)
+    return _done(request, view.id, view)
+
+
+async def transfer(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    if not seen.can_manage:
+        raise HandoffConflict("No puede transferir esta conversación.")
+    form = await _form(request)
+    target = _field(form, "target", "a quién transferir", 60)
+    note = _field(form, "note", "la nota para quien la recibe", MAX_NOTE_CHARS)
+    kind, _, value = target.partition(":")
+    if kind == "queue" and value in {q.value for q in Queue}:
+        view = await request.app[OPERATIONS].transfer(seen.view.id, queue=value, agent=None, note=note)
+    elif kind == "agent" and value:
+        view = await request.app[OPERATIONS].transfer(seen.view.id, queue=None, agent=value, note=note)
+    else:
+        raise FormError("Elija una fila o una persona.")
+    return _done(request, view.id, view)
+
+
+async def release(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    if not seen.can_manage:
+        raise HandoffConflict("No puede devolver esta conversación al asistente.")
+    view = await request.app[OPERATIONS].release(seen.view.id)
+    return _done(request, view.id, view)
+
+
+async def close(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    if not seen.can_manage:
+        raise HandoffConflict("No puede cerrar esta conversación.")
+    note = _field(await _form(request), "note", "la nota de resolución", MAX_NOTE_CHARS)
+    view = await request.app[OPERATIONS].close(seen.view.id, note)
+    return _done(request, view.id, view)
+
+
+async def set_presence(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    raw = (await _form(request)).get("presence", "")
+    try:
+        presence = Presence(raw)
+    except ValueError:
+        raise FormError("Elija en línea, ausente o desconectado.") from None
+    try:
+        await request.app[OPERATIONS].set_presence(user.username, presence)
+    except HandoffNotFound:
+        raise FormError("Su cuenta no recibe conversaciones.") from None
+    if wants_json(request):
+        return web.json_response({"ok": True, "presence": presence.value})
+    referer = request.headers.get("Referer", "")
+    back = "/inbox"
+    if referer.startswith(f"{request.scheme}://{request.host}/inbox"):
+        back = referer.split(request.host, 1)[1]
+    return redirect(back)
+
+
+# --- live updates -------------------------------------------------------------------------
+
+
+def _concerns(change: Change, user: DeskUser) -> bool:
+    return change.handoff_id is None or any(user.sees(q) for q in change.queues() if q) or user.is_supervisor
+
+
+async def live(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: `change` with the conversation that moved (id null: look at everything)."""
+    user = current_user(request)
+    session = request[SESSION]
+    loop = asyncio.get_running_loop()
+    checked = loop.time()
+    async with sse_response(request, headers={"X-Accel-Buffering": "no"}) as stream:
+        stream.ping_interval = _KEEPALIVE_S
+        await stream.send(json.dumps({"handoff_id": None}), event="ready")
+        async with request.app[LIVE].subscribe() as changes:
+            while True:
+                try:
+                    change: Change | None = await changes.next(timeout_s=_SESSION_CHECK_S)
+                except asyncio.TimeoutError:
+                    change = REFRESH  # nothing happened: only the session is checked below
+                    quiet = True
+                else:
+                    quiet = False
+                if change is None:
+                    break  # the desk is stopping
+                if loop.time() - checked >= _SESSION_CHECK_S:
+                    checked = loop.time()
+                    if await request.app[SESSIONS].load_digest(session.token_digest, utc_now()) is None:
+                        await stream.send(json.dumps({"reason": "signed out"}), event="signed-out")
+                        break
+                if quiet or not _concerns(change, user):
+                    continue
+                await stream.send(change.to_json(), event="change")
+    return stream
