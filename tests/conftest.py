@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -99,3 +100,18 @@ def shared_seeded_session_factory(request: pytest.FixtureRequest) -> Iterator[se
     """Like seeded_session_factory, but one per test module: only for tests that just read."""
     with fresh_database(request.param, request) as url, seeded(url) as factory:
         yield factory
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    """Redis at 127.0.0.1:6379 (or TEST_REDIS_URL): skipped without it, unless REQUIRE_SERVICES=1."""
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        reason = f"Redis is unreachable at {url}: {error}"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{reason} (REQUIRE_SERVICES=1 demands it)", pytrace=False)
+        pytest.skip(reason)
+    return url

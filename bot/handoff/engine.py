@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, TypeVar
@@ -181,18 +181,28 @@ class HandoffEngine:
         return await self._run(latest)
 
     async def conversations(
-        self, status: Status | None = None, queue: str | None = None, outcome: Outcome | None = None
+        self,
+        status: Status | None = None,
+        queue: str | None = None,
+        outcome: Outcome | None = None,
+        *,
+        queues: Collection[str] | None = None,
+        limit: int = 500,
     ) -> list[HandoffView]:
+        """Handoffs by status, queue (or any of `queues`), outcome; oldest first if waiting, else newest."""
+
         def listing(session: Session) -> list[HandoffView]:
             query = select(Handoff)
             if status is not None:
                 query = query.where(Handoff.status == status.value)
             if queue is not None:
                 query = query.where(Handoff.queue == queue)
+            if queues is not None:
+                query = query.where(Handoff.queue.in_(list(queues)))
             if outcome is not None:  # the callbacks promised, say
                 query = query.where(Handoff.outcome == outcome.value)
             order = Handoff.waiting_since if status is Status.WAITING else Handoff.id.desc()
-            rows = session.execute(query.order_by(order).limit(500)).scalars().all()
+            rows = session.execute(query.order_by(order).limit(limit)).scalars().all()
             return [self._view(session, row) for row in rows]
 
         return await self._run(listing)

@@ -118,12 +118,14 @@ def _item(view: HandoffView, user: DeskUser, request: web.Request) -> dict[str, 
 
 async def _visible_conversations(request: web.Request, user: DeskUser) -> dict[str, list[dict[str, Any]]]:
     engine = request.app[OPERATIONS].engine
+    # Only the queues this person sees are read; the closed ones, the latest few.
+    queues = None if user.is_supervisor or "*" in user.queues else user.queues
     tabs: dict[str, list[dict[str, Any]]] = {}
     for status in (Status.WAITING, Status.ACTIVE, Status.CLOSED):
-        views = [v for v in await engine.conversations(status) if Visibility(user, v).visible]
-        if status is Status.CLOSED:
-            views = sorted(views, key=lambda v: v.ended_at or v.created_at, reverse=True)[:CLOSED_SHOWN]
-        elif status is Status.ACTIVE:
+        limit = CLOSED_SHOWN if status is Status.CLOSED else 500
+        found = await engine.conversations(status, queues=queues, limit=limit)
+        views = [v for v in found if Visibility(user, v).visible]
+        if status is Status.ACTIVE:
             views.sort(key=lambda v: (v.agent != user.username, v.accepted_at or v.waiting_since))
         tabs[status.value] = [_item(v, user, request) for v in views]
     return tabs

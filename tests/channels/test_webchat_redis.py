@@ -8,7 +8,6 @@ Without Redis the test is skipped, unless REQUIRE_SERVICES=1 (as in CI).
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from typing import Any, List
 
@@ -20,20 +19,7 @@ from tests.support.webchat_client import ChatClient, serving
 
 pytestmark = pytest.mark.db  # needs a service, as the database tests do
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 AGENT_MESSAGE = {"text": "Hola, soy Ana. Sigo con su caso.", "author": {"kind": "agent", "name": "Ana"}}
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as error:
-        reason = f"Redis is unreachable at {REDIS_URL}: {error}"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason} (REQUIRE_SERVICES=1 demands it)", pytrace=False)
-        pytest.skip(reason)
-    return REDIS_URL
 
 
 async def _no_events(_: str) -> List[Any]:
