@@ -41,16 +41,6 @@ T = TypeVar("T")
 
 MAX_REPORT_DAYS = 366
 QUEUES: tuple[str, ...] = tuple(queue.value for queue in Queue)  # the report's column order
-# A handoff without a known need intent is grouped by its category; `bot/locale/es.yml`
-# only names the intents (ticket subjects), so the categories are named here.
-CATEGORY_LABELS = {
-    "technical": "Soporte técnico (otro motivo)",
-    "billing": "Facturación (otro motivo)",
-    "sales": "Ventas (otro motivo)",
-    "cancellation": "Baja del servicio (otro motivo)",
-    "follow_up": "Seguimiento (otro motivo)",
-    "human": "Pide hablar con una persona",
-}
 # Back in line after these: the wait that ended in the latest acceptance started there.
 _REQUEUE_EVENTS = ("transferred", "requeued")
 
@@ -551,10 +541,15 @@ def _only(queues: set[str]) -> tuple[str, ...]:
 
 
 def _reason(intent: str | None, category: str) -> tuple[str, str]:
-    """The reason's key and Spanish label: the need intent when known, else its category."""
+    """The reason's key and Spanish label: the need intent when known, else its category.
+
+    A person asked for with no other need is one reason, whichever way it was recorded.
+    """
+    if category == "human" and not (intent and intent in texts()["ticket_subjects"]):
+        intent = "request_human"
     if intent and intent in texts()["ticket_subjects"]:
         return intent, reason_subject(intent)
-    return category, CATEGORY_LABELS.get(category, category)
+    return category, texts()["desk"]["reason_categories"].get(category, category)
 
 
 def _first_response_s(

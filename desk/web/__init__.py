@@ -30,6 +30,10 @@ async def _home(request: web.Request) -> web.StreamResponse:
     return redirect("/supervisor" if user is not None and user.is_supervisor else "/inbox")
 
 
+async def _favicon(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(STATIC / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
+
+
 def setup_web(
     app: web.Application,
     *,
@@ -53,6 +57,7 @@ def setup_web(
     app.add_routes(
         [
             web.get("/", _home),
+            web.get("/favicon.ico", _favicon),
             web.get("/login", auth.login_form),
             web.post("/login", auth.login),
             web.post("/logout", auth.logout),

@@ -366,8 +366,9 @@ async def live(request: web.Request) -> web.StreamResponse:
     checked = loop.time()
     async with sse_response(request, headers={"X-Accel-Buffering": "no"}) as stream:
         stream.ping_interval = _KEEPALIVE_S
-        await stream.send(json.dumps({"handoff_id": None}), event="ready")
         async with request.app[LIVE].subscribe() as changes:
+            # Subscribed first: a change between the page's load and this stream is not missed.
+            await stream.send(json.dumps({"handoff_id": None}), event="ready")
             while True:
                 try:
                     change: Change | None = await changes.next(timeout_s=_SESSION_CHECK_S)
