@@ -4,8 +4,8 @@
 
 Reads DESK_PORT (8080), DESK_HOST (0.0.0.0), DESK_API_TOKEN, RASA_URL
 (http://localhost:$RASA_PORT), RASA_API_TOKEN, DESK_REDIS_URL (optional: live
-updates across several desk processes), DESK_COOKIE_SECURE (optional: 1 behind
-a TLS proxy), the event broker's settings (channels/event_broker.py) and the
+updates across several desk processes), DESK_COOKIE_SECURE and DESK_TRUST_PROXY
+(optional: 1 behind a TLS reverse proxy), the event broker's settings (channels/event_broker.py) and the
 handoff settings (bot/settings.py). Refuses to start without its tokens: the
 API is never open. Accounts: `python -m desk.manage` (docs/desk.md).
 """
@@ -43,7 +43,10 @@ async def serve() -> None:
     rasa_url = os.environ.get("RASA_URL") or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
     control = RasaControl(rasa_url, _required("RASA_API_TOKEN"))
     live = live_hub_from_env()
-    desk = build_desk(settings, factory, control, _required("DESK_API_TOKEN"), live, _cookie_secure())
+    trust_proxy = os.environ.get("DESK_TRUST_PROXY", "").strip().lower() in ("1", "true", "yes")
+    desk = build_desk(
+        settings, factory, control, _required("DESK_API_TOKEN"), live, _cookie_secure(), trust_proxy
+    )
     app, runner = desk.app, desk.runner
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

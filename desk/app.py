@@ -40,6 +40,7 @@ def build_desk(
     api_token: str,
     live: LiveHub,
     cookie_secure: bool | None = None,
+    trust_proxy: bool = False,
 ) -> Desk:
     services = build_services(settings, factory)
     stats = DeskStats(factory)
@@ -60,6 +61,7 @@ def build_desk(
             assistant_name=settings.company.assistant_name,
             tz=settings.company.tzinfo,
             cookie_secure=cookie_secure,
+            trust_proxy=trust_proxy,
         ),
     )
     return Desk(app, runner, live, operations, accounts)

@@ -13,6 +13,7 @@ from desk.web.guard import (
     LOGIN_CSRF_COOKIE,
     SESSION,
     clear_session_cookie,
+    client_address,
     current_user,
     redirect,
     render,
@@ -68,7 +69,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username") or "")[:MAX_FIELD_CHARS]
     password = str(form.get("password") or "")[:MAX_FIELD_CHARS + 1]
-    address = request.remote or "desconocida"
+    address = client_address(request)
     result = await request.app[ACCOUNTS].authenticate(username, password, address, utc_now())
     if result.limited:
         minutes = max(1, round((result.retry_after_s or 60) / 60))

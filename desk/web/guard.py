@@ -130,15 +130,25 @@ def _refusal(request: web.Request, status: int, message: str) -> web.StreamRespo
     return render("error.html", request, {"status": status, "message": message}, status=status)
 
 
-def _secure_headers(response: web.StreamResponse) -> None:
+def _secure_headers(response: web.StreamResponse, request: web.Request) -> None:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.content_type in ("text/html", "application/json", "text/csv"):
+    if not request.path.startswith("/static/"):  # versioned files may be cached; nothing else
         headers.setdefault("Cache-Control", "no-store")
+
+
+def client_address(request: web.Request) -> str:
+    """Who is asking: behind a trusted proxy (DESK_TRUST_PROXY=1), the address it saw, else the peer's."""
+    if request.app[CONFIG].trust_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1][:64]  # the proxy's own entry; earlier ones are the client's to forge
+    return request.remote or "desconocida"
 
 
 def redirect(location: str) -> web.Response:
@@ -166,11 +176,23 @@ async def web_guard(request: web.Request, handler: Handler) -> web.StreamRespons
         session = await request.app[SESSIONS].load(token, utc_now())
     request[SESSION] = session
     request[USER] = session.user if session else None
-    response = await _guarded(request, handler, session)
-    _secure_headers(response)
-    if token and session is None and request.path != "/login":
-        clear_session_cookie(response)
+    try:
+        response = await _guarded(request, handler, session)
+    except web.HTTPException as raised:  # a redirect to the login, aiohttp's own 404: headers too
+        _finish(raised, token, session, request)
+        raise
+    _finish(response, token, session, request)
     return response
+
+
+def _finish(
+    response: web.StreamResponse, token: str, session: OpenSession | None, request: web.Request
+) -> None:
+    if response.prepared:
+        return  # a stream (/live) already sent its headers
+    _secure_headers(response, request)
+    if token and session is None and request.path != "/login":
+        clear_session_cookie(response)  # a stale or forged cookie is not sent again
 
 
 async def _guarded(request: web.Request, handler: Handler, session: OpenSession | None) -> web.StreamResponse:

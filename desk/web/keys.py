@@ -21,6 +21,8 @@ class WebConfig:
     tz: ZoneInfo
     # None: Secure cookies exactly when the request came over HTTPS; True behind a TLS proxy.
     cookie_secure: bool | None = None
+    # Behind a reverse proxy: the login's rate limit counts the address in X-Forwarded-For.
+    trust_proxy: bool = False
 
 
 ACCOUNTS: web.AppKey[Accounts] = web.AppKey("accounts", Accounts)

@@ -21,10 +21,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.db.session import make_session_factory
 from desk.accounts import Accounts, Role
-from tests.e2e.test_webchat import open_chat, type_message, wait_for_turn
 from tests.support.assistant import ROOT, Assistant, AssistantStartError, running_assistant
 from tests.support.browser import launched_chromium, page_without_errors
 from tests.support.desk import Desk, running_desk
+from tests.support.webchat_page import open_chat, type_message, wait_for_turn
 
 DOCS = ROOT / "docs"
 LIVE_MS = 20_000  # a deadline for something to show up live, not a speed test

@@ -17,15 +17,15 @@ from typing import Any, Coroutine, Iterator, List, TypeVar
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from channels.commands import NEUTRALISER
 from tests.support.assistant import Assistant
 from tests.support.browser import launched_chromium, page_without_errors
 from tests.support.webchat_client import ChatClient, text_of
+from tests.support.webchat_page import open_chat, type_message, wait_for_turn
 
 SESSION_KEY = "webchat_session_id"
-TURN_S = 90_000  # ms; a deadline for a turn, not a speed test (bench/webchat_latency.py measures)
 GREETINGS = ("Buenos días", "Buenas tardes", "Buenas noches")
 T = TypeVar("T")
 
@@ -47,30 +47,6 @@ def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser profile (nothing in localStorage); fails on any script error in the page."""
     with page_without_errors(browser) as opened:
         yield opened
-
-
-def open_chat(page: Page, assistant: Assistant) -> Locator:
-    """Load the demo page, open the chat with the keyboard; returns the conversation's log."""
-    page.goto(f"{assistant.url}/webchat/")
-    page.locator(".webchat-host[data-ready=true]").wait_for(state="attached")
-    bubble = page.get_by_role("button", name="Abrir el chat con Conecta Fibra")
-    bubble.press("Enter")
-    expect(bubble).to_have_attribute("aria-expanded", "true")
-    expect(page.get_by_role("dialog", name="Chat con Conecta Fibra")).to_be_visible()
-    expect(page.get_by_label("Escriba su mensaje")).to_be_focused()
-    return page.get_by_role("log")
-
-
-def type_message(page: Page, text: str) -> None:
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
-
-
-def wait_for_turn(page: Page) -> None:
-    """The typing indicator shows at once and goes when the assistant has finished its turn."""
-    typing = page.get_by_text("Luz está escribiendo…")
-    expect(typing).to_be_visible()
-    expect(typing).to_be_hidden(timeout=TURN_S)
 
 
 def session_of(page: Page) -> str:
