@@ -89,6 +89,15 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
+def empty_session_factory(database_url: str) -> Iterator[sessionmaker]:
+    """A session factory on this test's own migrated database, with no data."""
+    upgrade(database_url)
+    factory = make_session_factory(database_url)
+    yield factory
+    factory.kw["bind"].dispose()
+
+
+@pytest.fixture
 def seeded_session_factory(database_url: str) -> Iterator[sessionmaker]:
     """A session factory on this test's own migrated database holding the demo data."""
     with seeded(database_url) as factory:

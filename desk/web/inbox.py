@@ -294,11 +294,16 @@ async def send_message(request: web.Request) -> web.StreamResponse:
     return _done(request, view.id, view)
 
 
-async def transfer(request: web.Request) -> web.StreamResponse:
-    user = current_user(request)
-    seen = await _conversation(request, user)
+async def _managed(request: web.Request, refusal: str) -> Visibility:
+    """The conversation, if this person may transfer, release or close it."""
+    seen = await _conversation(request, current_user(request))
     if not seen.can_manage:
-        raise HandoffConflict("No puede transferir esta conversación.")
+        raise HandoffConflict(refusal)
+    return seen
+
+
+async def transfer(request: web.Request) -> web.StreamResponse:
+    seen = await _managed(request, "No puede transferir esta conversación.")
     form = await _form(request)
     target = _field(form, "target", "a quién transferir", 60)
     note = _field(form, "note", "la nota para quien la recibe", MAX_NOTE_CHARS)
@@ -313,19 +318,13 @@ async def transfer(request: web.Request) -> web.StreamResponse:
 
 
 async def release(request: web.Request) -> web.StreamResponse:
-    user = current_user(request)
-    seen = await _conversation(request, user)
-    if not seen.can_manage:
-        raise HandoffConflict("No puede devolver esta conversación al asistente.")
+    seen = await _managed(request, "No puede devolver esta conversación al asistente.")
     view = await request.app[OPERATIONS].release(seen.view.id)
     return _done(request, view.id, view)
 
 
 async def close(request: web.Request) -> web.StreamResponse:
-    user = current_user(request)
-    seen = await _conversation(request, user)
-    if not seen.can_manage:
-        raise HandoffConflict("No puede cerrar esta conversación.")
+    seen = await _managed(request, "No puede cerrar esta conversación.")
     note = _field(await _form(request), "note", "la nota de resolución", MAX_NOTE_CHARS)
     view = await request.app[OPERATIONS].close(seen.view.id, note)
     return _done(request, view.id, view)

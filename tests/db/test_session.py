@@ -1,7 +1,6 @@
 """Sessions behave the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -11,17 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.migrate import upgrade
 from bot.db.models import ContactChange, Customer, Service
 from bot.db.session import make_session_factory, session_scope
 
 
 @pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker]:
-    upgrade(database_url)
-    factory = make_session_factory(database_url)
-    yield factory
-    factory.kw["bind"].dispose()
+def factory(empty_session_factory: sessionmaker) -> sessionmaker:
+    return empty_session_factory
 
 
 def customer(document_id: str = "1234567") -> Customer:

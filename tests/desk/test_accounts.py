@@ -7,7 +7,6 @@ limit's window is checked to the second without waiting.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, TypeVar
 
@@ -16,9 +15,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.migrate import upgrade
 from bot.db.models import Agent, DeskLoginAttempt, DeskSession
-from bot.db.session import make_session_factory, session_scope
+from bot.db.session import session_scope
 from desk.accounts import (
     MAX_PASSWORD_CHARS,
     MIN_PASSWORD_CHARS,
@@ -43,11 +41,8 @@ def run(awaitable: Awaitable[T]) -> T:
 
 
 @pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker]:
-    upgrade(database_url)
-    factory = make_session_factory(database_url)
-    yield factory
-    factory.kw["bind"].dispose()
+def factory(empty_session_factory: sessionmaker) -> sessionmaker:
+    return empty_session_factory
 
 
 @pytest.fixture

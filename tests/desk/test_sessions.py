@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, TypeVar
 
@@ -17,9 +16,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.migrate import upgrade
 from bot.db.models import DeskSession
-from bot.db.session import make_session_factory, session_scope
+from bot.db.session import session_scope
 from desk.accounts import Accounts, DeskUser, Role
 from desk.web.sessions import SessionPolicy, SessionStore, digest
 
@@ -33,11 +31,8 @@ def run(awaitable: Awaitable[T]) -> T:
 
 
 @pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker]:
-    upgrade(database_url)
-    factory = make_session_factory(database_url)
-    yield factory
-    factory.kw["bind"].dispose()
+def factory(empty_session_factory: sessionmaker) -> sessionmaker:
+    return empty_session_factory
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import asyncio
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Awaitable, TypeVar
 from zoneinfo import ZoneInfo
@@ -21,7 +20,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.migrate import upgrade
 from bot.db.models import Agent, ConversationDay, Handoff, HandoffEvent, HandoffMessage
 from bot.db.session import make_session_factory, session_scope
 from desk.stats import DeskStats, Report, _insert_day, report_csv
@@ -45,11 +43,8 @@ def run(awaitable: Awaitable[T]) -> T:
 
 
 @pytest.fixture
-def factory(database_url: str) -> Iterator[sessionmaker]:
-    upgrade(database_url)
-    factory = make_session_factory(database_url)
-    yield factory
-    factory.kw["bind"].dispose()
+def factory(empty_session_factory: sessionmaker) -> sessionmaker:
+    return empty_session_factory
 
 
 @pytest.fixture

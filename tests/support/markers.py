@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 
 DATABASE_FIXTURES = frozenset(
-    {"database_url", "seeded_session_factory", "shared_seeded_session_factory", "postgres_admin"}
+    {
+        "database_url",
+        "empty_session_factory",
+        "seeded_session_factory",
+        "shared_seeded_session_factory",
+        "postgres_admin",
+    }
 )
 _E2E = Path(__file__).resolve().parents[1] / "e2e"
 
