@@ -92,7 +92,11 @@ def recap(
         lines.append(t["one_factor"].format(name=customer_name))
     else:
         lines.append(t["no_data"] if gave_up else t["locked"] if locked else t["unidentified"])
-    answers = [t["answer_labels"][slot].format(value=slots[slot]) for slot in _KEY_ANSWERS if slots.get(slot)]
+    answers = [
+        t["answer_labels"][slot].format(value=_readable(slots[slot], t["answer_values"]))
+        for slot in _KEY_ANSWERS
+        if slots.get(slot)
+    ]
     if answers:
         lines.append(t["answers"].format(answers="; ".join(answers)))
     verdict = slots.get("line_verdict")

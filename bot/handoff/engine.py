@@ -273,10 +273,15 @@ class HandoffEngine:
         def accept(session: Session) -> HandoffView:
             agent = self._agent_row(session, username)
             row = self._row(session, handoff_id)
+            if row.status == Status.ACTIVE.value:
+                raise HandoffConflict("otra persona ya tomó esta conversación")
             if row.status != Status.WAITING.value:
-                raise HandoffConflict(f"la conversación {handoff_id} no está en espera ({row.status})")
+                raise HandoffConflict("esta conversación ya terminó")
             if not _serves(agent, row.queue):
                 raise HandoffConflict(f"{username} no atiende la fila {row.queue}")
+            if agent.presence == Presence.OFFLINE.value:
+                # The customer would hear that someone took the case who is not there.
+                raise HandoffConflict("póngase en línea para aceptar conversaciones")
             taken = session.execute(
                 update(Handoff)
                 .where(Handoff.id == handoff_id, Handoff.status == Status.WAITING.value)
@@ -293,7 +298,7 @@ class HandoffEngine:
                 )
             ).rowcount
             if not taken:
-                raise HandoffConflict(f"otra persona ya tomó la conversación {handoff_id}")
+                raise HandoffConflict("otra persona ya tomó esta conversación")
             session.expire(row)
             self._event(session, row, "accepted", now, agent=username)
             return self._view(session, row)
@@ -382,7 +387,11 @@ class HandoffEngine:
         def end(session: Session) -> HandoffView:
             row = self._row(session, handoff_id)
             if row.status not in allowed:
-                raise HandoffConflict(f"la conversación {handoff_id} no está con una persona ({row.status})")
+                raise HandoffConflict(
+                    "esta conversación ya terminó"
+                    if row.status == Status.CLOSED.value
+                    else "esta conversación todavía espera a una persona: acéptela o transfiérala"
+                )
             self._finish(session, row, outcome, now, PendingAction.RESUME, note=note)
             return self._view(session, row)
 

@@ -30,7 +30,7 @@ def _safe_next(raw: str | None) -> str:
     """Only a path of this site: an open redirect would let a phishing link borrow the desk's name."""
     if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw and len(raw) < 512:
         return raw
-    return "/inbox"
+    return "/"  # each person's home: the inbox, or the supervisor view
 
 
 def _login_page(

@@ -198,8 +198,7 @@ def _finish(
 async def _guarded(request: web.Request, handler: Handler, session: OpenSession | None) -> web.StreamResponse:
     if session is None and not _is_public(request.path):
         if request.method == "GET" and not wants_json(request) and request.path != "/live":
-            next_path = request.path_qs if request.path != "/" else "/inbox"
-            raise web.HTTPSeeOther(f"/login?{urlencode({'next': next_path})}")
+            raise web.HTTPSeeOther(f"/login?{urlencode({'next': request.path_qs})}")
         return _refusal(request, 401, "Inicie sesión para continuar.")
     if request.method not in SAFE_METHODS and not await _csrf_ok(request, session):
         logger.warning("desk: refused a %s to %s without a valid CSRF token", request.method, request.path)

@@ -22,11 +22,11 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from aiohttp_sse import sse_response
+from aiohttp_sse import EventSourceResponse, sse_response
 
 from bot.handoff.context import agent_greeting, queue_label, reason_subject
 from bot.handoff.engine import HandoffConflict, HandoffNotFound
-from bot.handoff.records import AgentView, HandoffView, Outcome, Presence, Status, TranscriptLine
+from bot.handoff.records import HandoffView, Outcome, Presence, Status, TranscriptLine
 from bot.locale import texts
 from bot.needs import Queue
 from desk.accounts import DeskUser
@@ -71,6 +71,7 @@ class Visibility:
 
     user: DeskUser
     view: HandoffView
+    presence: Presence = Presence.OFFLINE  # the person's own, as an agent
 
     @property
     def visible(self) -> bool:
@@ -81,19 +82,29 @@ class Visibility:
         return self.view.agent == self.user.username
 
     @property
-    def can_accept(self) -> bool:
+    def could_accept(self) -> bool:
+        """Waiting in a queue this person serves (accepting also needs them online or away)."""
         return self.view.status is Status.WAITING and self.user.sees(self.view.queue)
+
+    @property
+    def can_accept(self) -> bool:
+        return self.could_accept and self.presence is not Presence.OFFLINE
 
     @property
     def can_write(self) -> bool:
         return self.view.status is Status.ACTIVE and self.mine
 
     @property
-    def can_manage(self) -> bool:
-        """Transfer, release, close: whoever has it, a supervisor, or anyone of the queue while it waits."""
-        if not self.view.is_open:
-            return False
-        return self.mine or self.user.is_supervisor or self.view.status is Status.WAITING
+    def can_transfer(self) -> bool:
+        """While it waits, anyone of its queue; once taken, whoever has it or a supervisor."""
+        if self.view.status is Status.WAITING:
+            return self.user.sees(self.view.queue)
+        return self.view.status is Status.ACTIVE and (self.mine or self.user.is_supervisor)
+
+    @property
+    def can_end(self) -> bool:
+        """Release to the bot or close: a conversation someone has, by them or a supervisor."""
+        return self.view.status is Status.ACTIVE and (self.mine or self.user.is_supervisor)
 
 
 def _item(view: HandoffView, user: DeskUser, request: web.Request) -> dict[str, Any]:
@@ -131,11 +142,19 @@ async def _visible_conversations(request: web.Request, user: DeskUser) -> dict[s
     return tabs
 
 
+async def _presence(request: web.Request, user: DeskUser) -> Presence:
+    try:
+        return (await request.app[OPERATIONS].engine.agent(user.username)).presence
+    except HandoffNotFound:
+        return Presence.OFFLINE
+
+
 async def _conversation(request: web.Request, user: DeskUser) -> Visibility:
     raw = request.match_info["id"]
     if not raw.isdigit() or len(raw) > 12:
         raise HandoffNotFound(raw)
-    seen = Visibility(user, await request.app[OPERATIONS].engine.get(int(raw)))
+    engine = request.app[OPERATIONS].engine
+    seen = Visibility(user, await engine.get(int(raw)), await _presence(request, user))
     if not seen.visible:
         raise HandoffNotFound(raw)  # another queue's conversation does not exist for this agent
     return seen
@@ -196,16 +215,11 @@ async def _conversation_context(request: web.Request, seen: Visibility) -> dict[
 
 
 async def _page_context(request: web.Request, user: DeskUser, tab: str) -> dict[str, Any]:
-    me: AgentView | None = None
-    try:
-        me = await request.app[OPERATIONS].engine.agent(user.username)
-    except HandoffNotFound:
-        me = None
     return {
         "tabs": await _visible_conversations(request, user),
         "tab": tab if tab in TABS else "waiting",
         "tab_labels": TABS,
-        "presence": me.presence.value if me else Presence.OFFLINE.value,
+        "presence": (await _presence(request, user)).value,
         "my_queues": [queue_label(q) for q in user.visible_queues],
     }
 
@@ -274,8 +288,12 @@ def _done(request: web.Request, handoff_id: int, view: HandoffView | None = None
 async def accept(request: web.Request) -> web.StreamResponse:
     user = current_user(request)
     seen = await _conversation(request, user)
-    if not seen.can_accept:
-        raise HandoffConflict("Esta conversación ya no está en espera.")
+    if not seen.could_accept:
+        raise HandoffConflict(
+            "Otra persona ya tomó esta conversación."
+            if seen.view.status is Status.ACTIVE
+            else "Esta conversación ya no está en espera."
+        )
     view = await request.app[OPERATIONS].accept(seen.view.id, user.username)
     return _done(request, view.id, view)
 
@@ -294,19 +312,24 @@ async def send_message(request: web.Request) -> web.StreamResponse:
     return _done(request, view.id, view)
 
 
-async def _managed(request: web.Request, refusal: str) -> Visibility:
-    """The conversation, if this person may transfer, release or close it."""
+async def _managed(request: web.Request, refusal: str, *, ending: bool) -> Visibility:
+    """The conversation, if this person may transfer it (or, `ending`, release or close it)."""
     seen = await _conversation(request, current_user(request))
-    if not seen.can_manage:
+    if not (seen.can_end if ending else seen.can_transfer):
+        if ending and seen.view.status is Status.WAITING:
+            raise HandoffConflict("Esta conversación todavía espera: acéptela o transfiérala.")
+        if not seen.view.is_open:
+            raise HandoffConflict("Esta conversación ya terminó.")
         raise HandoffConflict(refusal)
     return seen
 
 
 async def transfer(request: web.Request) -> web.StreamResponse:
-    seen = await _managed(request, "No puede transferir esta conversación.")
+    seen = await _managed(request, "La conversación la atiende otra persona.", ending=False)
     form = await _form(request)
     target = _field(form, "target", "a quién transferir", 60)
     note = _field(form, "note", "la nota para quien la recibe", MAX_NOTE_CHARS)
+    note = f"{current_user(request).name}: {note}"  # who wrote it, for whoever receives it
     kind, _, value = target.partition(":")
     if kind == "queue" and value in {q.value for q in Queue}:
         view = await request.app[OPERATIONS].transfer(seen.view.id, queue=value, agent=None, note=note)
@@ -318,13 +341,13 @@ async def transfer(request: web.Request) -> web.StreamResponse:
 
 
 async def release(request: web.Request) -> web.StreamResponse:
-    seen = await _managed(request, "No puede devolver esta conversación al asistente.")
+    seen = await _managed(request, "La conversación la atiende otra persona.", ending=True)
     view = await request.app[OPERATIONS].release(seen.view.id)
     return _done(request, view.id, view)
 
 
 async def close(request: web.Request) -> web.StreamResponse:
-    seen = await _managed(request, "No puede cerrar esta conversación.")
+    seen = await _managed(request, "La conversación la atiende otra persona.", ending=True)
     note = _field(await _form(request), "note", "la nota de resolución", MAX_NOTE_CHARS)
     view = await request.app[OPERATIONS].close(seen.view.id, note)
     return _done(request, view.id, view)
@@ -360,30 +383,37 @@ def _concerns(change: Change, user: DeskUser) -> bool:
 async def live(request: web.Request) -> web.StreamResponse:
     """Server-sent events: `change` with the conversation that moved (id null: look at everything)."""
     user = current_user(request)
+    async with sse_response(request, headers={"X-Accel-Buffering": "no"}) as stream:
+        stream.ping_interval = _KEEPALIVE_S
+        try:
+            await _stream_changes(request, stream, user)
+        except ConnectionResetError:
+            pass  # the page went away (closed, reloaded, offline): nobody to tell
+    return stream
+
+
+async def _stream_changes(request: web.Request, stream: EventSourceResponse, user: DeskUser) -> None:
     session = request[SESSION]
     loop = asyncio.get_running_loop()
     checked = loop.time()
-    async with sse_response(request, headers={"X-Accel-Buffering": "no"}) as stream:
-        stream.ping_interval = _KEEPALIVE_S
-        async with request.app[LIVE].subscribe() as changes:
-            # Subscribed first: a change between the page's load and this stream is not missed.
-            await stream.send(json.dumps({"handoff_id": None}), event="ready")
-            while True:
-                try:
-                    change: Change | None = await changes.next(timeout_s=_SESSION_CHECK_S)
-                except asyncio.TimeoutError:
-                    change = REFRESH  # nothing happened: only the session is checked below
-                    quiet = True
-                else:
-                    quiet = False
-                if change is None:
-                    break  # the desk is stopping
-                if loop.time() - checked >= _SESSION_CHECK_S:
-                    checked = loop.time()
-                    if await request.app[SESSIONS].load_digest(session.token_digest, utc_now()) is None:
-                        await stream.send(json.dumps({"reason": "signed out"}), event="signed-out")
-                        break
-                if quiet or not _concerns(change, user):
-                    continue
-                await stream.send(change.to_json(), event="change")
-    return stream
+    async with request.app[LIVE].subscribe() as changes:
+        # Subscribed first: a change between the page's load and this stream is not missed.
+        await stream.send(json.dumps({"handoff_id": None}), event="ready")
+        while True:
+            try:
+                change: Change | None = await changes.next(timeout_s=_SESSION_CHECK_S)
+            except asyncio.TimeoutError:
+                change = REFRESH  # nothing happened: only the session is checked below
+                quiet = True
+            else:
+                quiet = False
+            if change is None:
+                return  # the desk is stopping
+            if loop.time() - checked >= _SESSION_CHECK_S:
+                checked = loop.time()
+                if await request.app[SESSIONS].load_digest(session.token_digest, utc_now()) is None:
+                    await stream.send(json.dumps({"reason": "signed out"}), event="signed-out")
+                    return
+            if quiet or not _concerns(change, user):
+                continue
+            await stream.send(change.to_json(), event="change")

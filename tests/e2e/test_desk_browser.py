@@ -104,7 +104,7 @@ def test_an_agent_takes_a_web_chat_customer_live_and_gives_the_conversation_back
         agent.get_by_role("button", name="Aceptar conversación").click()
         composer = agent.get_by_label("Mensaje para el cliente")
         expect(composer).to_be_visible()
-        agent.get_by_role("button", name="Saludo con la reseña").click()
+        agent.get_by_role("button", name="Saludo con resumen").click()
         expect(composer).to_have_value(
             "Hola María, le saluda Gabriela. Luz ya me contó que está sin conexión a internet. "
             "Enseguida reviso su caso."
@@ -125,13 +125,23 @@ def test_an_agent_takes_a_web_chat_customer_live_and_gives_the_conversation_back
         expect(transcript.locator(".from-customer .text").last).to_have_text(
             "gracias Gabriela, sigo sin señal en el celular", timeout=LIVE_MS
         )
+        # A reload mid-chat finds the conversation as it was.
+        agent.reload()
+        expect(card.get_by_role("heading", name="María Benítez")).to_be_visible()
+        expect(transcript.locator(".from-customer .text").last).to_have_text(
+            "gracias Gabriela, sigo sin señal en el celular"
+        )
+        expect(agent.locator("body[data-live=ready]")).to_have_count(1)
         agent.get_by_role("button", name="Gracias por esperar").click()
         expect(composer).to_have_value("María, gracias por su amable espera.")
         composer.fill("Ya veo la falla en la zona; la revisamos ahora mismo.")
         agent.get_by_role("button", name="Enviar").click()
+        composer.type("Le aviso apenas")  # typed while the first one travels: kept for the next
         expect(log.locator(".from-agent .text").last).to_have_text(
             "Ya veo la falla en la zona; la revisamos ahora mismo.", timeout=LIVE_MS
         )
+        expect(composer).to_have_value("Le aviso apenas")
+        composer.fill("")
         agent.screenshot(path=str(DOCS / "desk-inbox.png"))
         agent.set_viewport_size({"width": 390, "height": 844})  # a phone: the conversation alone
         expect(agent.get_by_role("complementary", name="Conversaciones")).to_be_hidden()

@@ -64,6 +64,7 @@ def fresh(stack: tuple[Assistant, Desk, Path]) -> Iterator[None]:
     state = DemoState(assistant.database_url)
     state.restore()
     state.engine.dispose()
+    presence(desk, "supervisor", "online")  # who takes what an earlier test left waiting, to release it
     for status in ("waiting", "active"):
         for conversation in desk.conversations(status):
             if status == "waiting":

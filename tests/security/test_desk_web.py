@@ -167,7 +167,7 @@ async def test_anonymous_requests_are_refused_on_every_route(web: WebDesk) -> No
                 if template in EVENT_STREAMS:
                     assert page.status == 401, (path, page.status)
                 else:
-                    assert login_next(page) == (path if path != "/" else "/inbox"), path
+                    assert login_next(page) == path, path
                 as_json = await browser.get(path, json=True)
                 assert as_json.status == 401, (path, as_json.status)
                 assert "Inicie sesión" in json.loads(as_json.text)["error"]
@@ -588,7 +588,7 @@ async def test_a_cookie_set_before_signing_in_is_not_the_session_after(web: WebD
 async def test_no_open_redirect_after_signing_in(web: WebDesk, target: str) -> None:
     browser = web.browser()
     page = await browser.login(TECH.username, TECH.password, next_path=target)
-    assert page.status == 303 and page.location == "/inbox", page.location
+    assert page.status == 303 and page.location == "/", page.location  # home: the inbox, by role
     # Posted directly, as a forged form would.
     forger = web.browser()
     await forger.get("/login")
@@ -601,10 +601,10 @@ async def test_no_open_redirect_after_signing_in(web: WebDesk, target: str) -> N
             "csrf_token": forger.cookies[LOGIN_CSRF_COOKIE][0],
         },
     )
-    assert posted.status == 303 and posted.location == "/inbox", posted.location
+    assert posted.status == 303 and posted.location == "/", posted.location
     # Already signed in, the login page sends on at once: to this site only.
     signed_in = await browser.get(f"/login?next={target}")
-    assert signed_in.status == 303 and signed_in.location == "/inbox"
+    assert signed_in.status == 303 and signed_in.location == "/"
 
 
 async def test_a_path_of_this_site_is_kept_as_next(web: WebDesk) -> None:

@@ -30,11 +30,31 @@
 
   // --- fetching fragments ---------------------------------------------------------------
 
+  const GONE = Symbol("gone");
+
   async function fragment(url) {
     const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
     if (response.status === 401) { window.location.assign("/login"); return null; }
+    if (response.status === 404) return GONE; // no longer in this person's queues (transferred away)
     if (!response.ok) return null;
     return response.text();
+  }
+
+  function conversationLeft() {
+    // Transferred to a queue this person does not serve: say so instead of a page that no longer works.
+    const pane = document.querySelector(".conversation-pane");
+    pane.classList.remove("with-card");
+    pane.innerHTML = "";
+    const notice = document.createElement("div");
+    notice.className = "empty-state";
+    notice.setAttribute("role", "status");
+    const text = document.createElement("p");
+    text.textContent = "Esta conversación pasó a otra fila y ya no está en su bandeja.";
+    const back = document.createElement("a");
+    back.href = "/inbox";
+    back.textContent = "Volver a la bandeja";
+    notice.append(text, back);
+    pane.append(notice);
   }
 
   function currentTab() {
@@ -51,16 +71,24 @@
 
   async function refreshOpen() {
     if (!openId) return;
+    if (!document.getElementById("card")) return;
     const [card, transcript] = await Promise.all([
       fragment(`/inbox/${openId}/card`), fragment(`/inbox/${openId}/transcript`),
     ]);
+    if (card === GONE || transcript === GONE) { conversationLeft(); return; }
     if (card !== null) {
       document.getElementById("card").innerHTML = card;
       const status = document.querySelector("#card .badge[class*=state-]")?.className || "";
       if (status !== openStatus) {
         openStatus = status;
         const actions = await fragment(`/inbox/${openId}/actions`);
-        if (actions !== null) { document.getElementById("actions").innerHTML = actions; bindActions(); }
+        if (actions === GONE) { conversationLeft(); return; }
+        if (actions !== null) {
+          document.getElementById("actions").innerHTML = actions;
+          bindActions();
+          // Just accepted: straight to writing (on a phone, this also brings the composer into view).
+          document.querySelector("[data-composer] textarea")?.focus();
+        }
       }
     }
     if (transcript !== null) {
@@ -148,18 +176,29 @@
 
   async function submit(form) {
     const button = form.querySelector("button[type=submit]");
+    const composer = form.matches("[data-composer]") ? form.querySelector("textarea") : null;
+    const body = new URLSearchParams(new FormData(form));
+    // The agent may type the next message while this one travels: only what was sent leaves the box.
+    const sent = composer ? composer.value : "";
+    if (composer) composer.value = "";
     if (button) button.disabled = true;
+    const giveBack = () => {
+      if (composer) composer.value = composer.value ? `${sent}\n${composer.value}` : sent;
+    };
     try {
       const response = await fetch(form.action, {
         method: "POST",
-        body: new URLSearchParams(new FormData(form)),
+        body,
         headers: { Accept: "application/json", "X-CSRF-Token": csrf },
         credentials: "same-origin",
       });
-      const body = await response.json().catch(() => ({}));
-      if (!response.ok) { showFlash(body.error || "No se pudo hacer. Intente de nuevo."); return; }
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        giveBack();
+        showFlash(answer.error || "No se pudo hacer. Intente de nuevo.");
+        return;
+      }
       showFlash("");
-      if (form.matches("[data-composer]")) { form.querySelector("textarea").value = ""; }
       if (form.matches(".presence-form")) {
         const select = form.querySelector("select");
         select.className = `presence presence-${select.value}`;
@@ -169,6 +208,7 @@
       if (form.matches(".accept-form")) list.dataset.listTab = "active"; // where the agent's chat now is
       await Promise.all([refreshList(), refreshOpen()]);
     } catch (error) {
+      giveBack();
       showFlash("Sin conexión con la mesa. Revise su red e intente de nuevo.");
     } finally {
       if (button) button.disabled = false;
@@ -211,7 +251,8 @@
     const now = Date.now();
     document.querySelectorAll(".wait[data-since]").forEach((node) => {
       const minutes = Math.max(0, Math.floor((now - Date.parse(node.dataset.since)) / 60000));
-      node.textContent = minutes < 1 ? "espera hace menos de 1 min" : `espera hace ${minutes} min`;
+      const prefix = node.dataset.prefix ?? "espera ";
+      node.textContent = minutes < 1 ? `${prefix}hace menos de 1 min` : `${prefix}hace ${minutes} min`;
     });
   }
 
