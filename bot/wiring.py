@@ -15,6 +15,8 @@ from bot.adapters.local.customers import LocalCustomerDirectory
 from bot.adapters.local.lockouts import LocalIdentificationLockouts
 from bot.adapters.local.network import LocalNetworkProbe
 from bot.adapters.local.tickets import LocalTicketDesk
+from bot.billing.local_adapter import LocalBillingLedger
+from bot.billing.port import BillingLedger
 from bot.db.session import make_session_factory
 from bot.handoff.engine import HandoffEngine
 from bot.handoff.hours import BusinessHours, parse_agent_hours, parse_closures
@@ -38,6 +40,7 @@ class Services:
     calendar: FieldCalendar
     lockouts: IdentificationLockouts
     handoffs: HandoffEngine
+    billing: BillingLedger
 
     @property
     def company(self) -> CompanyProfile:
@@ -63,6 +66,7 @@ def build_services(settings: Settings, session_factory: sessionmaker | None = No
         calendar=FieldCalendar.from_settings(settings),
         lockouts=LocalIdentificationLockouts(factory),
         handoffs=HandoffEngine(factory, settings.handoff, business_hours(settings), tickets),
+        billing=LocalBillingLedger(factory, currency=settings.company.currency),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
+from bot.billing.port import PaymentMethod, PromotionScope
 from bot.ports.customers import ServiceStatus
 from bot.ports.network import OnuStatus
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketPriority, TicketStatus
@@ -41,12 +42,22 @@ class Extra:
 
 
 @dataclass(frozen=True)
+class DemoPayment:
+    """How a paid demo invoice was paid, in full (a paid invoice without one: by transfer)."""
+
+    method: str = PaymentMethod.TRANSFER.value
+    days_after_issue: int = 5  # never later than the day of seeding
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
 class DemoInvoice:
     months_ago: int  # 0 is the latest billing period
     status: str
     promotion_applied: bool = True  # False: the service's promotion is missing from the bill
     duplicate_plan_line: bool = False
     extras: tuple[Extra, ...] = ()
+    payment: DemoPayment | None = None  # only on paid invoices; None there: the default payment
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,17 @@ class Promotion:
     name: str
     discount_pct: int
     ends_in_days: int
+    started_days_ago: int | None = None  # None: since the installation
+    applies_to: str = PromotionScope.PLAN.value
+
+
+@dataclass(frozen=True)
+class ContractedExtra:
+    """An add-on contracted with the service, billed monthly under `name`."""
+
+    name: str  # Spanish, as the invoice line reads
+    monthly_price: Decimal
+    added_days_ago: int | None = None  # None: since the installation
 
 
 @dataclass(frozen=True)
@@ -109,6 +131,9 @@ class DemoService:
     onu_serial: str | None = None
     promotion: Promotion | None = None
     tickets: tuple[DemoTicket, ...] = ()
+    contracted_extras: tuple[ContractedExtra, ...] = ()
+    installation_fee: Decimal | None = None  # disclosed at sale
+    cutoff_grace_days: int = 5  # days after an unpaid invoice's due date until the cut
 
 
 @dataclass(frozen=True)
@@ -201,8 +226,15 @@ def _service(raw: Any, plans: dict[str, Plan], where: str) -> DemoService:
         extras = tuple(
             _build(Extra, extra, f"{at}: extras") for extra in _list(item.get("extras"), f"{at}: extras")
         )
-        invoice = _build(DemoInvoice, {**item, "extras": extras}, at)
+        payment = _build(DemoPayment, item["payment"], f"{at}: payment") if item.get("payment") else None
+        invoice = _build(DemoInvoice, {**item, "extras": extras, "payment": payment}, at)
         _one_of(invoice.status, INVOICE_STATUSES, f"{at}: status")
+        if payment is not None:
+            _one_of(payment.method, [m.value for m in PaymentMethod], f"{at}: payment: method")
+            if invoice.status != "paid":
+                raise DemoDataError(f"{at}: payment: only a paid invoice has one")
+            if payment.days_after_issue < 0:
+                raise DemoDataError(f"{at}: payment: days_after_issue must be 0 or more")
         invoices.append(invoice)
     _unique([invoice.months_ago for invoice in invoices], f"{where}: invoice months_ago")
     tickets = tuple(
@@ -211,11 +243,27 @@ def _service(raw: Any, plans: dict[str, Plan], where: str) -> DemoService:
     promotion = _build(Promotion, raw["promotion"], f"{where}: promotion") if raw.get("promotion") else None
     if promotion and not 0 < promotion.discount_pct <= 100:
         raise DemoDataError(f"{where}: promotion: discount_pct must be 1 to 100")
-    return _build(
+    if promotion:
+        _one_of(promotion.applies_to, [s.value for s in PromotionScope], f"{where}: promotion: applies_to")
+    extras = tuple(
+        _build(ContractedExtra, item, f"{where}: contracted_extras")
+        for item in _list(raw.get("contracted_extras"), f"{where}: contracted_extras")
+    )
+    service = _build(
         DemoService,
-        {**raw, "invoices": tuple(invoices), "network": network, "tickets": tickets, "promotion": promotion},
+        {
+            **raw,
+            "invoices": tuple(invoices),
+            "network": network,
+            "tickets": tickets,
+            "promotion": promotion,
+            "contracted_extras": extras,
+        },
         where,
     )
+    if service.cutoff_grace_days < 0:
+        raise DemoDataError(f"{where}: cutoff_grace_days must be 0 or more")
+    return service
 
 
 def _ticket(raw: Any, where: str) -> DemoTicket:
@@ -258,7 +306,7 @@ def _build(kind: type, raw: Any, where: str) -> Any:
     hints = get_type_hints(kind)
     for name, value in raw.items():
         values[name] = _checked(value, hints[name], f"{where}: {name}")
-        if name.endswith("_ago") and values[name] < 0:
+        if name.endswith("_ago") and values[name] is not None and values[name] < 0:
             raise DemoDataError(f"{where}: {name}: {value!r} must be 0 or more")
     return kind(**values)
 

@@ -2,8 +2,10 @@
 
 Seeding is idempotent: a demo customer whose document ID is already on file is
 left alone, so a second run, or a run on a database in use, changes nothing. The
-one addition is additive: a demo service still held by its demo customer that
-has no network state (seeded before that table existed) gets its demo one.
+additions are additive: a demo service still held by its demo customer that
+has no network state (seeded before that table existed) gets its demo one, and
+one seeded before billing existed gets its contracted extras, disclosed
+installation fee and payments; catalogue plans missing by name are added.
 Dates are relative to the day of seeding in the company's time zone. Ticket
 numbers come from the local ticket desk's counter (TK-10001 and TK-10002 on a
 fresh database). Run as `python -m demo.seed` after `python -m bot.db.migrate`.
@@ -20,11 +22,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.local.tickets import next_ticket_number
 from bot.db.models import (
+    CataloguePlan,
     Customer,
     Invoice,
     InvoiceLine,
     NetworkState,
+    Payment,
     Service,
+    ServiceExtra,
     Ticket,
     TicketAnswer,
     utcnow,
@@ -32,7 +37,17 @@ from bot.db.models import (
 from bot.db.session import make_session_factory, session_scope
 from bot.settings import get_settings
 from demo.agents import seed_agents
-from demo.records import PING_COUNT, DemoData, DemoInvoice, DemoNetwork, DemoService, DemoTicket, Plan, load
+from demo.records import (
+    PING_COUNT,
+    DemoData,
+    DemoInvoice,
+    DemoNetwork,
+    DemoPayment,
+    DemoService,
+    DemoTicket,
+    Plan,
+    load,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +70,7 @@ def seed(
     invoice_sequence = _invoice_sequence(data)
     added = 0
     with session_scope(session_factory) as session:
+        _add_missing_plans(session, data)
         on_file = set(session.scalars(select(Customer.document_id)))
         for demo in data.customers:
             if demo.document_id in on_file:
@@ -72,7 +88,90 @@ def seed(
                 _add_service(session, data, customer, demo_service, now, timezone, invoice_sequence)
             added += 1
         _add_missing_network_states(session, data, now)
+        _add_missing_billing(session, data, now.astimezone(timezone).date())
     return added
+
+
+def _add_missing_plans(session: Session, data: DemoData) -> None:
+    """The catalogue: each demo plan not on file by name, in the file's order."""
+    on_file = set(session.scalars(select(CataloguePlan.name)))
+    for position, plan in enumerate(data.plans.values(), start=1):
+        if plan.name not in on_file:
+            session.add(
+                CataloguePlan(
+                    name=plan.name,
+                    download_mbps=plan.download_mbps,
+                    upload_mbps=plan.upload_mbps,
+                    monthly_price=plan.monthly_price,
+                    active=True,
+                    sort_order=position,
+                )
+            )
+
+
+def _add_missing_billing(session: Session, data: DemoData, today: date) -> None:
+    """Billing terms and payments for demo services seeded before billing existed.
+
+    As for network states, only services still held by their demo customer
+    qualify. Extras are added to a service with none, the installation fee where
+    none is on file, and payments to a service with none (its invoices matched
+    to the file's oldest first, when their count agrees).
+    """
+    demo_services = {
+        service.service_number: (customer.document_id, service)
+        for customer in data.customers
+        for service in customer.services
+    }
+    rows = session.execute(
+        select(Service, Customer.document_id)
+        .join(Service.customer)
+        .where(Service.service_number.in_(demo_services))
+    )
+    for service, document_id in rows.all():
+        owner, demo = demo_services[service.service_number]
+        if document_id != owner:
+            continue
+        if not service.extras:
+            _add_extras(service, demo, today)
+        if service.installation_fee is None and demo.installation_fee is not None:
+            service.installation_fee = demo.installation_fee
+        if not service.payments:
+            invoices = sorted(service.invoices, key=lambda invoice: invoice.issued_on)
+            demo_invoices = sorted(demo.invoices, key=lambda invoice: -invoice.months_ago)
+            if len(invoices) == len(demo_invoices):
+                for invoice, demo_invoice in zip(invoices, demo_invoices, strict=True):
+                    _add_payment(session, service, invoice, demo_invoice, today)
+
+
+def _add_extras(service: Service, demo: DemoService, today: date) -> None:
+    for extra in demo.contracted_extras:
+        days_ago = demo.installed_days_ago if extra.added_days_ago is None else extra.added_days_ago
+        service.extras.append(
+            ServiceExtra(
+                name=extra.name,
+                monthly_price=extra.monthly_price,
+                starts_on=today - timedelta(days=days_ago),
+            )
+        )
+
+
+def _add_payment(
+    session: Session, service: Service, invoice: Invoice, demo: DemoInvoice, today: date
+) -> None:
+    """A paid invoice's payment in full: as the file says, or by transfer five days after issue."""
+    if invoice.status != "paid":
+        return
+    payment = demo.payment or DemoPayment()
+    session.add(
+        Payment(
+            service=service,
+            invoice=invoice,
+            amount=invoice.total,
+            paid_on=min(invoice.issued_on + timedelta(days=payment.days_after_issue), today),
+            method=payment.method,
+            reference=payment.reference,
+        )
+    )
 
 
 def _add_missing_network_states(session: Session, data: DemoData, now: datetime) -> None:
@@ -126,6 +225,10 @@ def _add_service(
     today = now.astimezone(tz).date()  # dates are the company's, not UTC's
     plan = data.plans[demo.plan]
     promotion = demo.promotion
+    promotion_days_ago = None
+    if promotion:
+        started = promotion.started_days_ago
+        promotion_days_ago = demo.installed_days_ago if started is None else started
     service = Service(
         customer=customer,
         service_number=demo.service_number,
@@ -142,11 +245,20 @@ def _add_service(
         promotion_name=promotion.name if promotion else None,
         promotion_discount_pct=promotion.discount_pct if promotion else None,
         promotion_ends_on=today + timedelta(days=promotion.ends_in_days) if promotion else None,
+        promotion_starts_on=(
+            today - timedelta(days=promotion_days_ago) if promotion_days_ago is not None else None
+        ),
+        promotion_applies_to=promotion.applies_to if promotion else None,
+        installation_fee=demo.installation_fee,
+        cutoff_grace_days=demo.cutoff_grace_days,
     )
     session.add(service)
+    _add_extras(service, demo, today)
     for demo_invoice in demo.invoices:
         sequence = invoice_sequence[(demo.service_number, demo_invoice.months_ago)]
-        session.add(_invoice(service, plan, demo_invoice, sequence, today))
+        invoice = _invoice(service, plan, demo_invoice, sequence, today)
+        session.add(invoice)
+        _add_payment(session, service, invoice, demo_invoice, today)
     for demo_ticket in demo.tickets:
         session.add(_ticket(session, service, demo_ticket, now, tz))
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 
+from bot.billing.port import PaymentMethod, PromotionScope
 from bot.ports.customers import ContactField, ServiceStatus
 from bot.ports.network import OnuStatus
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketPriority, TicketStatus
@@ -151,6 +152,13 @@ class Service(Base):
             " OR (promotion_discount_pct > 0 AND promotion_discount_pct <= 100)",
             name="promotion_discount_pct",
         ),
+        sa.CheckConstraint(
+            "promotion_applies_to IS NULL OR promotion_applies_to IN ({})".format(
+                ", ".join(f"'{scope.value}'" for scope in PromotionScope)
+            ),
+            name="promotion_applies_to",
+        ),
+        sa.CheckConstraint("cutoff_grace_days >= 0", name="cutoff_grace_days"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -169,12 +177,21 @@ class Service(Base):
     promotion_name = sa.Column(sa.String(80))
     promotion_discount_pct = sa.Column(sa.Integer)
     promotion_ends_on = sa.Column(sa.Date)
+    # Billing terms (bot/billing/): the promotion's start and scope (PromotionScope; None without
+    # one), the installation fee disclosed at sale (None: none was disclosed), and the days after
+    # an unpaid invoice's due date until the service is cut (Wisphub's fecha_corte).
+    promotion_starts_on = sa.Column(sa.Date)
+    promotion_applies_to = sa.Column(sa.String(16))
+    installation_fee = sa.Column(Money())
+    cutoff_grace_days = sa.Column(sa.Integer, nullable=False, default=5, server_default="5")
     created_at = _created_at()
     updated_at = _updated_at()
 
     customer = relationship("Customer", back_populates="services")
     invoices = relationship("Invoice", back_populates="service", order_by="Invoice.issued_on")
     network_state = relationship("NetworkState", back_populates="service", uselist=False)
+    extras = relationship("ServiceExtra", back_populates="service", order_by="ServiceExtra.id")
+    payments = relationship("Payment", back_populates="service", order_by="Payment.paid_on")
 
 
 class Invoice(Base):
@@ -526,3 +543,64 @@ class ConversationDay(Base):
     channel = sa.Column(sa.String(40), nullable=False)
     first_at = sa.Column(UtcDateTime(), nullable=False)
     messages = sa.Column(sa.Integer, nullable=False, default=1)
+
+
+# --- billing (bot/billing/) -----------------------------------------------------------------
+
+PAYMENT_METHODS = _values(PaymentMethod)
+
+
+class CataloguePlan(Base):
+    """A plan on sale, at its list price; a service keeps the price it was contracted at."""
+
+    __tablename__ = "plans"
+    __table_args__ = (sa.CheckConstraint("monthly_price >= 0", name="monthly_price"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(60), nullable=False, unique=True)
+    download_mbps = sa.Column(sa.Integer, nullable=False)
+    upload_mbps = sa.Column(sa.Integer, nullable=False)
+    monthly_price = sa.Column(Money(), nullable=False)
+    active = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    sort_order = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    created_at = _created_at()
+    updated_at = _updated_at()
+
+
+class ServiceExtra(Base):
+    """An add-on contracted for a service (a fixed IP, ...), billed monthly under `name`."""
+
+    __tablename__ = "service_extras"
+    __table_args__ = (sa.CheckConstraint("monthly_price >= 0", name="monthly_price"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    service_id = sa.Column(sa.ForeignKey("services.id"), nullable=False, index=True)
+    name = sa.Column(sa.String(80), nullable=False)  # Spanish, as the invoice line reads
+    monthly_price = sa.Column(Money(), nullable=False)
+    starts_on = sa.Column(sa.Date, nullable=False)
+    ends_on = sa.Column(sa.Date)  # the last day contracted; None: still contracted
+    created_at = _created_at()
+
+    service = relationship("Service", back_populates="extras")
+
+
+class Payment(Base):
+    """Money received for a service, towards one invoice or (no invoice) on account."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        _one_of("method", PAYMENT_METHODS),
+        sa.CheckConstraint("amount > 0", name="amount"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    service_id = sa.Column(sa.ForeignKey("services.id"), nullable=False, index=True)
+    invoice_id = sa.Column(sa.ForeignKey("invoices.id"), index=True)
+    amount = sa.Column(Money(), nullable=False)
+    paid_on = sa.Column(sa.Date, nullable=False)
+    method = sa.Column(sa.String(20), nullable=False)
+    reference = sa.Column(sa.String(60))  # the bank's or collection network's receipt
+    created_at = _created_at()
+
+    service = relationship("Service", back_populates="payments")
+    invoice = relationship("Invoice")

@@ -33,6 +33,9 @@ APPLICATION_TABLES = {
     "desk_sessions",
     "desk_login_attempts",
     "conversation_days",
+    "plans",
+    "service_extras",
+    "payments",
 }
 
 
