@@ -82,6 +82,8 @@ def conversation_json(view: HandoffView, assistant: str, agents: dict[str, Agent
         "note": view.note,
         "notes": list(view.notes),
         "resolution_note": view.resolution_note,
+        "callback_pending": view.callback_pending,
+        "callback_done": view.context.get("callback_done"),
         "suggested_greeting": (
             agent_greeting(
                 view.context.get("first_name") if view.customer_id else None,
@@ -238,6 +240,12 @@ class HandoffApi:
         note = _text(await _body(request), "note", required=True)
         return await self._reply(await self.operations.close(_id(request), note))
 
+    async def callback_done(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        agent = _text(body, "agent", required=True, limit=40)
+        note = _text(body, "note", required=True)
+        return await self._reply(await self.operations.complete_callback(_id(request), agent, note))
+
     async def transcript(self, request: web.Request) -> web.Response:
         lines = await self.engine.transcript(_id(request))
         return web.json_response(
@@ -280,6 +288,7 @@ def add_api(app: web.Application, operations: DeskOperations, token: str, assist
             web.post("/api/conversations/{id}/transfer", api.transfer),
             web.post("/api/conversations/{id}/release", api.release),
             web.post("/api/conversations/{id}/close", api.close),
+            web.post("/api/conversations/{id}/callback-done", api.callback_done),
             web.get("/api/conversations/{id}/transcript", api.transcript),
             web.get("/api/agents", api.list_agents),
             web.put("/api/agents/{username}/presence", api.set_presence),

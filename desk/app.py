@@ -56,6 +56,7 @@ def build_desk(
         sessions=SessionStore(factory),
         stats=stats,
         live=live,
+        customers=services.customers,
         config=WebConfig(
             provider_name=settings.company.provider_name,
             assistant_name=settings.company.assistant_name,

@@ -65,6 +65,9 @@ class DeskOperations:
     async def close(self, handoff_id: int, note: str) -> HandoffView:
         return await self._changed(await self.engine.close(handoff_id, note, self.now()))
 
+    async def complete_callback(self, handoff_id: int, agent: str, note: str) -> HandoffView:
+        return await self._changed(await self.engine.complete_callback(handoff_id, agent, note, self.now()))
+
     async def set_presence(self, username: str, presence: Presence) -> AgentView:
         agent = await self.engine.set_presence(username, presence, self.now())
         self.runner.wake()

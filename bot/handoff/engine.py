@@ -365,6 +365,25 @@ class HandoffEngine:
                 logger.exception("could not add the resolution note to ticket %s", view.ticket_number)
         return view
 
+    async def complete_callback(
+        self, handoff_id: int, username: str, note: str, now: datetime
+    ) -> HandoffView:
+        """A promised callback done: who called, when, and what came of it (kept in the row's context)."""
+
+        def complete(session: Session) -> HandoffView:
+            row = self._row(session, handoff_id)
+            if row.outcome != Outcome.CALLBACK.value:
+                raise HandoffConflict("esta conversación no tiene una llamada pendiente")
+            if (row.context or {}).get("callback_done"):
+                raise HandoffConflict("esta llamada ya se registró como hecha")
+            done = {"by": username, "at": now.isoformat()}
+            row.context = {**(row.context or {}), "callback_done": done}
+            row.resolution_note, row.updated_at = note, now
+            self._event(session, row, "callback_done", now, agent=username, note=note)
+            return self._view(session, row)
+
+        return await self._run(complete)
+
     async def agent_replied(self, handoff_id: int, now: datetime) -> None:
         """An agent's message reached the customer: first response time and the silence clock."""
 

@@ -151,6 +151,11 @@ class HandoffView:
     def is_open(self) -> bool:
         return self.status is not Status.CLOSED
 
+    @property
+    def callback_pending(self) -> bool:
+        """A callback was promised and nobody has recorded making it yet."""
+        return self.outcome is Outcome.CALLBACK and not self.context.get("callback_done")
+
 
 @dataclass(frozen=True)
 class HandoffRef:

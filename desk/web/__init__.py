@@ -12,13 +12,14 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.ports.customers import CustomerDirectory
 from desk.accounts import Accounts
 from desk.live import LiveHub
 from desk.operations import DeskOperations
 from desk.stats import DeskStats
 from desk.web import auth, inbox, supervisor
 from desk.web.guard import USER, redirect, web_guard
-from desk.web.keys import ACCOUNTS, CONFIG, LIVE, OPERATIONS, SESSIONS, STATS, WebConfig
+from desk.web.keys import ACCOUNTS, CONFIG, CUSTOMERS, LIVE, OPERATIONS, SESSIONS, STATS, WebConfig
 from desk.web.sessions import SessionStore
 
 STATIC = Path(__file__).with_name("static")
@@ -43,8 +44,9 @@ def setup_web(
     stats: DeskStats,
     live: LiveHub,
     config: WebConfig,
+    customers: CustomerDirectory,
 ) -> None:
-    app[OPERATIONS], app[ACCOUNTS], app[SESSIONS] = operations, accounts, sessions
+    app[OPERATIONS], app[ACCOUNTS], app[SESSIONS], app[CUSTOMERS] = operations, accounts, sessions, customers
     app[STATS], app[LIVE], app[CONFIG] = stats, live, config
     aiohttp_jinja2.setup(
         app,
@@ -70,6 +72,7 @@ def setup_web(
             web.post("/inbox/{id}/transfer", inbox.transfer),
             web.post("/inbox/{id}/release", inbox.release),
             web.post("/inbox/{id}/close", inbox.close),
+            web.post("/inbox/{id}/callback-done", inbox.callback_done),
             web.post("/presence", inbox.set_presence),
             web.get("/live", inbox.live),
             web.get("/supervisor", supervisor.page),

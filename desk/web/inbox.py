@@ -32,7 +32,7 @@ from bot.needs import Queue
 from desk.accounts import DeskUser
 from desk.live import REFRESH, Change
 from desk.web.guard import FormError, current_user, redirect, render, utc_now, wants_json
-from desk.web.keys import CONFIG, LIVE, OPERATIONS, SESSION, SESSIONS
+from desk.web.keys import CONFIG, CUSTOMERS, LIVE, OPERATIONS, SESSION, SESSIONS
 
 logger = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 4096
@@ -48,7 +48,8 @@ OUTCOME_LABELS = {
     Outcome.SILENT: "Sin respuesta del cliente",
     Outcome.ABANDONED: "El cliente se fue",
 }
-TABS = {"waiting": "En espera", "active": "En curso", "closed": "Cerradas"}
+TABS = {"waiting": "En espera", "active": "En curso", "callbacks": "Llamar", "closed": "Cerradas"}
+CALLBACKS_SHOWN = 200
 
 
 def _desk_texts() -> dict[str, Any]:
@@ -102,9 +103,19 @@ class Visibility:
         return self.view.status is Status.ACTIVE and (self.mine or self.user.is_supervisor)
 
     @property
+    def can_complete_callback(self) -> bool:
+        return self.view.callback_pending and self.user.sees(self.view.queue)
+
+    @property
     def can_end(self) -> bool:
         """Release to the bot or close: a conversation someone has, by them or a supervisor."""
         return self.view.status is Status.ACTIVE and (self.mine or self.user.is_supervisor)
+
+
+def outcome_label(view: HandoffView) -> str | None:
+    if view.outcome is Outcome.CALLBACK and not view.callback_pending:
+        return "Llamada hecha"
+    return OUTCOME_LABELS.get(view.outcome) if view.outcome else None
 
 
 def _item(view: HandoffView, user: DeskUser, request: web.Request) -> dict[str, Any]:
@@ -123,7 +134,9 @@ def _item(view: HandoffView, user: DeskUser, request: web.Request) -> dict[str, 
         "agent_name": view.agent_name,
         "mine": view.agent == user.username,
         "position": view.position,
-        "outcome": OUTCOME_LABELS.get(view.outcome) if view.outcome else None,
+        "outcome": outcome_label(view),
+        "callback_local": _local(view.callback_after, request),
+        "callback_pending": view.callback_pending,
     }
 
 
@@ -139,6 +152,13 @@ async def _visible_conversations(request: web.Request, user: DeskUser) -> dict[s
         if status is Status.ACTIVE:
             views.sort(key=lambda v: (v.agent != user.username, v.accepted_at or v.waiting_since))
         tabs[status.value] = [_item(v, user, request) for v in views]
+    # Callbacks promised and not made yet, the longest-promised first.
+    promised = await engine.conversations(
+        Status.CLOSED, outcome=Outcome.CALLBACK, queues=queues, limit=CALLBACKS_SHOWN
+    )
+    pending = [v for v in promised if v.callback_pending and Visibility(user, v).visible]
+    pending.sort(key=lambda v: v.callback_after or v.ended_at or v.created_at)
+    tabs["callbacks"] = [_item(v, user, request) for v in pending]
     return tabs
 
 
@@ -200,8 +220,10 @@ async def _conversation_context(request: web.Request, seen: Visibility) -> dict[
     view, user = seen.view, seen.user
     engine = request.app[OPERATIONS].engine
     agents = [a for a in await engine.agents() if a.username != user.username]
+    customer = await request.app[CUSTOMERS].get(view.customer_id) if view.customer_id else None
     return {
         "c": view,
+        "phones": [p for p in (customer.phone, customer.phone_alt) if p] if customer else [],
         "item": _item(view, user, request),
         "seen": seen,
         "transcript": _transcript(await engine.transcript(view.id), request),
@@ -210,7 +232,7 @@ async def _conversation_context(request: web.Request, seen: Visibility) -> dict[
         "agents": [a for a in agents if a.presence is not Presence.OFFLINE and a.serves(view.queue)],
         "accepted_local": _local(view.accepted_at, request),
         "callback_local": _local(view.callback_after, request),
-        "outcome": OUTCOME_LABELS.get(view.outcome) if view.outcome else None,
+        "outcome": outcome_label(view),
     }
 
 
@@ -350,6 +372,16 @@ async def close(request: web.Request) -> web.StreamResponse:
     seen = await _managed(request, "La conversación la atiende otra persona.", ending=True)
     note = _field(await _form(request), "note", "la nota de resolución", MAX_NOTE_CHARS)
     view = await request.app[OPERATIONS].close(seen.view.id, note)
+    return _done(request, view.id, view)
+
+
+async def callback_done(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    seen = await _conversation(request, user)
+    if not seen.can_complete_callback:
+        raise HandoffConflict("Esta conversación no tiene una llamada pendiente.")
+    note = _field(await _form(request), "note", "qué resultó de la llamada", MAX_NOTE_CHARS)
+    view = await request.app[OPERATIONS].complete_callback(seen.view.id, user.username, note)
     return _done(request, view.id, view)
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.ports.customers import CustomerDirectory
 from desk.accounts import Accounts
 from desk.live import LiveHub
 from desk.operations import DeskOperations
@@ -31,6 +32,7 @@ OPERATIONS: web.AppKey[DeskOperations] = web.AppKey("web_operations", DeskOperat
 STATS: web.AppKey[DeskStats] = web.AppKey("stats", DeskStats)
 LIVE: web.AppKey[LiveHub] = web.AppKey("live", LiveHub)
 CONFIG: web.AppKey[WebConfig] = web.AppKey("config", WebConfig)
+CUSTOMERS: web.AppKey[CustomerDirectory] = web.AppKey("customers", CustomerDirectory)
 # Per request, set by the guard.
 SESSION = "desk.session"
 USER = "desk.user"

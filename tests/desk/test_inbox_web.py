@@ -16,8 +16,18 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.orm import sessionmaker
 
-from bot.handoff.records import Presence, Status
-from tests.support.desk_web import BILLING, SUPERVISOR, TECH, Browser, Page, WebDesk, running_web_desk
+from bot.handoff.records import Admission, Presence, Status
+from desk.web.guard import utc_now
+from tests.support.desk_web import (
+    BILLING,
+    SUPERVISOR,
+    TECH,
+    Browser,
+    Page,
+    WebDesk,
+    context_package,
+    running_web_desk,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -98,3 +108,27 @@ async def test_a_transfer_note_names_its_author_and_leads_the_receivers_card(web
     note = f"{TECH.name}: Reclama un cobro doble de marzo."
     assert note in card
     assert card.index(note) < card.index("Motivo")
+
+
+async def test_a_promised_callback_waits_in_its_tab_until_someone_records_the_call(web: WebDesk) -> None:
+    engine = web.desk.operations.engine
+    for account in (TECH, BILLING):  # nobody online: asking for a person is a callback promised
+        await web.desk.operations.set_presence(account.username, Presence.OFFLINE)
+    result = await engine.admit(context_package("telegram:desk-web-callback", "technical"), utc_now())
+    assert result.kind is Admission.CALLBACK, result
+    promised = result.handoff.id
+    view = await engine.get(promised)
+    assert view.callback_pending, view
+    tech = web.browser()
+    await tech.sign_in(TECH)
+    tab = await tech.get("/inbox/list?tab=callbacks")
+    assert f'data-id="{promised}"' in tab.text
+    actions = (await tech.get(f"/inbox/{promised}/actions")).text
+    assert "Registrar la llamada" in actions
+    done = await act(tech, f"/inbox/{promised}/callback-done", {"note": "Lo llamé: ya tiene conexión."})
+    assert done.status == 200, done.text
+    assert f'data-id="{promised}"' not in (await tech.get("/inbox/list?tab=callbacks")).text
+    view = await engine.get(promised)
+    assert not view.callback_pending and view.context["callback_done"]["by"] == TECH.username
+    again = await act(tech, f"/inbox/{promised}/callback-done", {"note": "otra vez"})
+    assert again.status == 409
