@@ -5,7 +5,8 @@
 Reads DESK_PORT (8080), DESK_HOST (0.0.0.0), DESK_API_TOKEN, RASA_URL
 (http://localhost:$RASA_PORT), RASA_API_TOKEN, DESK_REDIS_URL (optional: live
 updates across several desk processes), DESK_COOKIE_SECURE and DESK_TRUST_PROXY
-(optional: 1 behind a TLS reverse proxy), the event broker's settings (channels/event_broker.py) and the
+(optional: 1 behind a TLS reverse proxy), DESK_PRESENCE_TIMEOUT_S (300: an agent
+with no desk page open that long goes offline), the event broker's settings (channels/event_broker.py) and the
 handoff settings (bot/settings.py). Refuses to start without its tokens: the
 API is never open. Accounts: `python -m desk.manage` (docs/desk.md).
 """
@@ -17,6 +18,7 @@ import logging
 import os
 import signal
 import sys
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -26,6 +28,7 @@ from desk.app import build_desk
 from desk.events import event_source_from_env
 from desk.live import live_hub_from_env
 from desk.rasa_control import RasaControl
+from desk.web import presence
 
 logger = logging.getLogger("desk")
 
@@ -48,6 +51,7 @@ async def serve() -> None:
         settings, factory, control, _required("DESK_API_TOKEN"), live, _cookie_secure(), trust_proxy
     )
     app, runner = desk.app, desk.runner
+    absent_after = _presence_timeout()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -62,6 +66,7 @@ async def serve() -> None:
         asyncio.create_task(runner.run(stop), name="timers"),
         asyncio.create_task(event_source_from_env().run(runner.on_event, stop), name="events"),
         asyncio.create_task(live.run(stop), name="live"),
+        asyncio.create_task(presence.run(factory, desk.operations, stop, absent_after), name="presence"),
     ]
     await stop.wait()
     await live.close()  # open pages' streams end, so the server can stop
@@ -70,6 +75,18 @@ async def serve() -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
     await web_runner.cleanup()
     await control.close()
+
+
+def _presence_timeout() -> timedelta:
+    raw = os.environ.get("DESK_PRESENCE_TIMEOUT_S", "").strip() or "300"
+    try:
+        seconds = int(raw)
+    except ValueError:
+        raise SettingsError(f"DESK_PRESENCE_TIMEOUT_S must be a number of seconds, not {raw!r}") from None
+    if seconds < 120:
+        # A page refreshes its session about every minute: less would sign off people still there.
+        raise SettingsError("DESK_PRESENCE_TIMEOUT_S must be at least 120")
+    return timedelta(seconds=seconds)
 
 
 def _cookie_secure() -> bool | None:

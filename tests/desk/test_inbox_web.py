@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
@@ -18,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.handoff.records import Admission, Presence, Status
 from desk.web.guard import utc_now
+from desk.web.presence import sign_off_absent
 from tests.support.desk_web import (
     BILLING,
     SUPERVISOR,
@@ -132,3 +134,19 @@ async def test_a_promised_callback_waits_in_its_tab_until_someone_records_the_ca
     assert not view.callback_pending and view.context["callback_done"]["by"] == TECH.username
     again = await act(tech, f"/inbox/{promised}/callback-done", {"note": "otra vez"})
     assert again.status == 409
+
+
+async def test_an_agent_whose_pages_all_closed_goes_offline_and_an_api_only_agent_does_not(
+    web: WebDesk,
+) -> None:
+    tech = web.browser()
+    await tech.sign_in(TECH)  # BILLING is online too, but never opened the desk
+    operations = web.desk.operations
+    engine = operations.engine
+    now = utc_now()
+    assert await sign_off_absent(web.factory, operations, now) == []  # the page is open
+    later = now + timedelta(minutes=6)  # and nothing refreshed the session since
+    assert await sign_off_absent(web.factory, operations, later) == [TECH.username]
+    assert (await engine.agent(TECH.username)).presence is Presence.OFFLINE
+    assert (await engine.agent(BILLING.username)).presence is Presence.ONLINE
+    assert await sign_off_absent(web.factory, operations, later) == []
