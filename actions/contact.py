@@ -18,8 +18,17 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, digression, is_new_message_for, queue_needs
-from actions.shared import channel_of, identify, latest_text, services, user_events, verified_customer
+from actions.shared import (
+    channel_of,
+    identify,
+    latest_intent,
+    latest_text,
+    services,
+    user_events,
+    verified_customer,
+)
 from bot.language.es.choices import leading_yes_or_no
+from bot.needs import HUMAN_INTENT
 from bot.ports.customers import ContactField
 from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
 from bot.reception.identification import Claim, ClaimKind, parse_claim, resolve
@@ -93,6 +102,7 @@ class ValidateContactForm(ProtocolFormValidationAction):
             and is_new_message_for(self.form_name(), tracker)
             and tracker.get_slot(requested) is None
             and not any(event.get("name") == requested for event in events)
+            and latest_intent(tracker) != HUMAN_INTENT  # "no, pasame con un humano" is no answer
         ):
             # "si. ah y cuánto debo?": NLU gives the message the other need's intent, so
             # the yes mapping missed it; the opening yes or no answers the question.

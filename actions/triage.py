@@ -12,7 +12,13 @@ from actions.shared import customer_words, identify, latest_intent, latest_text,
 from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
 from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent, needs_to_queue
-from bot.reception.identification import Claim, ClaimKind, claim_from_entities, claim_named_in
+from bot.reception.identification import (
+    UNANSWERED_BEFORE_A_PERSON,
+    Claim,
+    ClaimKind,
+    claim_from_entities,
+    claim_named_in,
+)
 from bot.reception.stated_need import need_of_message
 
 # Not understood at all: after a person was offered, the fallback hands over (data/rules/fallback.yml).
@@ -41,6 +47,18 @@ def _latest_need_intent(tracker: Tracker) -> str | None:
     if intent == "deny" and tracker.get_slot("need_intent") in ADVICE_FIRST_INTENTS:
         return tracker.get_slot("need_intent")
     return None
+
+
+def _insisting_on_a_person(tracker: Tracker) -> Dict[str, Any]:
+    """What skips the rest of the reception: identification as given up, contact details as they are."""
+    if tracker.get_slot("customer_id"):
+        return {"contact_confirmed": True, "contact_update": None}
+    return {
+        "identification_locked": True,  # this conversation only; the sender is not locked out
+        "identity_unanswered": float(UNANSWERED_BEFORE_A_PERSON),  # reached as "had no data"
+        "identity_candidates": None,
+        "identity_pending_factor": None,
+    }
 
 
 class ActionTriage(Action):
@@ -81,7 +99,12 @@ class ActionTriage(Action):
             "route": None,
             "line_verdict": None,
         }
-        if not tracker.get_slot("customer_id"):
+        in_contact_check = (tracker.active_loop or {}).get("name") == "contact_form"
+        if intent == HUMAN_INTENT and (tracker.get_slot("need_intent") == HUMAN_INTENT or in_contact_check):
+            # Asked again while being identified, or while confirming contact details: never
+            # blocking, the person is reached now, unidentified if need be, and confirms the rest.
+            slots.update(_insisting_on_a_person(tracker))
+        elif not tracker.get_slot("customer_id"):
             # Failed attempts and a lockout are never reset here: restating the need is no new try.
             slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))
         return [*events, *(SlotSet(name, value) for name, value in slots.items())]
