@@ -16,7 +16,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
-from bot.billing.port import PaymentMethod, PromotionScope
+from bot.billing.port import PaymentMethod, Plan, PromotionScope
 from bot.ports.customers import ServiceStatus
 from bot.ports.network import OnuStatus
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketPriority, TicketStatus
@@ -24,14 +24,6 @@ from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketPriority, Tick
 DATA_FILE = Path(__file__).with_name("data.yml")
 INVOICE_STATUSES = ("paid", "pending", "overdue")
 PING_COUNT = 4  # every demo ping run sends four
-
-
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    download_mbps: int
-    upload_mbps: int
-    monthly_price: Decimal
 
 
 @dataclass(frozen=True)

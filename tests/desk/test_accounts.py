@@ -6,9 +6,8 @@ limit's window is checked to the second without waiting.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, TypeVar
+from typing import TypeVar
 
 import pytest
 from argon2 import PasswordHasher
@@ -29,15 +28,12 @@ from desk.accounts import (
     hash_password,
     password_matches,
 )
+from tests.support.sync import run
 
 T = TypeVar("T")
 T0 = datetime(2026, 12, 3, 18, 0, tzinfo=timezone.utc)
 PASSWORD = "Clave-de-Prueba-41!"
 HERE = "203.0.113.7"
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    return asyncio.run(awaitable)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ token itself.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, TypeVar
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -20,14 +19,11 @@ from bot.db.models import DeskSession
 from bot.db.session import session_scope
 from desk.accounts import Accounts, DeskUser, Role
 from desk.web.sessions import SessionPolicy, SessionStore, digest
+from tests.support.sync import run
 
 T = TypeVar("T")
 T0 = datetime(2026, 12, 3, 18, 0, tzinfo=timezone.utc)
 POLICY = SessionPolicy(idle=timedelta(minutes=10), absolute=timedelta(minutes=30))
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    return asyncio.run(awaitable)  # type: ignore[arg-type]
 
 
 @pytest.fixture

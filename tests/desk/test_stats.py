@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Awaitable, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +24,7 @@ from bot.db.models import Agent, ConversationDay, Handoff, HandoffEvent, Handoff
 from bot.db.session import make_session_factory, session_scope
 from desk.stats import DeskStats, Report, _insert_day, report_csv
 from tests.support.desk_history import seed_history
+from tests.support.sync import run
 
 T = TypeVar("T")
 TZ = ZoneInfo("America/Asuncion")  # the default COMPANY_TIMEZONE: UTC-3 in December
@@ -36,10 +37,6 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 T0 = local(DAY, 15)
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    return asyncio.run(awaitable)  # type: ignore[arg-type]
 
 
 @pytest.fixture

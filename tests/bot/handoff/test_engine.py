@@ -8,9 +8,8 @@ where the first one was).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Awaitable, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,16 +30,13 @@ from bot.handoff.records import (
 )
 from bot.ports.tickets import AnswerAuthor, TicketCategory
 from bot.settings import HandoffSettings
+from tests.support.sync import run
 
 T = TypeVar("T")
 TZ = ZoneInfo("America/Asuncion")
 # A Thursday afternoon in Asunción; 2026-12-08 (a Tuesday) is Virgen de Caacupé, a public holiday.
 T0 = datetime(2026, 12, 3, 15, 0, tzinfo=TZ).astimezone(timezone.utc)
 SETTINGS = HandoffSettings(news_interval_s=60, max_wait_s=600, silence_timeout_s=900, agent_max_chats=2)
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    return asyncio.run(awaitable)  # type: ignore[arg-type]
 
 
 def engine_on(factory: sessionmaker, hours: str = "", closures: tuple[Closure, ...] = ()) -> HandoffEngine:
