@@ -15,7 +15,6 @@ sets them (bot/handoff/engine.py): `created_at` is the admission,
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import statistics
@@ -32,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Agent, ConversationDay, Handoff, HandoffEvent, HandoffMessage, UtcDateTime
-from bot.db.session import session_scope
+from bot.db.session import in_thread_session
 from bot.handoff.context import queue_label, reason_subject
 from bot.locale import texts
 from bot.needs import Queue
@@ -241,11 +240,7 @@ class DeskStats:
         return await self._run(_report, start, end, tz)
 
     async def _run(self, work: Callable[..., T], *args: Any) -> T:
-        return await asyncio.to_thread(self._in_session, work, *args)
-
-    def _in_session(self, work: Callable[..., T], *args: Any) -> T:
-        with session_scope(self._sessions) as session:
-            return work(session, *args)
+        return await in_thread_session(self._sessions, work, *args)
 
 
 def _record_message(session: Session, sender_id: str, channel: str, at: datetime) -> None:

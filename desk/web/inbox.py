@@ -236,12 +236,15 @@ async def _conversation_context(request: web.Request, seen: Visibility) -> dict[
     }
 
 
-async def _page_context(request: web.Request, user: DeskUser, tab: str) -> dict[str, Any]:
+async def _page_context(
+    request: web.Request, user: DeskUser, tab: str, presence: Presence | None = None
+) -> dict[str, Any]:
+    """The inbox around a page; `presence` when the caller already looked it up."""
     return {
         "tabs": await _visible_conversations(request, user),
         "tab": tab if tab in TABS else "waiting",
         "tab_labels": TABS,
-        "presence": (await _presence(request, user)).value,
+        "presence": (presence or await _presence(request, user)).value,
         "my_queues": [queue_label(q) for q in user.visible_queues],
     }
 
@@ -259,7 +262,7 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
     user = current_user(request)
     seen = await _conversation(request, user)
     default_tab = seen.view.status.value
-    context = await _page_context(request, user, request.query.get("tab", default_tab))
+    context = await _page_context(request, user, request.query.get("tab", default_tab), seen.presence)
     open_context = await _conversation_context(request, seen)
     return render("inbox.html", request, {**context, "open": open_context})
 
