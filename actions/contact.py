@@ -8,7 +8,6 @@ its yes or no; "no" alone asks for the new detail (two steps).
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Mapping
 
 from rasa_sdk import Tracker
@@ -21,23 +20,21 @@ from actions.forms import ProtocolFormValidationAction, digression, is_new_messa
 from actions.shared import (
     channel_of,
     identify,
+    is_second_factor,
     latest_intent,
     latest_text,
     services,
-    user_events,
     verified_customer,
 )
 from bot.language.es.choices import leading_yes_or_no
 from bot.needs import HUMAN_INTENT
 from bot.ports.customers import ContactField
 from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
-from bot.reception.identification import Claim, ClaimKind, parse_claim, resolve
+from bot.reception.identification import Claim, ClaimKind, parse_claim
 
 # Identifiers that name one service's account and can never be a contact detail (an ID may
 # name several services, which the identification form asks to choose from).
 _ACCOUNT_KINDS = frozenset({ClaimKind.SERVICE_NUMBER})
-# What the question for a second factor asks for.
-_SECOND_FACTOR_KINDS = frozenset({ClaimKind.DOCUMENT_ID, ClaimKind.PHONE})
 # Locked while correcting: the account identified before is no longer trusted.
 _FORGET_IDENTITY = {
     "customer_id": None,
@@ -47,13 +44,6 @@ _FORGET_IDENTITY = {
     "service_number": None,
     "identity_factors": None,
 }
-
-
-def _given_before(tracker: Tracker, claim: Claim) -> bool:
-    """Whether an earlier message of the conversation already held this identifier."""
-    digits = re.sub(r"\D", "", claim.value)[-8:]
-    earlier = user_events(tracker)[:-1]
-    return bool(digits) and any(digits in re.sub(r"\D", "", event.get("text") or "") for event in earlier)
 
 
 class ValidateContactForm(ProtocolFormValidationAction):
@@ -201,16 +191,7 @@ class ValidateContactForm(ProtocolFormValidationAction):
         """A second factor of the same holder saves the change held; anything else drops it."""
         held = tracker.get_slot("contact_pending_change") or {}
         pending = {ContactField(field): value for field, value in held.items()}
-        claim = parse_claim(str(slot_value or ""), services().company.country)
-        # What was asked (the ID or the phone on file), and not what verified the customer
-        # already: the service number or ID given a minute ago is no second factor.
-        second = claim.kind in _SECOND_FACTOR_KINDS and not _given_before(tracker, claim)
-        resolution = await resolve(services().customers, claim) if second else None
-        same_holder = (
-            resolution is not None
-            and resolution.customer is not None
-            and str(resolution.customer.id) == tracker.get_slot("customer_id")
-        )
+        same_holder = await is_second_factor(tracker, str(slot_value or ""))
         done = {"contact_pending_change": None, "contact_verification": slot_value}
         if not same_holder or not pending:
             dispatcher.utter_message(response="utter_contact_verification_failed")

@@ -2,9 +2,10 @@
 
 Technical problems go on to the key questions and the line checks, with a
 ticket opened at once (process 002, step 3); follow-ups go to the customer's
-tickets; every other need (billing, sales, cancellation, a person) gets a
-ticket and goes to a person: the handoff (actions/handoff.py) queues it or
-promises a callback.
+tickets; billing, sales and cancellations go to the bot's own flows (which
+open the ticket their outcome needs); a person asked for, or an operator's
+rule, gets a ticket and goes to a person: the handoff (actions/handoff.py)
+queues it or promises a callback.
 """
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import handoff_rule
-from actions.shared import anything_else, locked_out, open_case, services, user_events
+from actions.shared import anything_else, current_service, locked_out, open_case, services, user_events
 from bot.locale import ticket_subject
-from bot.needs import HUMAN_INTENT, Flow, need_spec
+from bot.needs import HUMAN_INTENT, Flow, Route, need_spec
+from bot.ports.customers import ServiceStatus
 from bot.support.cases import CaseStep, answers_on_ticket
 from bot.support.key_questions import KEY_QUESTIONS, answers_in
 
@@ -35,6 +37,29 @@ def answers_already_given(tracker: Tracker) -> Dict[str, Any]:
         for slot, value in answers_in(event.get("text"), now, tz, entities).items():
             found.setdefault(slot, value)
     return {slot: value for slot, value in found.items() if tracker.get_slot(slot) is None}
+
+
+# Needs the bot answers itself (actions/billing.py, sales.py, cancellation.py) rather than
+# handing the ticket to a person.
+_ANSWERED_BY_THE_BOT = frozenset({Flow.BILLING, Flow.SALES, Flow.CANCELLATION})
+
+
+async def _answered_by_the_bot(
+    dispatcher: CollectingDispatcher, tracker: Tracker, flow: Flow
+) -> List[EventType]:
+    if flow is Flow.BILLING and float(tracker.get_slot("identity_factors") or 0) < 2:
+        # Account data needs a second factor first (billing_verification_form).
+        return [SlotSet("route", Route.VERIFY.value)]
+    if flow is Flow.CANCELLATION:
+        service = await current_service(tracker)
+        if service is not None and service.status is ServiceStatus.CANCELLED:
+            dispatcher.utter_message(response="utter_service_already_cancelled")
+            return [
+                *anything_else(dispatcher, tracker),
+                SlotSet("need_intent", None),
+                SlotSet("route", Flow.HANDOVER.value),
+            ]
+    return [SlotSet("route", flow.value)]
 
 
 class ActionRouteNeed(Action):
@@ -62,6 +87,8 @@ class ActionRouteNeed(Action):
 
         if spec.flow is Flow.FOLLOW_UP and not to_a_person:
             return [SlotSet("route", Flow.FOLLOW_UP.value)]
+        if spec.flow in _ANSWERED_BY_THE_BOT and not to_a_person:
+            return await _answered_by_the_bot(dispatcher, tracker, spec.flow)
         if to_a_person and tracker.get_slot("ticket_number"):
             # A person asked for in the middle of a case: the person continues that case's ticket.
             return [SlotSet("route", Flow.PERSON.value)]

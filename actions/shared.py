@@ -5,6 +5,7 @@ each stays a thin wrapper: read the tracker, call the core, utter responses.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, List, Sequence
@@ -13,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.billing.replies import Reply, catalogue_replies
 from bot.locale import ticket_description, ticket_note
 from bot.needs import HUMAN_INTENT, Flow, need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
@@ -21,9 +23,11 @@ from bot.reception.contact import contact_shown
 from bot.reception.identification import (
     UNANSWERED_BEFORE_A_PERSON,
     Claim,
+    ClaimKind,
     Outcome,
     PendingFactor,
     Resolution,
+    parse_claim,
     resolve,
 )
 from bot.settings import get_settings
@@ -99,6 +103,30 @@ def customer_words(tracker: Tracker) -> str:
 async def verified_customer(tracker: Tracker) -> CustomerRecord | None:
     customer_id = tracker.get_slot("customer_id")
     return await services().customers.get(int(customer_id)) if customer_id else None
+
+
+# What a second factor may be: the ID or the phone on file (a service number is guessable).
+_SECOND_FACTOR_KINDS = frozenset({ClaimKind.DOCUMENT_ID, ClaimKind.PHONE})
+
+
+def _given_before(tracker: Tracker, claim: Claim) -> bool:
+    """Whether an earlier message of the conversation already held this identifier."""
+    digits = re.sub(r"\D", "", claim.value)[-8:]
+    earlier = user_events(tracker)[:-1]
+    return bool(digits) and any(digits in re.sub(r"\D", "", event.get("text") or "") for event in earlier)
+
+
+async def is_second_factor(tracker: Tracker, answer: str) -> bool:
+    """Whether `answer` is the identified customer's ID or phone on file, new in this conversation.
+
+    What verified the customer already (the service number or ID given a minute
+    ago) is no second factor; nor is anything that names another customer.
+    """
+    claim = parse_claim(answer, services().company.country)
+    if claim.kind not in _SECOND_FACTOR_KINDS or _given_before(tracker, claim):
+        return False
+    resolution = await resolve(services().customers, claim)
+    return resolution.customer is not None and str(resolution.customer.id) == tracker.get_slot("customer_id")
 
 
 async def current_service(tracker: Tracker) -> ServiceRecord | None:
@@ -237,6 +265,20 @@ def locked_out(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Event
         SlotSet("offered_human", True),
         SlotSet("route", Flow.HANDOVER.value),
     ]
+
+
+# --- replies listed by bot/ ----------------------------------------------------------
+
+
+def utter(dispatcher: CollectingDispatcher, replies: Sequence[Reply]) -> None:
+    """Utter the responses a `bot.billing.replies` function listed, with their values."""
+    for reply in replies:
+        dispatcher.utter_message(response=reply.response, **reply.values)
+
+
+async def show_catalogue(dispatcher: CollectingDispatcher) -> None:
+    """The plans on sale, for anyone: prices are public."""
+    utter(dispatcher, catalogue_replies(await services().billing.catalogue(), services().company.currency))
 
 
 # --- the end of a flow -----------------------------------------------------------------

@@ -8,10 +8,10 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
-from actions.shared import customer_words, identify, latest_intent, latest_text, services
+from actions.shared import customer_words, identify, latest_intent, latest_text, services, show_catalogue
 from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
-from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent, needs_to_queue
+from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, Need, Route, need_for_intent, needs_to_queue
 from bot.reception.identification import (
     UNANSWERED_BEFORE_A_PERSON,
     Claim,
@@ -104,14 +104,27 @@ class ActionTriage(Action):
             # Asked again while being identified, or while confirming contact details: never
             # blocking, the person is reached now, unidentified if need be, and confirms the rest.
             slots.update(_insisting_on_a_person(tracker))
+        elif need is Need.SALES and not tracker.get_slot("customer_id") and not self._claim_given(tracker):
+            # Prices are public and a prospect is no customer: the plans first, then the
+            # question whether they have a service with us (lead_form), never identification.
+            await show_catalogue(dispatcher)
+            slots["route"] = Route.ASK_IF_CUSTOMER.value
         elif not tracker.get_slot("customer_id"):
             # Failed attempts and a lockout are never reset here: restating the need is no new try.
             slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))
         return [*events, *(SlotSet(name, value) for name, value in slots.items())]
 
-    @staticmethod
-    def _claim_already_given(tracker: Tracker) -> Claim | None:
+    @classmethod
+    def _claim_already_given(cls, tracker: Tracker) -> Claim | None:
         """A service number, ID or phone in the message, else a name given earlier."""
+        claim = cls._claim_given(tracker)
+        if claim is None and tracker.get_slot("person"):
+            claim = Claim(ClaimKind.NAME, tracker.get_slot("person"))
+        return claim
+
+    @staticmethod
+    def _claim_given(tracker: Tracker) -> Claim | None:
+        """A service number, ID or phone in the latest message."""
         claim = claim_from_entities(
             next(tracker.get_latest_entity_values("service_id"), None),
             next(tracker.get_latest_entity_values("document_id"), None),
@@ -120,6 +133,4 @@ class ActionTriage(Action):
         )
         if claim is None:  # "…somos 5 en casa, mi ci es 4456123": NLU's entities missed it
             claim = claim_named_in(latest_text(tracker), services().company.country)
-        if claim is None and tracker.get_slot("person"):
-            claim = Claim(ClaimKind.NAME, tracker.get_slot("person"))
         return claim

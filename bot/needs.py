@@ -37,8 +37,19 @@ class Flow(str, Enum):
 
     TROUBLESHOOT = "troubleshoot"  # a ticket at once, key questions, line checks, advice or visit
     FOLLOW_UP = "follow_up"  # the customer's tickets, and moving a visit
+    BILLING = "billing"  # balance, a claim checked against the contract, paying (actions/billing.py)
+    SALES = "sales"  # the plans, and the next faster plan for a customer (actions/sales.py)
+    CANCELLATION = "cancellation"  # the reason, a fix or retention options, a person (actions/cancellation.py)
     HANDOVER = "handover"  # a ticket with the customer's words; a person continues
     PERSON = "person"  # handed to a person now (actions/handoff.py), or a callback promised
+
+
+class Route(str, Enum):
+    """Steps of a flow the domain's `route` slot also takes, besides the flows themselves."""
+
+    VERIFY = "verify"  # billing needs a second factor first (billing_verification_form)
+    ASK_IF_CUSTOMER = "ask_if_customer"  # sales: a prospect is not identified (lead_form)
+    IDENTIFY = "identify"  # sales: "sí, soy cliente", identification follows
 
 
 class Queue(str, Enum):
@@ -68,11 +79,11 @@ NEEDS: tuple[NeedSpec, ...] = (
     # Wi-Fi questions get tips without identification; when the tips do not
     # help, the problem is judged like slowness.
     NeedSpec("wifi_help", _TECH, _TROUBLESHOOT, Queue.TECHNICAL, Complaint.SLOW),
-    NeedSpec("billing_charge_dispute", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
-    NeedSpec("billing_balance", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
-    NeedSpec("billing_payment", Need.BILLING, Flow.HANDOVER, Queue.BILLING),
-    NeedSpec("sales_inquiry", Need.SALES, Flow.HANDOVER, Queue.SALES),
-    NeedSpec("cancel_service", Need.CANCELLATION, Flow.HANDOVER, Queue.RETENTION),
+    NeedSpec("billing_charge_dispute", Need.BILLING, Flow.BILLING, Queue.BILLING),
+    NeedSpec("billing_balance", Need.BILLING, Flow.BILLING, Queue.BILLING),
+    NeedSpec("billing_payment", Need.BILLING, Flow.BILLING, Queue.BILLING),
+    NeedSpec("sales_inquiry", Need.SALES, Flow.SALES, Queue.SALES),
+    NeedSpec("cancel_service", Need.CANCELLATION, Flow.CANCELLATION, Queue.RETENTION),
     NeedSpec("ticket_status", Need.FOLLOW_UP, Flow.FOLLOW_UP, Queue.GENERAL),
     NeedSpec("request_human", Need.HUMAN, Flow.HANDOVER, Queue.GENERAL),
 )

@@ -17,6 +17,7 @@ from bot.adapters.local.network import LocalNetworkProbe
 from bot.adapters.local.tickets import LocalTicketDesk
 from bot.billing.local_adapter import LocalBillingLedger
 from bot.billing.port import BillingLedger
+from bot.billing.terms import BillingTerms, load_terms
 from bot.db.session import make_session_factory
 from bot.handoff.engine import HandoffEngine
 from bot.handoff.hours import BusinessHours, parse_agent_hours, parse_closures
@@ -41,6 +42,7 @@ class Services:
     lockouts: IdentificationLockouts
     handoffs: HandoffEngine
     billing: BillingLedger
+    billing_terms: BillingTerms
 
     @property
     def company(self) -> CompanyProfile:
@@ -67,6 +69,7 @@ def build_services(settings: Settings, session_factory: sessionmaker | None = No
         lockouts=LocalIdentificationLockouts(factory),
         handoffs=HandoffEngine(factory, settings.handoff, business_hours(settings), tickets),
         billing=LocalBillingLedger(factory, currency=settings.company.currency),
+        billing_terms=load_terms(),
     )
 
 

@@ -13,9 +13,11 @@ from pathlib import Path
 import yaml
 
 from actions.handoff import CALLBACK_REASONS, NAMED_RESPONSES, UNIDENTIFIED_CALLBACKS
+from bot.billing.disputes import UndueKind
+from bot.billing.port import PromotionScope
 from bot.language.input_guard import InputProblem
 from bot.locale import ticket_subject
-from bot.needs import NEEDS, TRIAGE_INTENTS, Flow, Need
+from bot.needs import NEEDS, TRIAGE_INTENTS, Flow, Need, Route
 from bot.ports.customers import ContactField
 from bot.ports.network import OnuStatus
 from bot.ports.tickets import TicketStatus
@@ -47,6 +49,10 @@ RESPONSES = set(DOMAIN["responses"])
 
 # Responses whose names actions build from a value. Built from what the code can
 # actually produce, so a response no value leads to counts as unreachable.
+_BILLING_LINE_VARIANTS = (
+    ("plan", ""), ("plan", "_above"), ("extra", ""), ("extra", "_not_contracted"),
+    ("installation", ""), ("installation", "_not_disclosed"),
+)
 DYNAMIC_RESPONSES = (
     {f"utter_greet_{part.value}" for part in PartOfDay}
     | {f"utter_triage_{need.value}" for need in Need}
@@ -64,6 +70,18 @@ DYNAMIC_RESPONSES = (
     | {f"utter_need_queued_{need.value}" for need in Need if need is not Need.HUMAN}
     | {f"utter_next_need_{need.value}" for need in Need if need is not Need.HUMAN}
     | {f"utter_help_{slot}" for slot in KEY_QUESTIONS}
+    # Billing (bot/billing/replies.py, actions/cancellation.py).
+    | {f"utter_invoice_line_{kind}" for kind in ("reconnection", "tax", "adjustment", "other")}
+    | {f"utter_invoice_line_{kind}{variant}" for kind, variant in _BILLING_LINE_VARIANTS}
+    | {
+        f"utter_invoice_line_promotion_{scope.value}{ending}"
+        for scope in PromotionScope
+        for ending in ("", "_no_end")
+    }
+    | {f"utter_invoice_total_{status}" for status in ("paid", "unpaid")}
+    | {f"utter_billing_promotion_{ending}" for ending in ("ends", "no_end")}
+    | {f"utter_undue_{kind.value}" for kind in UndueKind}
+    | {f"utter_cancel_fix_first_{need}" for need in ("technical", "billing")}
 )
 # Used by Rasa itself: form questions and the default fallback.
 FRAMEWORK_RESPONSES = {
@@ -76,6 +94,11 @@ ACTION_VARIABLES = {
     "ticket_subject", "ticket_created", "visit_option_lines", "visit_date", "visit_from", "visit_to",
     # the handoff (actions/handoff.py)
     "name", "queue", "position", "minutes", "when_date", "when_time", "agent",
+    # billing, sales and cancellations (bot/billing/replies.py, actions/billing.py, sales.py, cancellation.py)
+    "amount", "overdue_amount", "due_on", "cutoff_on", "invoices", "reconnection_hours", "invoice",
+    "period_start", "period_end", "description", "plan", "mbps", "price", "upload_mbps", "promotion",
+    "discount_pct", "ends_on", "starts_on", "total", "price_after", "paid_on", "billed", "expected",
+    "extra", "resolve_by", "details", "next_plan", "next_mbps", "next_price", "difference", "option",
 }
 
 
@@ -133,7 +156,7 @@ def test_the_triage_rule_takes_exactly_the_registry_s_triage_intents():
 
 
 def test_the_route_slot_holds_the_registry_s_flows():
-    assert set(DOMAIN["slots"]["route"]["values"]) == {flow.value for flow in Flow}
+    assert set(DOMAIN["slots"]["route"]["values"]) == {flow.value for flow in Flow} | {r.value for r in Route}
 
 
 def test_the_line_verdict_slot_holds_the_decision_table_s_verdicts():

@@ -20,7 +20,7 @@ from sqlalchemy.orm import declarative_base, relationship
 from bot.billing.port import PaymentMethod, PromotionScope
 from bot.ports.customers import ContactField, ServiceStatus
 from bot.ports.network import OnuStatus
-from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketPriority, TicketStatus
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketPriority, TicketStatus
 
 
 def _values(kind: type[Enum]) -> tuple[str, ...]:
@@ -32,6 +32,7 @@ INVOICE_STATUSES = ("paid", "pending", "overdue")  # becomes the billing port's 
 TICKET_CATEGORIES = _values(TicketCategory)
 TICKET_STATUSES = _values(TicketStatus)
 TICKET_PRIORITIES = _values(TicketPriority)
+TICKET_KINDS = _values(TicketKind)
 ANSWER_AUTHORS = _values(AnswerAuthor)
 CONTACT_FIELDS = _values(ContactField)
 ONU_STATUSES = _values(OnuStatus)
@@ -248,11 +249,15 @@ class Ticket(Base):
         _one_of("category", TICKET_CATEGORIES),
         _one_of("status", TICKET_STATUSES),
         _one_of("priority", TICKET_PRIORITIES),
+        sa.CheckConstraint(
+            "kind IS NULL OR kind IN ({})".format(", ".join(f"'{kind}'" for kind in TICKET_KINDS)),
+            name="kind",
+        ),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
     number = sa.Column(sa.String(20), nullable=False, unique=True)
-    customer_id = sa.Column(sa.ForeignKey("customers.id"), nullable=False, index=True)
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), index=True)  # None: a prospect's lead
     service_id = sa.Column(sa.ForeignKey("services.id"), index=True)
     category = sa.Column(sa.String(20), nullable=False)
     subject = sa.Column(sa.String(120), nullable=False)
@@ -267,6 +272,13 @@ class Ticket(Base):
         sa.Boolean, nullable=False, default=False, server_default=sa.false()
     )
     channel = sa.Column(sa.String(20))
+    # What a billing, sales or cancellation ticket requests (TicketKind), with the exact amount,
+    # the invoice, the resolution date promised and, for a prospect's sales lead, the contact.
+    kind = sa.Column(sa.String(32), index=True)
+    amount = sa.Column(Money())
+    invoice_number = sa.Column(sa.String(30))
+    resolve_by = sa.Column(sa.Date)
+    lead = sa.Column(sa.JSON(none_as_null=True))  # None is SQL NULL, not JSON null
     created_at = _created_at()
     updated_at = _updated_at()
     closed_at = sa.Column(UtcDateTime())

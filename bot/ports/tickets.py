@@ -5,12 +5,17 @@ the diagnostics and the technician's visit window as they become known
 (DESIGN §2.4); the customer gets the number to follow it up. The port mirrors
 Wisphub's tickets (asunto, descripcion, estado, prioridad, fecha_inicio,
 fecha_final, respuestas) so a Wisphub adapter can implement it.
+
+A billing, sales or cancellation ticket also says what is requested (its
+`kind`), with the exact amount, the invoice and the date promised to the
+customer; a prospect's sales lead has no customer, only the lead's contact.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any, Protocol
 
@@ -25,6 +30,7 @@ UPDATABLE_FIELDS = frozenset(
         "visit_start",
         "visit_end",
         "extra_cost_may_apply",
+        "resolve_by",
     }
 )
 _NUMBER_TEXT = re.compile(r"\s*(?:tk)?[\s#-]*(\d+)\s*", re.IGNORECASE)
@@ -39,6 +45,19 @@ class TicketCategory(str, Enum):
     CANCELLATION = "cancellation"
     FOLLOW_UP = "follow_up"
     HUMAN = "human"
+
+
+class TicketKind(str, Enum):
+    """What a billing, sales or cancellation ticket asks the team to do."""
+
+    RECALCULATION_AND_CREDIT = "recalculation_and_credit"
+    PAYMENT_REPORT = "payment_report"
+    SALES_LEAD = "sales_lead"
+    PLAN_CHANGE = "plan_change"
+    RETENTION = "retention"
+
+
+LEAD_FIELDS = frozenset({"name", "phone", "email", "zone", "interest"})
 
 
 class TicketStatus(str, Enum):
@@ -69,10 +88,15 @@ class TicketAnswerRecord:
 
 @dataclass(frozen=True)
 class TicketRecord:
-    """A ticket as the bot and the desk see it; datetimes are aware UTC."""
+    """A ticket as the bot and the desk see it; datetimes are aware UTC.
+
+    `customer_id` is None only for a prospect's sales lead, whose contact is in
+    `lead` (keys of LEAD_FIELDS). `amount` is the disputed, credited or reported
+    amount, exact; `resolve_by` the resolution date promised to the customer.
+    """
 
     number: str
-    customer_id: int
+    customer_id: int | None
     service_number: int | None
     category: TicketCategory
     subject: str
@@ -89,6 +113,11 @@ class TicketRecord:
     updated_at: datetime
     closed_at: datetime | None
     answers: tuple[TicketAnswerRecord, ...]
+    kind: TicketKind | None
+    amount: Decimal | None
+    invoice_number: str | None
+    resolve_by: date | None
+    lead: dict[str, str] | None
 
     @property
     def is_open(self) -> bool:
@@ -104,7 +133,7 @@ class TicketDesk(Protocol):
 
     async def open_ticket(
         self,
-        customer_id: int,
+        customer_id: int | None,
         service_number: int | None,
         category: TicketCategory | str,
         subject: str,
@@ -112,7 +141,21 @@ class TicketDesk(Protocol):
         priority: TicketPriority | str = TicketPriority.NORMAL,
         channel: str | None = None,
         customer_words: str | None = None,
-    ) -> TicketRecord: ...
+        kind: TicketKind | str | None = None,
+        amount: Decimal | None = None,
+        invoice_number: str | None = None,
+        resolve_by: date | None = None,
+        diagnostics: dict[str, Any] | None = None,
+        lead: dict[str, str] | None = None,
+    ) -> TicketRecord:
+        """A new ticket, with what it requests when it is a billing, sales or cancellation case.
+
+        `customer_id` None is allowed only for kind SALES_LEAD with a `lead`
+        holding a name and a phone or e-mail; such a ticket has no service. A
+        `lead` is only for SALES_LEAD tickets. `amount` must be a Decimal (never
+        a float) of at least 0 with at most two decimals; `invoice_number` is
+        stripped; `resolve_by` is a date; `diagnostics` starts the ticket's.
+        """
 
     async def get(self, number: str) -> TicketRecord | None:
         """The ticket however the customer writes its number: "TK-10001", "tk 10001", "10001"."""

@@ -6,12 +6,15 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import sessionmaker
 
+import actions.billing
+import actions.cancellation
 import actions.contact
 import actions.follow_up
 import actions.handoff
 import actions.identification
 import actions.line_checks
 import actions.routing
+import actions.sales
 import actions.shared
 import actions.triage
 import actions.visits
@@ -31,6 +34,9 @@ _USERS = (
     actions.identification,
     actions.contact,
     actions.triage,
+    actions.billing,
+    actions.sales,
+    actions.cancellation,
 )
 
 

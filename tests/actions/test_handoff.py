@@ -42,9 +42,12 @@ def with_agents_online(services: Services, *queues: str) -> None:
 
 
 def routed(
-    services: Services, intent: str = "billing_charge_dispute", text: str = "me cobraron de más"
+    services: Services, intent: str = "billing_charge_dispute", text: str = "me cobraron 800.000 de más"
 ) -> Tracker:
-    """María, verified with two factors, states a need that goes to a person; the route opened its ticket."""
+    """María, verified with two factors, states a need that goes to a person; the route opened its ticket.
+
+    A claim above 500.000 goes to a person by the operator's rule (bot/handoff/rules.yml).
+    """
     tracker = states_need(services, MARIA, "1001", intent, text)
     tracker.slots["identity_factors"] = 2.0
     _, events = run_action(ActionRouteNeed(), tracker)
@@ -77,7 +80,8 @@ def test_with_someone_online_the_customer_waits_paused_with_the_context_for_the_
         True,
     )
     assert handoff.ticket_number == tracker.slots["ticket_number"]
-    assert "me cobraron de más" in handoff.recap and handoff.ticket_number in handoff.recap
+    assert "me cobraron 800.000 de más" in handoff.recap and handoff.ticket_number in handoff.recap
+    assert "reclamo por un monto alto" in handoff.recap
     assert "verificado" in handoff.recap
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
+from actions.cancellation import ActionCancellation
 from actions.follow_up import ActionTicketStatus
 from actions.routing import ActionRouteNeed
-from bot.ports.tickets import AnswerAuthor
+from bot.ports.tickets import AnswerAuthor, TicketKind
 from bot.wiring import Services
 from tests.actions.conftest import load_tracker, run_action
 from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
@@ -84,13 +85,13 @@ def test_the_same_fault_again_continues_its_ticket_and_skips_questions_it_answer
 
 
 def test_a_need_for_a_person_said_twice_gets_one_ticket(demo_services: Services):  # noqa: F811
-    tracker = states_need(demo_services, MARIA, "1001", "billing_charge_dispute", "me cobraron de más")
+    tracker = states_need(demo_services, MARIA, "1001", "request_human", "quiero hablar con una persona")
     messages, events = run_action(ActionRouteNeed(), tracker)
     # The ticket is opened silently: the handoff (action_hand_over) tells the customer what follows.
     assert responses(messages) == [] and slots(events)["route"] == "person"
     first = slots(events)["ticket_number"]
 
-    again = states_need(demo_services, MARIA, "1001", "billing_balance", "cuánto debo de la factura?")
+    again = states_need(demo_services, MARIA, "1001", "request_human", "pasame con alguien por favor")
     messages, events = run_action(ActionRouteNeed(), again)
 
     assert responses(messages) == ["utter_case_continued"]
@@ -115,17 +116,36 @@ def test_a_suspended_service_can_ask_to_cancel_and_retention_is_told_of_the_debt
 
     messages, events = run_action(ActionRouteNeed(), tracker)
 
-    assert responses(messages) == [] and slots(events)["route"] == "person"
+    # The bot's own flow asks the reason first (actions/cancellation.py); no ticket yet.
+    assert responses(messages) == [] and slots(events) == {"route": "cancellation"}
+    assert open_tickets(demo_services, tracker.slots["customer_id"]) == []
+
+    tracker.slots.update(cancel_reason="me mudo", cancel_choice="leave")
+    messages, events = run_action(ActionCancellation(), tracker)
+    assert responses(messages) == ["utter_cancel_request_recorded"] and slots(events)["route"] == "person"
     [ticket] = open_tickets(demo_services, tracker.slots["customer_id"])
     assert ticket.number == slots(events)["ticket_number"] and ticket.category == "cancellation"
+    assert ticket.kind is TicketKind.RETENTION and ticket.diagnostics["choice"] == "leave"
     assert [a.author for a in ticket.answers] == [AnswerAuthor.BOT]
     assert "suspendido" in ticket.answers[0].body
 
 
+def test_billing_sales_and_cancellations_go_to_the_bot_s_own_flows(demo_services: Services):  # noqa: F811
+    for intent, route in (
+        ("billing_charge_dispute", "verify"),  # one factor in the fixture: the second first
+        ("sales_inquiry", "sales"),
+        ("cancel_service", "cancellation"),
+    ):
+        tracker = states_need(demo_services, MARIA, "1001", intent, "…")
+        messages, events = run_action(ActionRouteNeed(), tracker)
+        assert (responses(messages), slots(events)) == ([], {"route": route}), intent
+    assert open_tickets(demo_services, tracker.slots["customer_id"]) == []
+
+
 def test_needs_of_different_areas_are_different_cases(demo_services: Services):  # noqa: F811
-    tracker = states_need(demo_services, MARIA, "1001", "billing_charge_dispute", "me cobraron de más")
+    tracker = states_need(demo_services, MARIA, "1001", "report_no_connection", "no tengo internet")
     run_action(ActionRouteNeed(), tracker)
-    other = states_need(demo_services, MARIA, "1001", "sales_inquiry", "qué planes tienen?")
+    other = states_need(demo_services, MARIA, "1001", "request_human", "quiero hablar con una persona")
     messages, events = run_action(ActionRouteNeed(), other)
     assert responses(messages) == [] and slots(events)["route"] == "person"
     assert len(open_tickets(demo_services, other.slots["customer_id"])) == 2

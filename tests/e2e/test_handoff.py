@@ -240,7 +240,11 @@ def test_out_of_hours_the_callback_is_for_the_next_opening(chat: Assistant, desk
     chat.say("quiero dar de baja el servicio", sender)
     chat.say("soy María Benítez", sender)
     chat.say("1001", sender)
-    answer = chat.say("sí, están bien", sender)
+    asked = chat.say("sí, están bien", sender)
+    assert "motivo de la baja" in asked, asked
+    chat.say("me mudo al interior", sender)
+    answer = chat.say("gracias, pero sigo con la baja", sender)
+    assert "Registré su pedido de baja" in answer, answer
     assert "no está atendiendo" in answer and "vuelve el" in answer, answer
     opening = TODAY + timedelta(days=2)
     assert f" {opening.day} de " in answer, answer

@@ -7,7 +7,9 @@ serves other conversations.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -18,11 +20,13 @@ from sqlalchemy.sql import Select
 from bot.db.models import Counter, Customer, Service, Ticket, TicketAnswer, utcnow
 from bot.db.session import session_scope
 from bot.ports.tickets import (
+    LEAD_FIELDS,
     TICKET_PREFIX,
     UPDATABLE_FIELDS,
     AnswerAuthor,
     TicketAnswerRecord,
     TicketCategory,
+    TicketKind,
     TicketPriority,
     TicketRecord,
     TicketStatus,
@@ -31,6 +35,20 @@ from bot.ports.tickets import (
 
 TICKET_COUNTER = "ticket_number"  # its row is created by the initial migration
 E = TypeVar("E", bound=Enum)
+MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
+INVOICE_NUMBER_LENGTH = 30
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What a new ticket asks for, checked (see TicketDesk.open_ticket)."""
+
+    kind: TicketKind | None
+    amount: Decimal | None
+    invoice_number: str | None
+    resolve_by: date | None
+    diagnostics: dict[str, Any] | None
+    lead: dict[str, str] | None
 
 
 def next_ticket_number(session: Session) -> str:
@@ -60,7 +78,7 @@ class LocalTicketDesk:
 
     async def open_ticket(
         self,
-        customer_id: int,
+        customer_id: int | None,
         service_number: int | None,
         category: TicketCategory | str,
         subject: str,
@@ -68,7 +86,16 @@ class LocalTicketDesk:
         priority: TicketPriority | str = TicketPriority.NORMAL,
         channel: str | None = None,
         customer_words: str | None = None,
+        kind: TicketKind | str | None = None,
+        amount: Decimal | None = None,
+        invoice_number: str | None = None,
+        resolve_by: date | None = None,
+        diagnostics: dict[str, Any] | None = None,
+        lead: dict[str, str] | None = None,
     ) -> TicketRecord:
+        request = _validated_request(
+            customer_id, service_number, kind, amount, invoice_number, resolve_by, diagnostics, lead
+        )
         return await asyncio.to_thread(
             self._open_ticket,
             customer_id,
@@ -79,6 +106,7 @@ class LocalTicketDesk:
             _one_of(TicketPriority, "priority", priority),
             channel,
             customer_words,
+            request,
         )
 
     async def get(self, number: str) -> TicketRecord | None:
@@ -104,7 +132,7 @@ class LocalTicketDesk:
 
     def _open_ticket(
         self,
-        customer_id: int,
+        customer_id: int | None,
         service_number: int | None,
         category: TicketCategory,
         subject: str,
@@ -112,22 +140,32 @@ class LocalTicketDesk:
         priority: TicketPriority,
         channel: str | None,
         customer_words: str | None,
+        request: _Request,
     ) -> TicketRecord:
         with session_scope(self._session_factory) as session:
-            if session.get(Customer, customer_id) is None:
+            if customer_id is not None and session.get(Customer, customer_id) is None:
                 raise LookupError(f"customer {customer_id} does not exist")
             ticket = Ticket(
                 number=next_ticket_number(session),
                 customer_id=customer_id,
-                service=_customer_service(session, customer_id, service_number),
+                service=(
+                    _customer_service(session, customer_id, service_number)
+                    if customer_id is not None
+                    else None
+                ),
                 category=category.value,
                 subject=subject,
                 description=description,
                 priority=priority.value,
                 status=TicketStatus.NEW.value,
-                diagnostics={},
+                diagnostics=dict(request.diagnostics or {}),
                 channel=channel,
                 customer_words=customer_words,
+                kind=request.kind.value if request.kind else None,
+                amount=request.amount,
+                invoice_number=request.invoice_number,
+                resolve_by=request.resolve_by,
+                lead=request.lead,
             )
             session.add(ticket)
             session.flush()
@@ -215,7 +253,69 @@ def _validated_changes(fields: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise ValueError(f"{name} must be a timezone-aware datetime")
         changes[name] = value.astimezone(timezone.utc)
+    if "resolve_by" in fields:
+        _check_date("resolve_by", fields["resolve_by"])
     return changes
+
+
+def _validated_request(
+    customer_id: int | None,
+    service_number: int | None,
+    kind: TicketKind | str | None,
+    amount: Decimal | None,
+    invoice_number: str | None,
+    resolve_by: date | None,
+    diagnostics: dict[str, Any] | None,
+    lead: dict[str, str] | None,
+) -> _Request:
+    """The request of a new ticket checked, or ValueError (rules in TicketDesk.open_ticket)."""
+    checked_kind = _one_of(TicketKind, "kind", kind) if kind is not None else None
+    if amount is not None:
+        if not isinstance(amount, Decimal):
+            raise ValueError(f"amount must be a Decimal, not {type(amount).__name__}")
+        if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+            raise ValueError(f"amount must be between 0 and {MAX_AMOUNT}; got {amount}")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"amount must have at most two decimals; got {amount}")
+    if invoice_number is not None:
+        if not isinstance(invoice_number, str):
+            raise ValueError("invoice_number must be a string")
+        invoice_number = invoice_number.strip() or None
+        if invoice_number is not None and len(invoice_number) > INVOICE_NUMBER_LENGTH:
+            raise ValueError(f"invoice_number must be at most {INVOICE_NUMBER_LENGTH} characters")
+    _check_date("resolve_by", resolve_by)
+    if diagnostics is not None and not isinstance(diagnostics, dict):
+        raise ValueError("diagnostics must be a dict")
+    checked_lead = _checked_lead(lead) if lead is not None else None
+    if checked_lead is not None and checked_kind is not TicketKind.SALES_LEAD:
+        raise ValueError("a lead belongs only on a ticket of kind sales_lead")
+    if customer_id is None:
+        if checked_kind is not TicketKind.SALES_LEAD:
+            raise ValueError("a ticket without a customer must be of kind sales_lead")
+        if checked_lead is None or not checked_lead.get("name"):
+            raise ValueError("a prospect's sales lead needs the lead's name")
+        if not (checked_lead.get("phone") or checked_lead.get("email")):
+            raise ValueError("a prospect's sales lead needs a phone or an e-mail")
+        if service_number is not None:
+            raise ValueError("a prospect's sales lead has no service")
+    return _Request(checked_kind, amount, invoice_number, resolve_by, diagnostics, checked_lead)
+
+
+def _checked_lead(lead: Any) -> dict[str, str]:
+    """The lead's contact with its values stripped and the empty ones left out."""
+    if not isinstance(lead, dict):
+        raise ValueError("lead must be a dict")
+    unknown = set(lead) - LEAD_FIELDS
+    if unknown:
+        raise ValueError(f"lead cannot hold {', '.join(sorted(map(str, unknown)))}")
+    if not all(isinstance(value, str) for value in lead.values()):
+        raise ValueError("lead values must be strings")
+    return {name: value.strip() for name, value in lead.items() if value.strip()}
+
+
+def _check_date(name: str, value: Any) -> None:
+    if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise ValueError(f"{name} must be a date")
 
 
 def _customer_service(
@@ -272,4 +372,9 @@ def _ticket_record(ticket: Ticket) -> TicketRecord:
             TicketAnswerRecord(AnswerAuthor(answer.author), answer.body, answer.created_at)
             for answer in ticket.answers
         ),
+        kind=TicketKind(ticket.kind) if ticket.kind else None,
+        amount=ticket.amount,
+        invoice_number=ticket.invoice_number,
+        resolve_by=ticket.resolve_by,
+        lead=dict(ticket.lead) if ticket.lead is not None else None,
     )

@@ -30,6 +30,7 @@ def ticket(status: TicketStatus, visit_in: timedelta | None) -> TicketRecord:
     return TicketRecord(
         "TK-1", 1, 1, TicketCategory.TECHNICAL, "s", "d", status, TicketPriority.NORMAL, {}, None,
         visit, visit + timedelta(hours=4) if visit else None, False, None, NOW, NOW, None, (),
+        None, None, None, None, None,
     )
 
 

@@ -1,0 +1,252 @@
+"""Billing (DESIGN §2.6): the balance and the bill explained, claims checked, payments and how to pay.
+
+Every answer here shows account data, so it runs only for a customer verified
+by two factors (`billing_verification_form` asks for the second one; the
+action checks again). The reasoning is in `bot/billing/` (review, disputes,
+replies); this module reads the tracker, calls it, opens the ticket a claim or
+a payment report needs, and utters what `bot.billing.replies` lists.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import ProtocolFormValidationAction
+from actions.shared import (
+    anything_else,
+    channel_of,
+    is_second_factor,
+    latest_text,
+    services,
+    user_events_with_the_bot,
+    utter,
+)
+from bot.billing.disputes import RECALCULATION_AND_CREDIT, ticket_facts, total_undue
+from bot.billing.replies import (
+    balance_replies,
+    invoice_replies,
+    promotion_replies,
+    undue_replies,
+)
+from bot.billing.review import review_claim
+from bot.language.es.amounts import amounts_in
+from bot.language.es.billing import charges_named, invoice_number_in, reports_payment
+from bot.language.es.formatting import day_and_month
+from bot.locale import ticket_description, ticket_subject
+from bot.ports.customers import ServiceStatus
+from bot.ports.tickets import TicketCategory, TicketKind, TicketRecord
+from bot.reception.identification import STRONG_KINDS, parse_claim
+
+# Wrong answers to the second-factor question before a person is offered instead.
+MAX_SECOND_FACTOR_TRIES = 2
+
+
+def verified_twice(tracker: Tracker) -> bool:
+    """Identified by two independent factors: only then is account data shown."""
+    return bool(tracker.get_slot("customer_id")) and float(tracker.get_slot("identity_factors") or 0) >= 2
+
+
+def _today() -> date:
+    return datetime.now(services().company.tzinfo).date()
+
+
+def _claim_words(tracker: Tracker) -> str:
+    """What the customer said about the bill: the need's words and the latest message."""
+    return " ".join(filter(None, (tracker.get_slot("need_text"), latest_text(tracker))))
+
+
+def _offer_a_person(dispatcher: CollectingDispatcher, response: str) -> List[EventType]:
+    dispatcher.utter_message(response=response)
+    return [SlotSet("offered_human", True)]  # "sí" reaches the billing team (data/rules/fallback.yml)
+
+
+class ValidateBillingVerificationForm(ProtocolFormValidationAction):
+    """The second factor a billing answer needs: the ID or the phone on file."""
+
+    # Any answer counts ("sí", "no sé" included): two without the factor end in the offer of a person.
+    free_text_slots = {"billing_second_factor": frozenset()}
+
+    def name(self) -> str:
+        return "validate_billing_verification_form"
+
+    async def validate_billing_second_factor(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        answer = str(slot_value or "")
+        if await is_second_factor(tracker, answer):
+            return {"billing_second_factor": "verified", "identity_factors": 2.0}
+        tries = int(tracker.get_slot("billing_second_factor_tries") or 0) + 1
+        if tries >= MAX_SECOND_FACTOR_TRIES:
+            # Given up: the form ends, and action_billing offers a person (nothing is shown).
+            return {"billing_second_factor": "not_verified", "billing_second_factor_tries": float(tries)}
+        gave_one = parse_claim(answer, services().company.country).kind in STRONG_KINDS
+        dispatcher.utter_message(
+            response="utter_billing_second_factor_wrong" if gave_one else "utter_billing_second_factor_needed"
+        )
+        return {"billing_second_factor": None, "billing_second_factor_tries": float(tries)}
+
+
+class ActionBilling(Action):
+    """Answers the billing need triaged: balance, a claim about a charge, or paying."""
+
+    def name(self) -> str:
+        return "action_billing"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        done: List[EventType] = [
+            SlotSet("billing_second_factor", None),
+            SlotSet("billing_second_factor_tries", None),
+        ]
+        if not verified_twice(tracker):
+            return [*done, *_offer_a_person(dispatcher, "utter_billing_not_verified")]
+        number = int(tracker.get_slot("service_number"))
+        intent = tracker.get_slot("need_intent")
+        if intent == "billing_charge_dispute":
+            events = await _claim(dispatcher, tracker, number)
+        elif intent == "billing_payment":
+            events = await _payment(dispatcher, tracker, number)
+        else:
+            events = await _balance(dispatcher, tracker, number)
+        return [*done, SlotSet("need_intent", None), *events]
+
+
+async def _balance(dispatcher: CollectingDispatcher, tracker: Tracker, number: int) -> List[EventType]:
+    ledger, terms, today = services().billing, services().billing_terms, _today()
+    balance = await ledger.balance(number, today)
+    contract = await ledger.contract(number)
+    if balance is None or contract is None:
+        return _offer_a_person(dispatcher, "utter_billing_unavailable")
+    utter(dispatcher, balance_replies(balance, terms))
+    latest = await ledger.invoices(number, limit=1)
+    if latest:
+        utter(dispatcher, invoice_replies(latest[0], contract))
+    utter(dispatcher, promotion_replies(contract, today))
+    return anything_else(dispatcher, tracker)
+
+
+async def _claim(dispatcher: CollectingDispatcher, tracker: Tracker, number: int) -> List[EventType]:
+    words = _claim_words(tracker)
+    review = await review_claim(services().billing, number, invoice_number_in(words), charges_named(words))
+    if review is None or review.invoice is None:
+        return _offer_a_person(dispatcher, "utter_billing_no_invoice")
+    invoice, currency = review.invoice, review.contract.currency
+    if not review.charges:
+        # Right by the contract: explained line by line; a person may still look at it.
+        utter(dispatcher, invoice_replies(invoice, review.contract))
+        utter(dispatcher, promotion_replies(review.contract, _today()))
+        return _offer_a_person(dispatcher, "utter_billing_charges_correct")
+    desk, customer_id = services().tickets, int(tracker.get_slot("customer_id"))
+    open_claim = await _open_request(customer_id, number, TicketKind.RECALCULATION_AND_CREDIT)
+    if open_claim is not None and open_claim.invoice_number == invoice.number:
+        dispatcher.utter_message(
+            response="utter_recalculation_already_requested",
+            ticket_number=open_claim.number,
+            invoice=invoice.number,
+            resolve_by=_resolve_by_text(open_claim),
+        )
+        return [SlotSet("ticket_number", open_claim.number), *anything_else(dispatcher, tracker)]
+    resolve_by = services().billing_terms.resolution_date(_today(), services().calendar)
+    channel = channel_of(tracker)
+    ticket = await desk.open_ticket(
+        customer_id=customer_id,
+        service_number=number,
+        category=TicketCategory.BILLING,
+        subject=ticket_subject(RECALCULATION_AND_CREDIT),
+        description=ticket_description(channel, words),
+        channel=channel,
+        customer_words=words,
+        kind=TicketKind.RECALCULATION_AND_CREDIT,
+        amount=total_undue(review.charges),
+        invoice_number=invoice.number,
+        resolve_by=resolve_by,
+        diagnostics=ticket_facts(review.charges, currency),
+    )
+    utter(dispatcher, undue_replies(review.charges, currency, ticket.number, resolve_by))
+    return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]
+
+
+async def _payment(dispatcher: CollectingDispatcher, tracker: Tracker, number: int) -> List[EventType]:
+    ledger, terms = services().billing, services().billing_terms
+    balance = await ledger.balance(number, _today())
+    words = _claim_words(tracker)
+    if reports_payment(words):
+        suspended = balance is not None and balance.service_status is ServiceStatus.SUSPENDED
+        return await _payment_report(dispatcher, tracker, number, words, suspended)
+    dispatcher.utter_message(response="utter_payment_methods_heading")
+    for method in terms.payment_methods:
+        dispatcher.utter_message(response="utter_payment_method", name=method.name, details=method.details)
+    if balance is not None:
+        utter(dispatcher, balance_replies(balance, terms))
+    return anything_else(dispatcher, tracker)
+
+
+async def _payment_report(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: int, words: str, suspended: bool
+) -> List[EventType]:
+    """"Ya pagué": the report, its amount and any receipt sent, on a ticket the billing team checks."""
+    desk, customer_id = services().tickets, int(tracker.get_slot("customer_id"))
+    report = _payment_report_text(tracker) or words
+    # The amount written with the report: not a day ("el 3"), nor the service number said with it.
+    amounts = [amount for amount in amounts_in(report) if amount >= 1000 and amount != number]
+    attachments = _attachments(tracker)
+    existing = await _open_request(customer_id, number, TicketKind.PAYMENT_REPORT)
+    if existing is not None:
+        ticket = existing
+        await desk.add_answer(ticket.number, "customer", words)
+    else:
+        channel = channel_of(tracker)
+        ticket = await desk.open_ticket(
+            customer_id=customer_id,
+            service_number=number,
+            category=TicketCategory.BILLING,
+            subject=ticket_subject("payment_report"),
+            description=ticket_description(channel, words),
+            channel=channel,
+            customer_words=words,
+            kind=TicketKind.PAYMENT_REPORT,
+            amount=amounts[0] if amounts else None,
+            diagnostics={"attachments": attachments} if attachments else None,
+        )
+    hours = str(services().billing_terms.reconnection_hours)
+    response = "utter_payment_report_recorded_suspended" if suspended else "utter_payment_report_recorded"
+    dispatcher.utter_message(response=response, ticket_number=ticket.number, reconnection_hours=hours)
+    if attachments:
+        dispatcher.utter_message(response="utter_payment_report_receipt_received")
+    return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]
+
+
+def _payment_report_text(tracker: Tracker) -> str | None:
+    """The customer's latest message that reports the payment ("ya pagué ayer 150.000")."""
+    for event in reversed(user_events_with_the_bot(tracker)):
+        if reports_payment(event.get("text")):
+            return str(event["text"])
+    return None
+
+
+def _attachments(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The files (a receipt's photo) the customer sent while talking to the bot about this need."""
+    found: List[Dict[str, Any]] = []
+    for event in user_events_with_the_bot(tracker)[-5:]:
+        found += (event.get("metadata") or {}).get("attachments") or []
+    return found
+
+
+async def _open_request(customer_id: int, number: int, kind: TicketKind) -> TicketRecord | None:
+    ticket = await services().tickets.find_open_ticket(customer_id, number, TicketCategory.BILLING)
+    return ticket if ticket is not None and ticket.kind is kind else None
+
+
+def _resolve_by_text(ticket: TicketRecord) -> str:
+    return day_and_month(ticket.resolve_by) if ticket.resolve_by else ""
+

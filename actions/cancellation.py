@@ -1,0 +1,165 @@
+"""Cancellations: the reason, the problem fixed first or the retention team's offers, then a person.
+
+The bot never cancels a service. It asks why; a technical or billing problem
+behind the request is offered first (the customer may still go on); the
+operator's retention options are offered (bot/billing/terms.yml); and whatever
+the customer chooses, an offer or leaving, goes on a retention ticket to a
+person of the retention team (the handoff).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import ProtocolFormValidationAction, is_new_message_for
+from actions.shared import channel_of, current_service, latest_intent, services
+from bot.language.es.billing import leaves_anyway, wants_fix_first
+from bot.language.es.needs import needs_stated
+from bot.locale import ticket_description, ticket_note, ticket_subject
+from bot.needs import Flow, Need, need_for_intent
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind
+from bot.support.cases import new_case_notes
+
+# Needs behind a cancellation the bot can look at first.
+_FIXABLE = frozenset({Need.TECHNICAL, Need.BILLING})
+FIX, LEAVE = "fix", "leave"
+
+
+def _problem_behind(intent: str | None, text: str) -> str | None:
+    """The technical or billing need the reason states ("se corta todo el tiempo"), if any."""
+    for candidate in (intent, *needs_stated(text)):
+        if need_for_intent(candidate) in _FIXABLE:
+            return candidate
+    return None
+
+
+class ValidateCancellationForm(ProtocolFormValidationAction):
+    """Why the customer wants to leave, and what they choose among the fix and the offers."""
+
+    free_text_slots = {"cancel_reason": frozenset({"affirm", "deny"}), "cancel_choice": frozenset()}
+
+    def name(self) -> str:
+        return "validate_cancellation_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        asked = tracker.get_slot("requested_slot")
+        if asked == "cancel_reason" and is_new_message_for(self.form_name(), tracker):
+            # The reason is the answer even when it states a need: it is offered as the fix
+            # (action_ask_cancel_choice), not queued as another need.
+            return await FormValidationAction.run(self, dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)
+
+    def is_answer(self, tracker: Tracker, requested: str) -> bool:
+        # A reason is often a need ("se corta todo el tiempo"): that is the answer, not a digression.
+        if requested == "cancel_reason":
+            return latest_intent(tracker) not in {"goodbye", "stop", "request_human", "bot_challenge"}
+        return super().is_answer(tracker, requested)
+
+    async def validate_cancel_reason(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = " ".join(str(slot_value or "").split())[:500]
+        if not text:
+            return {"cancel_reason": None}
+        return {"cancel_reason": text, "cancel_problem": _problem_behind(latest_intent(tracker), text)}
+
+    async def validate_cancel_choice(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(slot_value or "")
+        options = services().billing_terms.retention_options
+        problem = tracker.get_slot("cancel_problem")
+        number = re.search(r"(?<!\d)(\d)(?!\d)", text)
+        if number and 1 <= int(number.group(1)) <= len(options):
+            return {"cancel_choice": number.group(1)}
+        if problem and (wants_fix_first(text) or latest_intent(tracker) == "affirm"):
+            return {"cancel_choice": FIX}
+        if leaves_anyway(text) or latest_intent(tracker) in {"deny", "cancel_service"}:
+            return {"cancel_choice": LEAVE}
+        dispatcher.utter_message(response="utter_cancel_choice_unclear")
+        return {"cancel_choice": None}
+
+
+class ActionAskCancelChoice(Action):
+    """The problem behind the request offered first, then the retention options, numbered."""
+
+    def name(self) -> str:
+        return "action_ask_cancel_choice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        problem = need_for_intent(tracker.get_slot("cancel_problem"))
+        if problem is not None:
+            dispatcher.utter_message(response=f"utter_cancel_fix_first_{problem.value}")
+        options = services().billing_terms.retention_options
+        if options:
+            dispatcher.utter_message(response="utter_cancel_retention_heading")
+            for position, option in enumerate(options, start=1):
+                dispatcher.utter_message(
+                    response="utter_cancel_retention_option", position=position, option=option
+                )
+        question = "utter_ask_cancel_choice_fix" if problem else "utter_ask_cancel_choice"
+        dispatcher.utter_message(response=question)
+        return []
+
+
+class ActionCancellation(Action):
+    """The customer's choice: the problem looked at now, or a retention ticket for a person."""
+
+    def name(self) -> str:
+        return "action_cancellation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        choice = tracker.get_slot("cancel_choice")
+        reset = [SlotSet(slot, None) for slot in ("cancel_reason", "cancel_choice", "cancel_problem")]
+        problem = tracker.get_slot("cancel_problem")
+        if choice == FIX and problem:
+            # The cancellation waits: offered again once the problem has been looked at.
+            pending = [*(tracker.get_slot("pending_needs") or []), "cancel_service"]
+            dispatcher.utter_message(response="utter_cancel_fix_first_accepted")
+            return [
+                *reset,
+                SlotSet("need_intent", problem),
+                SlotSet("pending_needs", pending),
+                SlotSet("ticket_number", None),
+                FollowupAction("action_route_need"),
+            ]
+        options = services().billing_terms.retention_options
+        chosen = int(choice) if choice and choice.isdigit() else 0
+        option = options[chosen - 1] if 1 <= chosen <= len(options) else None
+        channel = channel_of(tracker)
+        reason = tracker.get_slot("cancel_reason") or ""
+        number = tracker.get_slot("service_number")
+        ticket = await services().tickets.open_ticket(
+            customer_id=int(tracker.get_slot("customer_id")),
+            service_number=int(number) if number else None,
+            category=TicketCategory.CANCELLATION,
+            subject=ticket_subject("cancel_service"),
+            description=ticket_description(channel, reason),
+            channel=channel,
+            customer_words=reason,
+            kind=TicketKind.RETENTION,
+            diagnostics={"reason": reason, "choice": "offer" if option else LEAVE, "offer": option},
+        )
+        # What retention must know before the call (a suspended service's debt), as any new case.
+        service = await current_service(tracker)
+        for note in new_case_notes(TicketCategory.CANCELLATION, service.status if service else None):
+            await services().tickets.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note(note))
+        if option:
+            dispatcher.utter_message(
+                response="utter_cancel_offer_chosen", option=option, ticket_number=ticket.number
+            )
+        else:
+            dispatcher.utter_message(response="utter_cancel_request_recorded", ticket_number=ticket.number)
+        # A person of the retention team takes it now, or calls back (data/rules/cancellation.yml).
+        return [*reset, SlotSet("ticket_number", ticket.number), SlotSet("route", Flow.PERSON.value)]

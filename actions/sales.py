@@ -1,0 +1,178 @@
+"""Sales: the plans on sale, the next faster plan for a customer, a prospect's details for an adviser.
+
+A prospect is no customer, so nothing is identified: they see the catalogue
+and leave their name, a contact and their zone, which become a sales-lead
+ticket an adviser follows. A customer is identified as for any need and gets
+the plan above theirs with the price difference (`bot.billing.replies`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import ProtocolFormValidationAction
+from actions.shared import (
+    anything_else,
+    channel_of,
+    identify,
+    latest_intent,
+    latest_text,
+    services,
+    show_catalogue,
+    utter,
+)
+from bot.billing.replies import upgrade_replies
+from bot.language.es.billing import says_already_customer
+from bot.language.es.identifiers import find_email
+from bot.language.input_guard import classify
+from bot.language.phones import normalize_phone
+from bot.locale import ticket_description, ticket_subject
+from bot.needs import Flow, Route
+from bot.ports.tickets import TicketCategory, TicketKind
+from bot.reception.identification import STRONG_KINDS, parse_claim
+
+_LEAD_SLOTS = ("lead_name", "lead_contact", "lead_zone")
+_LONGEST_ANSWER = 120  # a name or a zone; more is no answer to the question
+
+
+class ValidateLeadForm(ProtocolFormValidationAction):
+    """Customer or prospect; a prospect's name, phone or e-mail, and zone."""
+
+    free_text_slots = {
+        "already_customer": frozenset(),
+        "lead_name": frozenset({"affirm", "deny"}),
+        "lead_contact": frozenset({"affirm", "deny"}),
+        "lead_zone": frozenset({"affirm", "deny"}),
+    }
+
+    def name(self) -> str:
+        return "validate_lead_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
+        if tracker.get_slot("already_customer") is not False:
+            return ["already_customer"]
+        return ["already_customer", *_LEAD_SLOTS]
+
+    async def validate_already_customer(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        text = str(slot_value or "")
+        claim = parse_claim(text, services().company.country)
+        if claim.kind in STRONG_KINDS:
+            # "Sí, servicio 1003": identified on the way, as triage does with a number given.
+            return {"already_customer": True, **await identify(dispatcher, tracker, claim)}
+        said = says_already_customer(text)
+        if said is None:
+            said = {"affirm": True, "deny": False}.get(latest_intent(tracker) or "")
+        if said is None:
+            dispatcher.utter_message(response="utter_already_customer_unclear")
+        return {"already_customer": said}
+
+    async def validate_lead_name(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return {"lead_name": _short_answer(slot_value, dispatcher)}
+
+    async def validate_lead_zone(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return {"lead_zone": _short_answer(slot_value, dispatcher)}
+
+    async def validate_lead_contact(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(slot_value or "")
+        email = find_email(text)
+        digits = re.sub(r"[^\d+]", "", text)
+        phone = normalize_phone(digits, services().company.country) if digits else None
+        if phone is None and email is None:
+            dispatcher.utter_message(response="utter_lead_contact_invalid")
+            return {"lead_contact": None}
+        return {"lead_contact": phone or email}
+
+
+def _short_answer(value: Any, dispatcher: CollectingDispatcher) -> str | None:
+    text = " ".join(str(value or "").split())
+    if classify(text) is not None or len(text) > _LONGEST_ANSWER:
+        dispatcher.utter_message(response="utter_answer_unreadable")
+        return None
+    return text
+
+
+class ActionSalesLead(Action):
+    """After the lead form: a customer goes on to identification; a prospect's lead is recorded."""
+
+    def name(self) -> str:
+        return "action_sales_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        if tracker.get_slot("already_customer"):
+            return [SlotSet("route", Route.IDENTIFY.value)]
+        contact = tracker.get_slot("lead_contact") or ""
+        lead = {
+            "name": tracker.get_slot("lead_name") or "",
+            ("email" if "@" in contact else "phone"): contact,
+            "zone": tracker.get_slot("lead_zone") or "",
+            "interest": tracker.get_slot("need_text") or latest_text(tracker),
+        }
+        channel = channel_of(tracker)
+        ticket = await services().tickets.open_ticket(
+            customer_id=None,
+            service_number=None,
+            category=TicketCategory.SALES,
+            subject=ticket_subject("sales_lead"),
+            description=ticket_description(channel, lead["interest"]),
+            channel=channel,
+            customer_words=lead["interest"],
+            kind=TicketKind.SALES_LEAD,
+            lead=lead,
+        )
+        dispatcher.utter_message(
+            response="utter_lead_recorded", name=lead["name"], ticket_number=ticket.number
+        )
+        cleared = [SlotSet(slot, None) for slot in (*_LEAD_SLOTS, "already_customer")]
+        return [
+            *cleared,
+            SlotSet("need_intent", None),
+            SlotSet("route", Flow.HANDOVER.value),
+            SlotSet("ticket_number", ticket.number),
+            *anything_else(dispatcher, tracker),
+        ]
+
+
+class ActionSales(Action):
+    """A customer's plan and the next faster one with the price difference; a person makes the change."""
+
+    def name(self) -> str:
+        return "action_sales"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        number = tracker.get_slot("service_number")
+        contract = await services().billing.contract(int(number)) if number else None
+        if contract is None:
+            await show_catalogue(dispatcher)
+        else:
+            catalogue = await services().billing.catalogue()
+            utter(dispatcher, upgrade_replies(contract.plan, catalogue, contract.currency))
+        # "Sí" reaches the sales team with the case (data/rules/fallback.yml).
+        dispatcher.utter_message(response="utter_sales_offer_adviser")
+        return [SlotSet("already_customer", None), SlotSet("offered_human", True)]

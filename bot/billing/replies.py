@@ -1,0 +1,215 @@
+"""What the assistant says about a bill: the responses to utter and their values, from the records.
+
+Pure functions over `bot.billing.port` records and `bot.billing.disputes`
+results; the Spanish is in the domain's responses (domain/billing.yml), amounts
+and dates are formatted here the way a customer reads them ("220.000 PYG",
+"13 de diciembre"). Actions utter the list as it comes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from bot.billing.disputes import ExplainedLine, UndueCharge, UndueKind, explain, total_undue
+from bot.billing.money import ZERO
+from bot.billing.port import Balance, Contract, Invoice, LineKind, Plan, Promotion
+from bot.billing.terms import BillingTerms
+from bot.language.es.formatting import day_and_month, money
+from bot.ports.customers import ServiceStatus
+
+
+@dataclass(frozen=True)
+class Reply:
+    response: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def balance_replies(balance: Balance, terms: BillingTerms) -> list[Reply]:
+    """What is owed and by when; for an overdue or cut service, what is overdue and how it comes back."""
+    currency = balance.currency
+    if balance.amount_owed <= ZERO:
+        last = balance.last_payment
+        if last is None:
+            return [Reply("utter_billing_nothing_owed")]
+        return [
+            Reply(
+                "utter_billing_nothing_owed_last_payment",
+                {"amount": money(last.amount, currency), "paid_on": day_and_month(last.paid_on)},
+            )
+        ]
+    values = {
+        "amount": money(balance.amount_owed, currency),
+        "overdue_amount": money(balance.overdue_amount, currency),
+        "due_on": day_and_month(balance.due_on) if balance.due_on else "",
+        "cutoff_on": day_and_month(balance.cutoff_on) if balance.cutoff_on else "",
+        "invoices": ", ".join(balance.overdue_invoices or balance.unpaid_invoices),
+        "reconnection_hours": str(terms.reconnection_hours),
+    }
+    if balance.service_status is ServiceStatus.SUSPENDED and balance.overdue_invoices:
+        return [Reply("utter_billing_suspended_overdue", values)]
+    if balance.overdue_invoices:
+        days = balance.days_to_cutoff
+        if days is not None and days >= 0:
+            return [Reply("utter_billing_overdue_before_cutoff", values)]
+        return [Reply("utter_billing_overdue", values)]
+    return [Reply("utter_billing_owed", values)]
+
+
+def invoice_replies(invoice: Invoice, contract: Contract) -> list[Reply]:
+    """The invoice line by line with what the contract says of each line, then its total."""
+    currency = invoice.currency
+    replies = [
+        Reply(
+            "utter_invoice_heading",
+            {
+                "invoice": invoice.number,
+                "period_start": day_and_month(invoice.period_start),
+                "period_end": day_and_month(invoice.period_end),
+            },
+        )
+    ]
+    replies += [_line_reply(line, currency) for line in explain(invoice, contract)]
+    status = "paid" if invoice.is_paid else "unpaid"
+    replies.append(
+        Reply(
+            f"utter_invoice_total_{status}",
+            {"total": money(invoice.total, currency), "due_on": day_and_month(invoice.due_on)},
+        )
+    )
+    return replies
+
+
+def _line_reply(line: ExplainedLine, currency: str) -> Reply:
+    values = {"description": line.description, "amount": money(line.amount, currency)}
+    if line.kind is LineKind.PLAN and line.plan is not None:
+        values.update(_plan_values(line.plan, currency))
+        matches = line.contracted_amount is not None and line.amount <= line.contracted_amount
+        return Reply(f"utter_invoice_line_plan{'' if matches else '_above'}", values)
+    if line.kind is LineKind.PROMOTION and line.promotion is not None:
+        values.update(promotion_values(line.promotion))
+        values["amount"] = money(-line.amount, currency)
+        # One response per scope: what the discount applies to is said in the domain's words.
+        ending = "" if line.promotion.ends_on else "_no_end"
+        return Reply(f"utter_invoice_line_promotion_{line.promotion.applies_to.value}{ending}", values)
+    if line.kind is LineKind.EXTRA:
+        if line.extra is None:
+            return Reply("utter_invoice_line_extra_not_contracted", values)
+        values.update(name=line.extra.name, starts_on=day_and_month(line.extra.starts_on))
+        return Reply("utter_invoice_line_extra", values)
+    if line.kind is LineKind.INSTALLATION:
+        disclosed = bool(line.contracted) and (line.contracted_amount or ZERO) >= line.amount
+        return Reply(f"utter_invoice_line_installation{'' if disclosed else '_not_disclosed'}", values)
+    kind = line.kind.value if line.kind in _OTHER_LINE_RESPONSES else LineKind.OTHER.value
+    return Reply(f"utter_invoice_line_{kind}", values)
+
+
+_OTHER_LINE_RESPONSES = frozenset({LineKind.RECONNECTION, LineKind.TAX, LineKind.ADJUSTMENT, LineKind.OTHER})
+
+
+def _plan_values(plan: Plan, currency: str) -> dict[str, str]:
+    return {"plan": plan.name, "mbps": str(plan.download_mbps), "price": money(plan.monthly_price, currency)}
+
+
+def promotion_values(promotion: Promotion) -> dict[str, str]:
+    """The values every promotion response uses: name, % and until when."""
+    return {
+        "promotion": promotion.name,
+        "discount_pct": _percent(promotion.discount_pct),
+        "ends_on": day_and_month(promotion.ends_on) if promotion.ends_on else "",
+    }
+
+
+def promotion_replies(contract: Contract, today: date) -> list[Reply]:
+    """The promotion the customer has and when it ends (seed 001: for how long? on what? what %?)."""
+    promotion = contract.promotion
+    if promotion is None or (promotion.ends_on is not None and promotion.ends_on < today):
+        return []
+    ending = "ends" if promotion.ends_on else "no_end"
+    values = {**promotion_values(promotion), "price_after": money(contract.monthly_price, contract.currency)}
+    return [Reply(f"utter_billing_promotion_{ending}", values)]
+
+
+def undue_replies(
+    charges: Sequence[UndueCharge], currency: str, ticket_number: str, resolve_by: date
+) -> list[Reply]:
+    """Each undue charge found, then the recálculo y abono requested: amount, ticket, date."""
+    replies = [
+        Reply(
+            f"utter_undue_{charge.kind.value}",
+            {
+                "invoice": charge.invoice_number,
+                "amount": money(charge.amount, currency),
+                "billed": money(charge.billed, currency),
+                "expected": money(charge.expected, currency),
+                **_details(charge),
+            },
+        )
+        for charge in charges
+    ]
+    replies.append(
+        Reply(
+            "utter_recalculation_requested",
+            {
+                "amount": money(total_undue(charges), currency),
+                "invoice": charges[0].invoice_number,
+                "ticket_number": ticket_number,
+                "resolve_by": day_and_month(resolve_by),
+            },
+        )
+    )
+    return replies
+
+
+def _details(charge: UndueCharge) -> dict[str, str]:
+    details = charge.details
+    values: dict[str, str] = {}
+    if charge.kind in (UndueKind.PROMOTION_MISSING, UndueKind.PROMOTION_WRONGLY_EXPIRED):
+        values["promotion"] = str(details.get("promotion") or "")
+        values["discount_pct"] = _percent(Decimal(str(details.get("discount_pct") or 0)))
+        ends_on = details.get("promotion_ends_on")
+        values["ends_on"] = day_and_month(ends_on) if isinstance(ends_on, date) else ""
+    if charge.kind is UndueKind.PRICE_ABOVE_CONTRACT:
+        values["extra"] = str(details.get("extra") or "")
+    return values
+
+
+def _percent(value: Decimal) -> str:
+    """25 -> "25", 12.50 -> "12,5"."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def upgrade_replies(current: Plan, catalogue: Sequence[Plan], currency: str) -> list[Reply]:
+    """The customer's plan, and the next faster plan on sale with the price difference."""
+    faster = sorted(
+        (plan for plan in catalogue if plan.download_mbps > current.download_mbps),
+        key=lambda plan: (plan.download_mbps, plan.monthly_price),
+    )
+    values = {
+        "plan": current.name,
+        "mbps": str(current.download_mbps),
+        "price": money(current.monthly_price, currency),
+    }
+    if not faster:
+        return [Reply("utter_sales_fastest_plan", values)]
+    upgrade = faster[0]
+    values.update(
+        next_plan=upgrade.name,
+        next_mbps=str(upgrade.download_mbps),
+        next_price=money(upgrade.monthly_price, currency),
+        difference=money(upgrade.monthly_price - current.monthly_price, currency),
+    )
+    return [Reply("utter_sales_upgrade_offer", values)]
+
+
+def catalogue_replies(catalogue: Sequence[Plan], currency: str) -> list[Reply]:
+    """The plans on sale, each with its speeds and monthly price."""
+    return [Reply("utter_sales_catalogue_heading")] + [
+        Reply(
+            "utter_sales_catalogue_plan",
+            {**_plan_values(plan, currency), "upload_mbps": str(plan.upload_mbps)},
+        )
+        for plan in catalogue
+    ]

@@ -1,0 +1,68 @@
+"""What a billing message names: a kind of charge, an invoice number, a payment already made.
+
+The phrases are in `billing_words.yml`; this module only matches them on the
+plain form of the text (bot.language.es.text).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from bot.language.es.text import alternation, plain
+
+_WORDS = yaml.safe_load(Path(__file__).with_name("billing_words.yml").read_text(encoding="utf-8"))
+_CHARGES = {
+    kind: re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)") for kind, words in _WORDS["charges"].items()
+}
+_PAYMENT_MADE = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['payment_made'])})(?!\w)")
+# "F-2026-000123", "f 2026 123", "factura 2026-000123": the year and the sequence, after an
+# "F" or the word "factura" (a bare "2026 12" is a date or an amount).
+_INVOICE_NUMBER = re.compile(
+    r"(?:(?<![\w-])f|factura(?:\s+(?:n[°º.o]*|numero|número))?)[\s-]*(20\d\d)[\s-]+(\d{1,6})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def charges_named(text: str | None) -> list[str]:
+    """The invoice line kinds (bot.billing.port.LineKind values) the text names, in the table's order."""
+    plain_text = plain(text or "")
+    return [kind for kind, pattern in _CHARGES.items() if pattern.search(plain_text)]
+
+
+def reports_payment(text: str | None) -> bool:
+    """"Ya pagué", "transferí ayer, te paso el comprobante": a payment made, not a question."""
+    return bool(_PAYMENT_MADE.search(plain(text or "")))
+
+
+def invoice_number_in(text: str | None) -> str | None:
+    """The invoice number written in the text, as the biller writes it ("F-2026-000123")."""
+    match = _INVOICE_NUMBER.search(text or "")
+    return f"F-{match.group(1)}-{int(match.group(2)):06d}" if match else None
+
+
+_ALREADY_CUSTOMER = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['already_customer'])})(?!\w)")
+_NOT_CUSTOMER = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['not_customer'])})(?!\w)")
+_FIX_FIRST = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['fix_first'])})(?!\w)")
+_LEAVE_ANYWAY = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['leave_anyway'])})(?!\w)")
+
+
+def says_already_customer(text: str | None) -> bool | None:
+    """"No soy cliente, quiero contratar" -> False; "sí, ya tengo con ustedes" -> True; else None."""
+    plain_text = plain(text or "")
+    if _NOT_CUSTOMER.search(plain_text):
+        return False
+    if _ALREADY_CUSTOMER.search(plain_text):
+        return True
+    return None
+
+
+def wants_fix_first(text: str | None) -> bool:
+    """"Revisemos la conexión primero": the problem behind a cancellation looked at before it."""
+    return bool(_FIX_FIRST.search(plain(text or "")))
+
+
+def leaves_anyway(text: str | None) -> bool:
+    """"Igual quiero la baja", "ninguna": the customer keeps to the cancellation."""
+    return bool(_LEAVE_ANYWAY.search(plain(text or "")))

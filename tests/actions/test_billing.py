@@ -1,0 +1,107 @@
+"""Billing actions on a real demo database: nothing of the account before two factors, claims into tickets."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from rasa_sdk import Tracker
+
+from actions.billing import ActionBilling
+from actions.routing import ActionRouteNeed
+from bot.ports.tickets import TicketKind
+from bot.wiring import Services
+from tests.actions.conftest import load_tracker, run_action
+from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
+from tests.support.ports import Blocking
+
+MARIA, PEDRO, LUCIA, GABRIELA = "4123567", "2876543", "5012346", "6123789"
+BILLING_INTENTS = ("billing_balance", "billing_charge_dispute", "billing_payment")
+AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+ PYG")
+
+
+def responses(messages):
+    return [message["response"] for message in messages]
+
+
+def slots(events):
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+def shown(messages) -> str:
+    """Every value the responses would show the customer."""
+    return " ".join(str(value) for message in messages for value in message.values() if value)
+
+
+def identified(services: Services, document_id: str, service: str, intent: str, text: str, factors: float):
+    tracker: Tracker = load_tracker("identified_customer_states_need")
+    tracker.slots.update(
+        customer_id=demo_customer_id(services, document_id), service_number=service,
+        need_intent=intent, need_text=text, identity_factors=factors,
+    )
+    tracker.events[3] = {**tracker.events[3], "text": text,
+                         "parse_data": {"intent": {"name": intent}, "entities": []}}
+    return tracker
+
+
+def test_one_factor_is_sent_to_the_second_factor_question_for_every_billing_need(
+    demo_services: Services,  # noqa: F811
+) -> None:
+    for intent in BILLING_INTENTS:
+        tracker = identified(demo_services, MARIA, "1001", intent, "cuánto debo", factors=1.0)
+        messages, events = run_action(ActionRouteNeed(), tracker)
+        assert messages == [] and slots(events) == {"route": "verify"}, intent
+
+
+def test_the_billing_action_itself_shows_nothing_without_two_factors(demo_services: Services) -> None:  # noqa: F811
+    for intent in BILLING_INTENTS:
+        tracker = identified(demo_services, MARIA, "1001", intent, "cuánto debo", factors=1.0)
+        messages, events = run_action(ActionBilling(), tracker)
+        assert responses(messages) == ["utter_billing_not_verified"], intent
+        assert not AMOUNT.search(shown(messages)) and slots(events)["offered_human"] is True
+
+
+def test_two_factors_see_the_balance_and_the_invoice(demo_services: Services) -> None:  # noqa: F811
+    tracker = identified(demo_services, MARIA, "1001", "billing_balance", "cuánto debo", factors=2.0)
+    messages, _ = run_action(ActionBilling(), tracker)
+    expected = ["utter_billing_owed", "utter_invoice_heading", "utter_invoice_line_plan"]
+    assert responses(messages)[:3] == expected
+    assert messages[0]["amount"] == "220.000 PYG"
+    assert responses(messages)[-1] == "utter_anything_else"
+
+
+def test_a_duplicate_charge_opens_one_recalculation_ticket(demo_services: Services) -> None:  # noqa: F811
+    text = "me cobraron dos veces el plan"
+    tracker = identified(demo_services, LUCIA, "1007", "billing_charge_dispute", text, factors=2.0)
+    messages, events = run_action(ActionBilling(), tracker)
+    assert responses(messages)[:2] == ["utter_undue_duplicate", "utter_recalculation_requested"]
+    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
+    assert ticket.kind is TicketKind.RECALCULATION_AND_CREDIT and ticket.amount == Decimal("150000")
+
+    again, events = run_action(ActionBilling(), tracker)
+    assert responses(again)[0] == "utter_recalculation_already_requested"
+    assert slots(events)["ticket_number"] == ticket.number
+
+
+def test_a_right_invoice_is_explained_and_a_person_offered_without_a_ticket(
+    demo_services: Services,  # noqa: F811
+) -> None:
+    text = "me cobraron la instalación"
+    tracker = identified(demo_services, GABRIELA, "1009", "billing_charge_dispute", text, factors=2.0)
+    messages, events = run_action(ActionBilling(), tracker)
+    assert "utter_invoice_line_installation" in responses(messages)
+    assert responses(messages)[-1] == "utter_billing_charges_correct"
+    assert slots(events)["offered_human"] is True and "ticket_number" not in slots(events)
+
+
+def test_a_payment_report_is_a_ticket_with_the_amount_and_the_receipt(demo_services: Services) -> None:  # noqa: F811
+    text = "ya pagué 150.000 por transferencia"
+    tracker = identified(demo_services, PEDRO, "1004", "billing_payment", text, factors=2.0)
+    receipt = {"kind": "photo", "file_id": "AgAD-receipt"}
+    tracker.events[3] = {**tracker.events[3], "metadata": {"attachments": [receipt]}}
+    messages, events = run_action(ActionBilling(), tracker)
+    assert responses(messages)[:2] == [
+        "utter_payment_report_recorded_suspended", "utter_payment_report_receipt_received"
+    ]
+    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
+    assert ticket.kind is TicketKind.PAYMENT_REPORT and ticket.amount == Decimal("150000")
+    assert ticket.diagnostics["attachments"] == [receipt]

@@ -1,0 +1,219 @@
+"""Billing, sales and cancellations end to end over the REST channel, one demo case each.
+
+Each test plays a demo customer (docs/demo-data.md) against the real Rasa server
+and action server and checks the replies and the ticket rows the conversation
+left (kind, exact amount, invoice, status). Account data needs a second factor:
+a service number alone is one, so the tests that start with it give the ID or
+the phone on file when asked, and check that nothing of the account was shown
+before.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.billing.money import round_money
+from bot.language.es.formatting import money
+from bot.ports.tickets import TicketCategory, TicketKind, TicketStatus
+from tests.support.ports import Blocking, services_for
+
+TICKET = re.compile(r"TK-\d+")
+TODAY = datetime.now(ZoneInfo("America/Asuncion")).date()
+SECOND_FACTOR_QUESTION = "necesito confirmar que es usted"
+# Anything that reveals the account: an amount in guaraníes or an invoice number.
+ACCOUNT_DATA = re.compile(r"\d{1,3}(?:\.\d{3})+ PYG|F-\d{4}-\d{6}")
+
+
+@pytest.fixture(scope="module")
+def ports(assistant):
+    services = services_for(assistant.database_url)
+    return Blocking(services.tickets), Blocking(services.billing)
+
+
+def _verified(assistant, sender: str, first_message: str, second_factor: str) -> str:
+    """Say the need with a service number, confirm the details, give the second factor; the replies."""
+    before = assistant.say(first_message, sender)
+    before += assistant.say("sí, están bien", sender)
+    assert SECOND_FACTOR_QUESTION in before, before
+    assert not ACCOUNT_DATA.search(before), before  # nothing of the account before the second factor
+    return assistant.say(second_factor, sender)
+
+
+def _latest_invoice(billing, service_number: int):
+    return billing.invoices(service_number, limit=1)[0]
+
+
+def test_maria_s_balance_and_her_pending_invoice_line_by_line(assistant, sender, ports):
+    _, billing = ports
+    invoice = _latest_invoice(billing, 1001)
+    reply = _verified(assistant, sender, "cuánto debo? mi servicio es 1001", "4123567")
+    assert f"Su saldo a pagar es de {money(invoice.total, 'PYG')}" in reply
+    assert "220.000 PYG" in reply and invoice.number in reply
+    assert "Plan Fibra 300 (300 Mbps): 220.000 PYG, el precio mensual que contrató" in reply
+    assert "¿Hay algo más en lo que le pueda ayudar?" in reply
+
+
+def test_pedro_suspended_learns_what_is_overdue_how_to_pay_and_when_service_returns(
+    assistant, sender, ports
+):
+    desk, billing = ports
+    reply = _verified(assistant, sender, "cómo pago? servicio 1004, estoy cortado", "0991 567890")
+    assert "Puede pagar de estas formas" in reply and "Transferencia bancaria" in reply
+    assert "suspendido por falta de pago" in reply and "150.000 PYG" in reply
+    assert "hasta 24 horas" in reply
+
+    reply = assistant.say("ya pagué ayer 150.000 por transferencia", sender)
+    number = TICKET.search(reply).group(0)
+    assert "24 horas" in reply
+    ticket = desk.get(number)
+    assert (ticket.category, ticket.kind, ticket.status) == (
+        TicketCategory.BILLING, TicketKind.PAYMENT_REPORT, TicketStatus.NEW
+    )
+    assert ticket.amount == Decimal("150000") and ticket.service_number == 1004
+
+
+def test_lucia_s_duplicate_charge_becomes_a_recalculation_and_credit(assistant, sender, ports):
+    desk, billing = ports
+    invoice = _latest_invoice(billing, 1007)
+    reply = _verified(assistant, sender, "me cobraron dos veces el plan, servicio 1007", "5012346")
+    assert "cobro duplicado" in reply and invoice.number in reply
+    assert "recálculo y abono de 150.000 PYG" in reply
+    number = TICKET.search(reply).group(0)
+    ticket = desk.get(number)
+    assert ticket.kind is TicketKind.RECALCULATION_AND_CREDIT and ticket.category is TicketCategory.BILLING
+    assert ticket.amount == Decimal("150000") and isinstance(ticket.amount, Decimal)
+    assert ticket.invoice_number == invoice.number and ticket.status is TicketStatus.NEW
+    assert ticket.resolve_by is not None and ticket.resolve_by > TODAY
+    assert ticket.diagnostics["charges"][0]["kind"] == "duplicate"
+    assert f"a más tardar el {ticket.resolve_by.day} de" in reply
+
+    # Asking again does not open a second request for the same invoice.
+    again = assistant.say("me cobraron doble, quiero reclamar", sender)
+    assert number in again and "ya está en trámite" in again
+
+
+def test_diego_s_missing_promotion_is_credited_to_the_guarani(assistant, sender, ports):
+    desk, billing = ports
+    contract = billing.contract(1008)
+    expected = round_money(contract.monthly_price * contract.promotion.discount_pct / 100, "PYG")
+    reply = _verified(assistant, sender, "no me aplicaron la promo este mes, servicio 1008", "0984 890123")
+    assert "no se aplicó su promoción" in reply and "25%" in reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.amount == expected == Decimal("55000")
+    assert ticket.invoice_number == _latest_invoice(billing, 1008).number
+
+
+def test_gabriela_s_installation_fee_and_promotion_are_explained_and_a_person_offered(
+    assistant, sender, ports
+):
+    desk, _ = ports
+    reply = _verified(assistant, sender, "me cobraron la instalación, servicio 1009", "6123789")
+    assert "Instalación: 200.000 PYG, cargo único que se informó al contratar" in reply
+    assert "20% sobre el plan" in reply and "Vale hasta el" in reply
+    assert "los cargos coinciden con lo que contrató" in reply
+    assert desk.open_tickets_for(_customer_id(assistant, 1009)) == []  # nothing undue, no ticket
+
+    reply = assistant.say("sí, quiero hablar con alguien", sender)
+    assert TICKET.search(reply)  # the person gets the case on a billing ticket
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.category in (TicketCategory.BILLING, TicketCategory.HUMAN)
+
+
+def test_sofia_s_fixed_ip_is_a_contracted_extra(assistant, sender, ports):
+    desk, _ = ports
+    reply = _verified(assistant, sender, "qué es esta ip fija que me cobran? servicio 1011", "4456123")
+    assert "IP fija: 35.000 PYG, servicio adicional que contrató" in reply
+    assert desk.open_tickets_for(_customer_id(assistant, 1011)) == []
+
+
+def test_ramon_cancelled_owes_nothing_and_is_not_cancelled_again(assistant, sender):
+    reply = _verified(assistant, sender, "tengo deuda? servicio 1012", "2345987")
+    assert "Está al día" in reply and "110.000 PYG" in reply  # his last payment
+    reply = assistant.say("quiero dar de baja el servicio", sender)
+    assert "ya figura dado de baja" in reply
+
+
+@pytest.mark.parametrize(
+    "first_message",
+    ["cuánto debo? servicio 1001", "me cobraron de más, servicio 1007", "dónde pago? servicio 1001"],
+)
+def test_no_account_data_before_a_second_factor_and_none_after_a_wrong_one(assistant, sender, first_message):
+    replies = assistant.say(first_message, sender) + assistant.say("sí", sender)
+    assert SECOND_FACTOR_QUESTION in replies
+    replies += assistant.say("1234567", sender)  # nobody's ID
+    assert "no coincide" in replies
+    replies += assistant.say("0981 000000", sender)
+    assert "No pude confirmar que la cuenta es suya" in replies
+    assert not ACCOUNT_DATA.search(replies), replies
+
+
+def test_a_prospect_sees_the_plans_and_leaves_a_lead_without_being_identified(assistant, sender, ports):
+    desk, _ = ports
+    reply = assistant.say("hola, cuánto sale el internet? quiero contratar", sender)
+    assert "Fibra 300: 300 Mbps de bajada y 150 de subida, 220.000 PYG por mes" in reply
+    assert "¿Ya tiene un servicio con nosotros?" in reply
+    assert "número de servicio" not in reply  # no identification for a prospect
+    reply = assistant.say("no, soy nuevo", sender)
+    assert "¿A nombre de quién" in reply
+    reply = assistant.say("Carlos Villalba", sender)
+    reply = assistant.say("0981 555 444", sender)
+    assert "ciudad y barrio" in reply
+    reply = assistant.say("San Lorenzo, barrio Barcequillo", sender)
+    assert "Gracias, Carlos Villalba" in reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.kind is TicketKind.SALES_LEAD and ticket.customer_id is None
+    assert ticket.category is TicketCategory.SALES
+    assert ticket.lead["phone"] == "+595981555444" and "San Lorenzo" in ticket.lead["zone"]
+
+
+def test_a_customer_asking_for_more_speed_gets_the_next_plan_and_the_difference(assistant, sender):
+    reply = assistant.say("quiero subir de plan, tienen algo más rápido?", sender)
+    assert "¿Ya tiene un servicio con nosotros?" in reply
+    reply = assistant.say("sí, servicio 1001", sender)
+    reply += assistant.say("sí, están bien", sender)
+    assert "Hoy tiene el plan Fibra 300 (300 Mbps)" in reply
+    assert "Fibra 600 (600 Mbps) por 300.000 PYG al mes: 80.000 PYG más por mes" in reply
+    assert "asesor de ventas" in reply
+
+
+def test_a_cancellation_offers_the_fix_and_the_options_then_goes_to_retention(assistant, sender, ports):
+    desk, _ = ports
+    assistant.say("quiero dar de baja mi servicio 1003", sender)
+    reply = assistant.say("sí, están bien", sender)
+    assert "motivo de la baja" in reply
+    reply = assistant.say("se corta todo el tiempo, estoy harto", sender)
+    assert "podemos revisarla ahora mismo" in reply and "1. Un mes con 50% de descuento" in reply
+    reply = assistant.say("no, quiero seguir con la baja igual", sender)
+    assert "Registré su pedido de baja" in reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.kind is TicketKind.RETENTION and ticket.category is TicketCategory.CANCELLATION
+    assert ticket.diagnostics["choice"] == "leave" and "se corta" in ticket.diagnostics["reason"]
+
+
+def test_a_cancellation_for_the_connection_can_look_at_the_connection_first(assistant, sender):
+    assistant.say("me quiero dar de baja, servicio 1003", sender)
+    assistant.say("sí", sender)
+    assistant.say("el internet anda lentísimo", sender)
+    reply = assistant.say("dale, revisemos", sender)
+    assert "lo revisamos ahora" in reply
+    assert TICKET.search(reply) and "¿Desde cuándo" in reply  # the technical process goes on
+
+
+def test_a_retention_offer_chosen_is_recorded_for_a_person(assistant, sender, ports):
+    desk, _ = ports
+    assistant.say("quiero cancelar el servicio 1001", sender)
+    assistant.say("sí", sender)
+    assistant.say("me mudo a otra ciudad por unos meses", sender)
+    reply = assistant.say("la 3", sender)
+    assert "Suspender el servicio hasta 3 meses" in reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.kind is TicketKind.RETENTION and ticket.diagnostics["choice"] == "offer"
+
+
+def _customer_id(assistant, service_number: int) -> int:
+    services = services_for(assistant.database_url)
+    return Blocking(services.customers).find_by_service_number(service_number)[0].id
