@@ -33,7 +33,7 @@ from bot.billing.replies import (
     promotion_replies,
     undue_replies,
 )
-from bot.billing.review import review_claim
+from bot.billing.review import Review, review_claim
 from bot.language.es.amounts import amounts_in
 from bot.language.es.billing import charges_named, invoice_number_in, reports_payment
 from bot.language.es.formatting import day_and_month
@@ -124,14 +124,17 @@ class ActionBilling(Action):
 async def _balance(dispatcher: CollectingDispatcher, tracker: Tracker, number: int) -> List[EventType]:
     ledger, terms, today = services().billing, services().billing_terms, _today()
     balance = await ledger.balance(number, today)
-    contract = await ledger.contract(number)
-    if balance is None or contract is None:
+    review = await review_claim(ledger, number)
+    if balance is None or review is None:
         return _offer_a_person(dispatcher, "utter_billing_unavailable")
     utter(dispatcher, balance_replies(balance, terms))
     latest = await ledger.invoices(number, limit=1)
     if latest:
-        utter(dispatcher, invoice_replies(latest[0], contract))
-    utter(dispatcher, promotion_replies(contract, today))
+        utter(dispatcher, invoice_replies(latest[0], review.contract))
+    utter(dispatcher, promotion_replies(review.contract, today))
+    if review.charges:
+        # Seed 001: do not wait for the customer to find it; an undue charge is claimed for them.
+        return await _request_recalculation(dispatcher, tracker, number, review)
     return anything_else(dispatcher, tracker)
 
 
@@ -140,12 +143,21 @@ async def _claim(dispatcher: CollectingDispatcher, tracker: Tracker, number: int
     review = await review_claim(services().billing, number, invoice_number_in(words), charges_named(words))
     if review is None or review.invoice is None:
         return _offer_a_person(dispatcher, "utter_billing_no_invoice")
-    invoice, currency = review.invoice, review.contract.currency
     if not review.charges:
         # Right by the contract: explained line by line; a person may still look at it.
-        utter(dispatcher, invoice_replies(invoice, review.contract))
+        utter(dispatcher, invoice_replies(review.invoice, review.contract))
         utter(dispatcher, promotion_replies(review.contract, _today()))
         return _offer_a_person(dispatcher, "utter_billing_charges_correct")
+    return await _request_recalculation(dispatcher, tracker, number, review)
+
+
+async def _request_recalculation(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: int, review: Review
+) -> List[EventType]:
+    """The undue charges told, and a recálculo y abono requested on a billing ticket (one per invoice)."""
+    invoice, currency = review.invoice, review.contract.currency
+    if invoice is None or not review.charges:
+        return anything_else(dispatcher, tracker)
     desk, customer_id = services().tickets, int(tracker.get_slot("customer_id"))
     open_claim = await _open_request(customer_id, number, TicketKind.RECALCULATION_AND_CREDIT)
     if open_claim is not None and open_claim.invoice_number == invoice.number:
@@ -157,7 +169,7 @@ async def _claim(dispatcher: CollectingDispatcher, tracker: Tracker, number: int
         )
         return [SlotSet("ticket_number", open_claim.number), *anything_else(dispatcher, tracker)]
     resolve_by = services().billing_terms.resolution_date(_today(), services().calendar)
-    channel = channel_of(tracker)
+    channel, words = channel_of(tracker), _claim_words(tracker)
     ticket = await desk.open_ticket(
         customer_id=customer_id,
         service_number=number,

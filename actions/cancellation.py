@@ -59,7 +59,7 @@ class ValidateCancellationForm(ProtocolFormValidationAction):
     def is_answer(self, tracker: Tracker, requested: str) -> bool:
         # A reason is often a need ("se corta todo el tiempo"): that is the answer, not a digression.
         if requested == "cancel_reason":
-            return latest_intent(tracker) not in {"goodbye", "stop", "request_human", "bot_challenge"}
+            return self.any_text_answers(tracker)
         return super().is_answer(tracker, requested)
 
     async def validate_cancel_reason(

@@ -120,12 +120,18 @@ class ValidateContactForm(ProtocolFormValidationAction):
         answer = await self._details_given(tracker) if answered else ContactAnswer({}, frozenset())
         if answer.changes:
             return await self._record(answer.changes, dispatcher, tracker, then_confirmed=True)
+        verified: Dict[str, Any] = {}
         if answer.repeated:
             slot_value = True
+            # The whole phone on file written back is what the second-factor question asks
+            # for (only its last digits were shown): it verifies as that answer would.
+            phone_written = ContactField.PHONE in answer.repeated
+            if phone_written and await is_second_factor(tracker, latest_text(tracker)):
+                verified = {"identity_factors": 2.0}
         if slot_value is True:
             dispatcher.utter_message(response="utter_contact_kept")
         # A detail the entity mappings took from this message is not a pending update.
-        return {"contact_confirmed": slot_value, "contact_update": None}
+        return {"contact_confirmed": slot_value, "contact_update": None, **verified}
 
     async def validate_contact_update(
         self,

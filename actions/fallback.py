@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import intent_of, user_events
+from actions.shared import anything_else, intent_of, user_events
 from bot.language.es.leaving import misread_leaving
 from bot.language.input_guard import classify
 from bot.reception.fallback import FallbackStep, fallback_step
@@ -79,5 +79,9 @@ class ActionDeclineHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        if tracker.get_slot("pending_needs"):
+            # A flow ended with the offer (a right bill, an upgrade): the need mentioned on the
+            # way comes next, as at the end of any flow.
+            return [SlotSet("offered_human", False), *anything_else(dispatcher, tracker)]
         dispatcher.utter_message(response="utter_decline_human_ok")
         return [SlotSet("offered_human", False)]

@@ -29,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.shared import latest_intent, latest_text
+from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import has_area_words, needs_stated
 from bot.needs import need_for_intent, needs_to_queue
 
@@ -145,6 +146,15 @@ class ProtocolFormValidationAction(FormValidationAction):
         if digression(tracker, trust_intent=False):
             return self.holds_an_answer(requested, latest_text(tracker))
         return True
+
+    def any_text_answers(self, tracker: Tracker) -> bool:
+        """For questions any words answer (a reason, a name, a zone): everything but a person
+        asked for, "¿sos un bot?", or a goodbye or stop its words back ("me mudo a otra
+        ciudad" read as a goodbye is a reason to cancel, not leaving)."""
+        intent = latest_intent(tracker)
+        if intent in {"request_human", "bot_challenge"}:
+            return False
+        return intent not in LEAVING_INTENTS or misread_leaving(intent, latest_text(tracker))
 
     def holds_an_answer(self, requested: str, text: str) -> bool:
         """Whether a message that states another need also answers `requested`; forms that can tell say so."""

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ProtocolFormValidationAction
+from actions.forms import ProtocolFormValidationAction, digression
 from actions.shared import (
     anything_else,
     channel_of,
@@ -52,6 +52,13 @@ class ValidateLeadForm(ProtocolFormValidationAction):
 
     def name(self) -> str:
         return "validate_lead_form"
+
+    def is_answer(self, tracker: Tracker, requested: str) -> bool:
+        # A name or a zone is any text ("Chau Ramírez", "Luque"); a need said there is queued as usual.
+        if requested in _LEAD_SLOTS and not digression(tracker, trust_intent=False):
+            no_content = latest_intent(tracker) in {"affirm", "deny", "thanks"}
+            return self.any_text_answers(tracker) and not no_content
+        return super().is_answer(tracker, requested)
 
     async def required_slots(
         self,

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
 from actions.shared import customer_words, identify, latest_intent, latest_text, services, show_catalogue
+from bot.language.es.billing import says_already_customer
 from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
 from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, Need, Route, need_for_intent, needs_to_queue
@@ -104,7 +105,7 @@ class ActionTriage(Action):
             # Asked again while being identified, or while confirming contact details: never
             # blocking, the person is reached now, unidentified if need be, and confirms the rest.
             slots.update(_insisting_on_a_person(tracker))
-        elif need is Need.SALES and not tracker.get_slot("customer_id") and not self._claim_given(tracker):
+        elif need is Need.SALES and self._maybe_a_prospect(tracker):
             # Prices are public and a prospect is no customer: the plans first, then the
             # question whether they have a service with us (lead_form), never identification.
             await show_catalogue(dispatcher)
@@ -113,6 +114,17 @@ class ActionTriage(Action):
             # Failed attempts and a lockout are never reset here: restating the need is no new try.
             slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))
         return [*events, *(SlotSet(name, value) for name, value in slots.items())]
+
+    @classmethod
+    def _maybe_a_prospect(cls, tracker: Tracker) -> bool:
+        """Nothing says this person is a customer: no account, no identifier, no name, no
+        "pasarme a un plan" (bot/language/es/billing_words.yml)."""
+        return not (
+            tracker.get_slot("customer_id")
+            or tracker.get_slot("person")
+            or cls._claim_given(tracker)
+            or says_already_customer(latest_text(tracker))
+        )
 
     @classmethod
     def _claim_already_given(cls, tracker: Tracker) -> Claim | None:

@@ -5,22 +5,23 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import anything_else, current_service, open_case, services
+from actions.shared import anything_else, current_service, services
 from bot.language.es.formatting import window_text, window_variables
-from bot.locale import related_case_subject, ticket_note
+from bot.locale import ticket_note
 from bot.needs import complaint_for_intent
-from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketStatus
+from bot.ports.tickets import AnswerAuthor, TicketStatus
 from bot.support.decisions import Complaint, Verdict
 from bot.support.scheduling import next_visit_window
 
 # Verdicts with no technical fault that another team follows up, and which team.
-_RELATED_CASE_CATEGORIES = {
-    Verdict.SUSPENDED.value: TicketCategory.BILLING,
-    Verdict.INACTIVE.value: TicketCategory.SALES,
-    Verdict.SATURATION.value: TicketCategory.SALES,
+# What a line's verdict leads to when the customer accepts the offer: how to pay a suspended
+# service (actions/billing.py), a faster plan for a saturated line (actions/sales.py).
+_RELATED_NEEDS = {
+    Verdict.SUSPENDED.value: "billing_payment",
+    Verdict.SATURATION.value: "sales_inquiry",
 }
 _ADVICE = ("utter_advice_wifi", "utter_advice_cable_test", "utter_advice_pastel")
 
@@ -115,7 +116,7 @@ class ActionCloseResolved(Action):
 
 
 class ActionOpenRelatedCase(Action):
-    """A case for billing (suspended service) or sales (saturated or cancelled line)."""
+    """The billing flow for a suspended service, the sales flow for a saturated line: what was offered."""
 
     def name(self) -> str:
         return "action_open_related_case"
@@ -123,16 +124,13 @@ class ActionOpenRelatedCase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        verdict = tracker.get_slot("line_verdict")
-        category = _RELATED_CASE_CATEGORIES.get(verdict or "")
-        if category is None or not tracker.get_slot("customer_id"):
+        need = _RELATED_NEEDS.get(tracker.get_slot("line_verdict") or "")
+        if need is None or not tracker.get_slot("customer_id"):
             dispatcher.utter_message(response="utter_how_can_help")
             return []
-        case = await open_case(dispatcher, tracker, category, related_case_subject(verdict))
-        if case.ticket is None:
-            return anything_else(dispatcher, tracker)
-        if not case.continued:
-            dispatcher.utter_message(
-                response=f"utter_related_case_{category.value}", ticket_number=case.ticket.number
-            )
-        return [SlotSet("ticket_number", case.ticket.number), *anything_else(dispatcher, tracker)]
+        # The technical case is done (its ticket stays for the team); the routing takes the new need.
+        return [
+            SlotSet("need_intent", need),
+            SlotSet("ticket_number", None),
+            FollowupAction("action_route_need"),
+        ]

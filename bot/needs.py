@@ -39,7 +39,7 @@ class Flow(str, Enum):
     FOLLOW_UP = "follow_up"  # the customer's tickets, and moving a visit
     BILLING = "billing"  # balance, a claim checked against the contract, paying (actions/billing.py)
     SALES = "sales"  # the plans, and the next faster plan for a customer (actions/sales.py)
-    CANCELLATION = "cancellation"  # the reason, a fix or retention options, a person (actions/cancellation.py)
+    CANCELLATION = "cancellation"  # the reason, a fix or retention offers, a person (actions/cancellation.py)
     HANDOVER = "handover"  # a ticket with the customer's words; a person continues
     PERSON = "person"  # handed to a person now (actions/handoff.py), or a callback promised
 

@@ -65,7 +65,6 @@ DYNAMIC_RESPONSES = (
     | {f"utter_check_signal_{level.value}" for level in OpticalLevel}
     | {f"utter_wifi_{topic.value}" for topic in WifiTopic}
     | {f"utter_ticket_status_{status.value}" for status in TicketStatus}
-    | {f"utter_related_case_{category}" for category in ("billing", "sales")}
     # A need said in passing is queued and offered later; a person is never queued (bot/needs.py).
     | {f"utter_need_queued_{need.value}" for need in Need if need is not Need.HUMAN}
     | {f"utter_next_need_{need.value}" for need in Need if need is not Need.HUMAN}

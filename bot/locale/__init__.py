@@ -26,6 +26,3 @@ def ticket_description(channel: str, customer_words: str) -> str:
 def ticket_note(key: str, **values: str) -> str:
     return texts()["ticket_notes"][key].format(**values)
 
-
-def related_case_subject(verdict: str) -> str:
-    return texts()["related_case_subjects"][verdict]

@@ -30,19 +30,18 @@ def test_a_visit_already_booked_is_told_instead_of_booking_another(demo_services
     assert messages[0]["visit_from"] and messages[0]["visit_date"]
 
 
-def test_the_billing_path_taken_twice_continues_the_billing_case(demo_services: Services):  # noqa: F811
+def test_the_offers_after_the_line_checks_go_to_the_billing_and_sales_flows(
+    demo_services: Services,  # noqa: F811
+):
     tracker = load_tracker("identified_customer_states_need")
     tracker.slots.update(
-        customer_id=demo_customer_id(demo_services, PEDRO), service_number="1004", line_verdict="suspended",
+        customer_id=demo_customer_id(demo_services, PEDRO),
+        service_number="1004",
         need_intent="report_no_connection",
     )
-    messages, events = run_action(ActionOpenRelatedCase(), tracker)
-    assert responses(messages) == ["utter_related_case_billing", "utter_anything_else"]
-    first = next(e["value"] for e in events if e.get("name") == "ticket_number")
-
-    messages, events = run_action(ActionOpenRelatedCase(), tracker)
-
-    assert responses(messages) == ["utter_case_continued", "utter_anything_else"]
-    assert next(e["value"] for e in events if e.get("name") == "ticket_number") == first
-    open_now = Blocking(demo_services.tickets).open_tickets_for(int(tracker.slots["customer_id"]))
-    assert [t.number for t in open_now] == [first]
+    for verdict, need in (("suspended", "billing_payment"), ("saturation", "sales_inquiry")):
+        tracker.slots["line_verdict"] = verdict
+        messages, events = run_action(ActionOpenRelatedCase(), tracker)
+        assert messages == []
+        assert [e["value"] for e in events if e.get("name") == "need_intent"] == [need]
+        assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_route_need"

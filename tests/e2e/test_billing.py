@@ -171,13 +171,23 @@ def test_a_prospect_sees_the_plans_and_leaves_a_lead_without_being_identified(as
 
 
 def test_a_customer_asking_for_more_speed_gets_the_next_plan_and_the_difference(assistant, sender):
+    # "Subir de plan" is a customer's wish: identified, not asked whether they are one.
     reply = assistant.say("quiero subir de plan, tienen algo más rápido?", sender)
-    assert "¿Ya tiene un servicio con nosotros?" in reply
-    reply = assistant.say("sí, servicio 1001", sender)
+    assert "número de servicio" in reply and "¿Ya tiene un servicio" not in reply
+    reply = assistant.say("1001", sender)
     reply += assistant.say("sí, están bien", sender)
     assert "Hoy tiene el plan Fibra 300 (300 Mbps)" in reply
     assert "Fibra 600 (600 Mbps) por 300.000 PYG al mes: 80.000 PYG más por mes" in reply
     assert "asesor de ventas" in reply
+
+
+def test_someone_unsure_whether_a_customer_says_so_and_is_identified(assistant, sender):
+    reply = assistant.say("cuánto sale el plan de 600?", sender)
+    assert "¿Ya tiene un servicio con nosotros?" in reply
+    reply = assistant.say("sí, servicio 1009", sender)
+    assert "Ya encontré su cuenta" in reply
+    reply = assistant.say("sí", sender)
+    assert "Ya tiene nuestro plan más rápido, Fibra 600" in reply
 
 
 def test_a_cancellation_offers_the_fix_and_the_options_then_goes_to_retention(assistant, sender, ports):
