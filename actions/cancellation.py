@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, is_new_message_for
-from actions.shared import channel_of, current_service, latest_intent, services
-from bot.language.es.billing import leaves_anyway, wants_fix_first
+from actions.shared import anything_else, channel_of, current_service, latest_intent, services
+from bot.language.es.billing import keeps_the_service, leaves_anyway, wants_fix_first
 from bot.language.es.needs import needs_stated
 from bot.locale import ticket_description, ticket_note, ticket_subject
 from bot.needs import Flow, Need, need_for_intent
@@ -27,7 +27,7 @@ from bot.support.cases import new_case_notes
 
 # Needs behind a cancellation the bot can look at first.
 _FIXABLE = frozenset({Need.TECHNICAL, Need.BILLING})
-FIX, LEAVE = "fix", "leave"
+FIX, LEAVE, STAY = "fix", "leave", "stay"
 
 
 def _problem_behind(intent: str | None, text: str) -> str | None:
@@ -68,6 +68,8 @@ class ValidateCancellationForm(ProtocolFormValidationAction):
         text = " ".join(str(slot_value or "").split())[:500]
         if not text:
             return {"cancel_reason": None}
+        if keeps_the_service(text):  # "mejor dejalo, no quiero la baja": nothing to offer
+            return {"cancel_reason": text, "cancel_choice": STAY}
         return {"cancel_reason": text, "cancel_problem": _problem_behind(latest_intent(tracker), text)}
 
     async def validate_cancel_choice(
@@ -79,6 +81,8 @@ class ValidateCancellationForm(ProtocolFormValidationAction):
         number = re.search(r"(?<!\d)(\d)(?!\d)", text)
         if number and 1 <= int(number.group(1)) <= len(options):
             return {"cancel_choice": number.group(1)}
+        if keeps_the_service(text):
+            return {"cancel_choice": STAY}
         if problem and (wants_fix_first(text) or latest_intent(tracker) == "affirm"):
             return {"cancel_choice": FIX}
         if leaves_anyway(text) or latest_intent(tracker) in {"deny", "cancel_service"}:
@@ -101,7 +105,11 @@ class ActionAskCancelChoice(Action):
             dispatcher.utter_message(response=f"utter_cancel_fix_first_{problem.value}")
         options = services().billing_terms.retention_options
         if options:
-            dispatcher.utter_message(response="utter_cancel_retention_heading")
+            # "Además" only after the fix offered first.
+            heading = (
+                "utter_cancel_retention_heading" if problem is not None else "utter_cancel_retention_offers"
+            )
+            dispatcher.utter_message(response=heading)
             for position, option in enumerate(options, start=1):
                 dispatcher.utter_message(
                     response="utter_cancel_retention_option", position=position, option=option
@@ -123,6 +131,9 @@ class ActionCancellation(Action):
         choice = tracker.get_slot("cancel_choice")
         reset = [SlotSet(slot, None) for slot in ("cancel_reason", "cancel_choice", "cancel_problem")]
         problem = tracker.get_slot("cancel_problem")
+        if choice == STAY:
+            dispatcher.utter_message(response="utter_cancel_withdrawn")
+            return [*reset, SlotSet("need_intent", None), *anything_else(dispatcher, tracker)]
         if choice == FIX and problem:
             # The cancellation waits: offered again once the problem has been looked at.
             pending = [*(tracker.get_slot("pending_needs") or []), "cancel_service"]

@@ -47,7 +47,12 @@ from bot.language.phones import format_national, phones_in
 from bot.locale import texts, ticket_note
 from bot.needs import HUMAN_INTENT, Queue, need_for_intent, need_spec
 from bot.ports.tickets import AnswerAuthor
-from bot.reception.identification import STRONG_KINDS, UNANSWERED_BEFORE_A_PERSON, parse_claim
+from bot.reception.identification import (
+    STRONG_KINDS,
+    UNANSWERED_BEFORE_A_PERSON,
+    parse_claim,
+    without_named_identifiers,
+)
 
 _LISTEN = ActionExecuted("action_listen")
 # Responses said with the customer's name, each with an `_unnamed` twin for an unidentified customer.
@@ -100,12 +105,14 @@ def handoff_rule(tracker: Tracker) -> HandoffRule | None:
     """The operator's rule (bot/handoff/rules.py) this need and the customer's words match, if any.
 
     The messages that stated a need, and the latest one unless it is an ID, phone or
-    service number given to identify ("5012346" is no amount claimed).
+    service number given to identify; identifiers named in them are left out ("5012346",
+    "ci 2.345.987" are no amount claimed).
     """
     latest = latest_text(tracker)
     if parse_claim(latest, services().company.country).kind in STRONG_KINDS:
         latest = ""
-    return matching_rule(reason_intent(tracker), " ".join(filter(None, (reason_words(tracker), latest))))
+    words = without_named_identifiers(" ".join(filter(None, (reason_words(tracker), latest))))
+    return matching_rule(reason_intent(tracker), words)
 
 
 def reason_words(tracker: Tracker) -> str:

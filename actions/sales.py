@@ -56,7 +56,9 @@ class ValidateLeadForm(ProtocolFormValidationAction):
     def is_answer(self, tracker: Tracker, requested: str) -> bool:
         # A name or a zone is any text ("Chau Ramírez", "Luque"); a need said there is queued as usual.
         if requested in _LEAD_SLOTS and not digression(tracker, trust_intent=False):
-            no_content = latest_intent(tracker) in {"affirm", "deny", "thanks"}
+            # "Fernando de la Mora" read as a yes is a place; a bare "sí" or "gracias" answers nothing.
+            bare = len(latest_text(tracker).split()) <= 2
+            no_content = bare and latest_intent(tracker) in {"affirm", "deny", "thanks"}
             return self.any_text_answers(tracker) and not no_content
         return super().is_answer(tracker, requested)
 
@@ -93,6 +95,10 @@ class ValidateLeadForm(ProtocolFormValidationAction):
     async def validate_lead_name(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        contact = _contact_in(str(slot_value or ""))
+        if contact is not None:
+            # The phone given before the name: kept where it belongs, the name asked again.
+            return {"lead_name": None, "lead_contact": contact}
         return {"lead_name": _short_answer(slot_value, dispatcher)}
 
     async def validate_lead_zone(
@@ -103,14 +109,18 @@ class ValidateLeadForm(ProtocolFormValidationAction):
     async def validate_lead_contact(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        text = str(slot_value or "")
-        email = find_email(text)
-        digits = re.sub(r"[^\d+]", "", text)
-        phone = normalize_phone(digits, services().company.country) if digits else None
-        if phone is None and email is None:
+        contact = _contact_in(str(slot_value or ""))
+        if contact is None:
             dispatcher.utter_message(response="utter_lead_contact_invalid")
-            return {"lead_contact": None}
-        return {"lead_contact": phone or email}
+        return {"lead_contact": contact}
+
+
+def _contact_in(text: str) -> str | None:
+    """The phone (E.164) or e-mail the text gives, if any."""
+    email = find_email(text)
+    digits = re.sub(r"[^\d+]", "", text)
+    phone = normalize_phone(digits, services().company.country) if len(digits) >= 6 else None
+    return phone or email
 
 
 def _short_answer(value: Any, dispatcher: CollectingDispatcher) -> str | None:
@@ -179,7 +189,11 @@ class ActionSales(Action):
             await show_catalogue(dispatcher)
         else:
             catalogue = await services().billing.catalogue()
-            utter(dispatcher, upgrade_replies(contract.plan, catalogue, contract.currency))
+            current = contract.plan
+            if float(tracker.get_slot("identity_factors") or 0) < 2:
+                # What they pay is account data: with one factor, their plan at its list price.
+                current = next((plan for plan in catalogue if plan.name == current.name), current)
+            utter(dispatcher, upgrade_replies(current, catalogue, contract.currency))
         # "Sí" reaches the sales team with the case (data/rules/fallback.yml).
         dispatcher.utter_message(response="utter_sales_offer_adviser")
         return [SlotSet("already_customer", None), SlotSet("offered_human", True)]

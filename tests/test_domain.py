@@ -80,6 +80,12 @@ DYNAMIC_RESPONSES = (
     | {f"utter_invoice_total_{status}" for status in ("paid", "unpaid")}
     | {f"utter_billing_promotion_{ending}" for ending in ("ends", "no_end")}
     | {f"utter_undue_{kind.value}" for kind in UndueKind}
+    | {"utter_undue_promotion_missing_none"}
+    | {
+        f"utter_billing_nothing_owed{cancelled}{last}"
+        for cancelled in ("", "_cancelled")
+        for last in ("", "_last_payment")
+    }
     | {f"utter_cancel_fix_first_{need}" for need in ("technical", "billing")}
 )
 # Used by Rasa itself: form questions and the default fallback.

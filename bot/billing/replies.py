@@ -30,12 +30,14 @@ def balance_replies(balance: Balance, terms: BillingTerms) -> list[Reply]:
     """What is owed and by when; for an overdue or cut service, what is overdue and how it comes back."""
     currency = balance.currency
     if balance.amount_owed <= ZERO:
+        # A cancelled service is said to be so: "está al día" alone would read as active.
+        cancelled = "_cancelled" if balance.service_status is ServiceStatus.CANCELLED else ""
         last = balance.last_payment
         if last is None:
-            return [Reply("utter_billing_nothing_owed")]
+            return [Reply(f"utter_billing_nothing_owed{cancelled}")]
         return [
             Reply(
-                "utter_billing_nothing_owed_last_payment",
+                f"utter_billing_nothing_owed{cancelled}_last_payment",
                 {"amount": money(last.amount, currency), "paid_on": day_and_month(last.paid_on)},
             )
         ]
@@ -137,7 +139,7 @@ def undue_replies(
     """Each undue charge found, then the recálculo y abono requested: amount, ticket, date."""
     replies = [
         Reply(
-            f"utter_undue_{charge.kind.value}",
+            f"utter_undue_{charge.kind.value}{_none_given(charge)}",
             {
                 "invoice": charge.invoice_number,
                 "amount": money(charge.amount, currency),
@@ -160,6 +162,12 @@ def undue_replies(
         )
     )
     return replies
+
+
+def _none_given(charge: UndueCharge) -> str:
+    """A promotion not applied at all is said so, not as "se le descontó 0 PYG"."""
+    missing = charge.kind is UndueKind.PROMOTION_MISSING and charge.billed == ZERO
+    return "_none" if missing else ""
 
 
 def _details(charge: UndueCharge) -> dict[str, str]:

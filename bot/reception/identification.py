@@ -60,6 +60,11 @@ _PLAN_SPEED = re.compile(
     r"\b(?:fibra|plan(?:\s+de)?)\s+\d+(?:\s*(?:mb|mbps|megas?|gb))?\b|\b\d+\s*(?:mb|mbps|megas?|gb)\b",
     re.IGNORECASE,
 )
+# "440 mil", "150.000 gs", "₲ 220.000": an amount of money, not an identifier.
+_AMOUNT = re.compile(
+    r"(?:[$₲]\s*)\d[\d.,]*|\b\d[\d.,]*\s*(?:mil|millones|palos?|gs|guaran[ií]es|pyg)\b",
+    re.IGNORECASE,
+)
 _HINTS = (
     (ClaimKind.DOCUMENT_ID, re.compile(r"\b(c[eé]dula|ci|c\.i\.|dni|documento|identidad|ruc|curp|ine)\b")),
     (ClaimKind.PHONE, re.compile(r"\b(tel[eé]fono|tel|cel|celular|m[oó]vil|whatsapp|wsp|wpp|l[ií]nea)\b")),
@@ -105,9 +110,9 @@ def parse_claim(text: str | None, country: str) -> Claim:
     email = find_email(text)
     if email:
         return Claim(ClaimKind.EMAIL, email)
-    # "fibra 600", "el plan de 300 megas": a speed, not an identifier.
+    # "fibra 600", "el plan de 300 megas": a speed, not an identifier; "440 mil" an amount.
     # "(0971) 456-789": the parentheses of an area code join the number, not split it.
-    numbers = _NUMBER.findall(_PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text)))
+    numbers = _NUMBER.findall(_AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text))))
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
         return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)
@@ -138,6 +143,21 @@ def claim_named_in(text: str | None, country: str) -> Claim | None:
                 if claim.kind in STRONG_KINDS and _plausible(claim):
                     return claim
     return None
+
+
+def without_named_identifiers(text: str | None) -> str:
+    """The text with every number its kind names blanked ("me cobraron de más, ci 2.345.987"
+    -> "me cobraron de más, ci "), so that an ID or a phone is never read as an amount."""
+    plain_text = re.sub(r"[()]", " ", (text or "").lower())
+    spans = [
+        named.span(1)
+        for _, hint in _HINTS
+        for found in hint.finditer(plain_text)
+        if (named := _NAMED_NUMBER.match(plain_text, found.end()))
+    ]
+    for start, end in sorted(spans, reverse=True):
+        plain_text = plain_text[:start] + " " + plain_text[end:]
+    return plain_text
 
 
 def _plausible(claim: Claim) -> bool:

@@ -227,3 +227,38 @@ def test_a_retention_offer_chosen_is_recorded_for_a_person(assistant, sender, po
 def _customer_id(assistant, service_number: int) -> int:
     services = services_for(assistant.database_url)
     return Blocking(services.customers).find_by_service_number(service_number)[0].id
+
+
+def test_a_cancellation_taken_back_records_nothing(assistant, sender, ports):
+    desk, _ = ports
+    assistant.say("quiero dar de baja el servicio 1001", sender)
+    assistant.say("sí", sender)
+    reply = assistant.say("mmm no se, mejor dejalo, no quiero la baja", sender)
+    assert "no registré ninguna baja" in reply and "podemos ofrecerle" not in reply
+    assert desk.open_tickets_for(_customer_id(assistant, 1001)) == []
+
+
+def test_a_prospect_s_answers_land_where_they_belong(assistant, sender, ports):
+    desk, _ = ports
+    assistant.say("cuanto sale el internet? soy nuevo", sender)
+    assistant.say("no", sender)
+    reply = assistant.say("0982 111 222", sender)  # the phone before the name
+    assert "¿A nombre de quién" in reply
+    reply = assistant.say("Jorge Giménez", sender)
+    assert "ciudad y barrio" in reply  # the phone was kept: not asked again
+    reply = assistant.say("Fernando de la Mora", sender)
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.lead["name"] == "Jorge Giménez" and ticket.lead["phone"] == "+595982111222"
+    assert ticket.lead["zone"] == "Fernando de la Mora"
+
+
+def test_an_id_written_with_dots_is_no_amount_claimed(assistant, sender):
+    # Above 500.000 a claim goes straight to a person (bot/handoff/rules.yml); an ID is no amount.
+    reply = assistant.say("me cobraron de mas, ci 2.345.987", sender)
+    reply = assistant.say("sí", sender)
+    assert "no hay nadie disponible" not in reply and SECOND_FACTOR_QUESTION in reply
+
+
+def test_amounts_in_a_claim_are_no_service_numbers(assistant, sender):
+    reply = assistant.say("buenas, la factura vino re cara, 440 mil?? si mi plan es de 300. servicio 1009", sender)
+    assert "Ya encontré su cuenta" in reply and "No encontré" not in reply

@@ -18,9 +18,11 @@ _CHARGES = {
 }
 _PAYMENT_MADE = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['payment_made'])})(?!\w)")
 # "F-2026-000123", "f 2026 123", "factura 2026-000123": the year and the sequence, after an
-# "F" or the word "factura" (a bare "2026 12" is a date or an amount).
+# "F" or the word "factura", or as the biller prints it ("2026-000123"); a bare "2026 12" is a
+# date or an amount.
 _INVOICE_NUMBER = re.compile(
-    r"(?:(?<![\w-])f|factura(?:\s+(?:n[°º.o]*|numero|número))?)[\s-]*(20\d\d)[\s-]+(\d{1,6})(?!\d)",
+    r"(?:(?:(?<![\w-])f|factura(?:\s+(?:n[°º.o]*|numero|número))?)[\s-]*|(?<![\w-])(?=20\d\d-\d{6}(?!\d)))"
+    r"(20\d\d)[\s-]+(\d{1,6})(?!\d)",
     re.IGNORECASE,
 )
 
@@ -45,6 +47,7 @@ def invoice_number_in(text: str | None) -> str | None:
 _ALREADY_CUSTOMER = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['already_customer'])})(?!\w)")
 _NOT_CUSTOMER = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['not_customer'])})(?!\w)")
 _FIX_FIRST = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['fix_first'])})(?!\w)")
+_KEEP_SERVICE = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['keep_service'])})(?!\w)")
 _LEAVE_ANYWAY = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['leave_anyway'])})(?!\w)")
 
 
@@ -61,6 +64,11 @@ def says_already_customer(text: str | None) -> bool | None:
 def wants_fix_first(text: str | None) -> bool:
     """"Revisemos la conexión primero": the problem behind a cancellation looked at before it."""
     return bool(_FIX_FIRST.search(plain(text or "")))
+
+
+def keeps_the_service(text: str | None) -> bool:
+    """"Mejor dejalo, no quiero la baja", "me quedo": the cancellation taken back."""
+    return bool(_KEEP_SERVICE.search(plain(text or "")))
 
 
 def leaves_anyway(text: str | None) -> bool:

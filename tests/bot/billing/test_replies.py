@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import replace
 from datetime import date
@@ -338,13 +339,17 @@ def test_undue_replies_say_each_charge_then_the_recalculation() -> None:
         "utter_undue_duplicate",
         {"invoice": "F-2026-000200", "amount": "150.000 PYG", "billed": "150.000 PYG", "expected": "0 PYG"},
     )
-    assert promotion.response == "utter_undue_promotion_missing"
+    # Not applied at all: said so, never "se le descontó 0 PYG"; a short discount keeps the figures.
+    assert promotion.response == "utter_undue_promotion_missing_none"
     assert (promotion.values["promotion"], promotion.values["discount_pct"], promotion.values["ends_on"]) == (
         "Promo Verano",
         "20",
         "31 de enero",
     )
     assert (promotion.values["expected"], promotion.values["billed"]) == ("30.000 PYG", "0 PYG")
+    short = dataclasses.replace(charges[1], billed=D("10000"), amount=D("20000"))
+    [said_short, _] = undue_replies([short], "PYG", "TK-10010", date(2026, 12, 2))
+    assert said_short.response == "utter_undue_promotion_missing"
     assert recalculation == Reply(
         "utter_recalculation_requested",
         {

@@ -11,6 +11,7 @@ from bot.billing.port import LineKind
 from bot.language.es.billing import (
     charges_named,
     invoice_number_in,
+    keeps_the_service,
     leaves_anyway,
     reports_payment,
     says_already_customer,
@@ -168,6 +169,21 @@ def test_says_already_customer(text: str | None, customer: bool | None) -> None:
 )
 def test_cancellation_answers(text: str | None, fix_first: bool, leave: bool) -> None:
     assert (wants_fix_first(text), leaves_anyway(text)) == (fix_first, leave)
+
+
+@pytest.mark.parametrize(
+    ("text", "keeps"),
+    [
+        ("mmm no se, mejor dejalo, no quiero la baja", True),
+        ("bueno, me quedo", True),
+        ("me arrepentí, sigo con ustedes", True),
+        ("quiero la baja igual", False),
+        ("me mudo a otra ciudad", False),
+        (None, False),
+    ],
+)
+def test_the_cancellation_taken_back(text: str | None, keeps: bool) -> None:
+    assert keeps_the_service(text) is keeps
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,13 @@
 import pytest
 
-from bot.reception.identification import Claim, ClaimKind, claim_from_entities, claim_named_in, parse_claim
+from bot.reception.identification import (
+    Claim,
+    ClaimKind,
+    claim_from_entities,
+    claim_named_in,
+    parse_claim,
+    without_named_identifiers,
+)
 
 
 @pytest.mark.parametrize(
@@ -127,3 +134,29 @@ def test_an_identifier_given_while_saying_another_is_unknown_counts():
 )
 def test_an_identifier_named_in_a_longer_message(text, expected):
     assert claim_named_in(text, "PY") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Amounts are no identifiers; the number the message names as a service is.
+        ("la factura vino re cara, 440 mil?? si mi plan es de 300. servicio 1009",
+         Claim(ClaimKind.SERVICE_NUMBER, "1009")),
+        ("me cobraron 150.000 gs de más", Claim(ClaimKind.UNREADABLE, "me cobraron 150.000 gs de más")),
+        ("pagué ₲ 220.000", Claim(ClaimKind.UNREADABLE, "pagué ₲ 220.000")),
+    ],
+)
+def test_amounts_of_money_are_no_identifiers(text, expected):
+    assert parse_claim(text, "PY") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("me cobraron de mas, ci 2.345.987", "me cobraron de mas, ci  "),
+        ("me cobraron 800.000 de más, servicio 1001", "me cobraron 800.000 de más, servicio  "),
+        ("me cobraron 800.000", "me cobraron 800.000"),
+    ],
+)
+def test_named_identifiers_are_left_out_of_the_words_a_rule_reads(text, left):
+    assert without_named_identifiers(text) == left

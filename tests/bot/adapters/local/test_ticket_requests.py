@@ -12,32 +12,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.adapters.local.customers import LocalCustomerDirectory
-from bot.adapters.local.tickets import LocalTicketDesk
 from bot.db.models import Ticket
 from bot.db.session import session_scope
 from bot.ports.tickets import TicketKind
+from tests.bot.adapters.local.ticket_desks import customer_id
 from tests.support.ports import Blocking
 
 MARIA = "4123567"  # holds service 1001
 PROSPECT = {"name": " Carlos Benítez ", "phone": "+595981555123", "zone": "Lambaré", "interest": "Fibra 300"}
 
 
-@pytest.fixture
-def desk(seeded_session_factory: sessionmaker) -> Blocking:
-    """For changes: a demo database of the test's own."""
-    return Blocking(LocalTicketDesk(seeded_session_factory))
-
-
-@pytest.fixture
-def shared_desk(shared_seeded_session_factory: sessionmaker) -> Blocking:
-    """For reads and refusals only: the demo database shared by the module's tests."""
-    return Blocking(LocalTicketDesk(shared_seeded_session_factory))
-
-
-def customer_id(factory: sessionmaker, document_id: str) -> int:
-    [record] = Blocking(LocalCustomerDirectory(factory, country="PY")).find_by_document_id(document_id)
-    return record.id
 
 
 def stored_amount(factory: sessionmaker, number: str) -> Any:

@@ -7,33 +7,18 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from bot.adapters.local.customers import LocalCustomerDirectory
 from bot.adapters.local.tickets import LocalTicketDesk
 from bot.db.migrate import upgrade
 from bot.db.models import Customer
 from bot.db.session import make_session_factory, session_scope
 from bot.ports.tickets import parse_ticket_number
 from bot.settings import get_settings
+from tests.bot.adapters.local.ticket_desks import customer_id
 from tests.support.ports import Blocking
 
 COMPANY_TZ = get_settings().company.tzinfo
 
 
-@pytest.fixture
-def desk(seeded_session_factory: sessionmaker) -> Blocking:
-    """For changes: a demo database of the test's own."""
-    return Blocking(LocalTicketDesk(seeded_session_factory))
-
-
-@pytest.fixture
-def shared_desk(shared_seeded_session_factory: sessionmaker) -> Blocking:
-    """For reads only: the demo database shared by the module's tests."""
-    return Blocking(LocalTicketDesk(shared_seeded_session_factory))
-
-
-def customer_id(factory: sessionmaker, document_id: str) -> int:
-    [record] = Blocking(LocalCustomerDirectory(factory, country="PY")).find_by_document_id(document_id)
-    return record.id
 
 
 MARIA, JUAN_CARLOS, ANA, ROBERTO = "4123567", "3987654", "4765120", "1987456"
