@@ -260,5 +260,6 @@ def test_an_id_written_with_dots_is_no_amount_claimed(assistant, sender):
 
 
 def test_amounts_in_a_claim_are_no_service_numbers(assistant, sender):
-    reply = assistant.say("buenas, la factura vino re cara, 440 mil?? si mi plan es de 300. servicio 1009", sender)
+    claim = "buenas, la factura vino re cara, 440 mil?? si mi plan es de 300. servicio 1009"
+    reply = assistant.say(claim, sender)
     assert "Ya encontré su cuenta" in reply and "No encontré" not in reply
