@@ -36,10 +36,10 @@ from bot.billing.replies import (
 from bot.billing.review import Review, review_claim
 from bot.language.es.amounts import amounts_in
 from bot.language.es.billing import charges_named, invoice_number_in, reports_payment
-from bot.language.es.formatting import day_and_month
-from bot.locale import ticket_description, ticket_subject
+from bot.language.es.formatting import day_and_month, money
+from bot.locale import ticket_description, ticket_note, ticket_subject, undue_kind_name
 from bot.ports.customers import ServiceStatus
-from bot.ports.tickets import TicketCategory, TicketKind, TicketRecord
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketRecord
 from bot.reception.identification import STRONG_KINDS, parse_claim
 
 # Wrong answers to the second-factor question before a person is offered instead.
@@ -49,6 +49,10 @@ MAX_SECOND_FACTOR_TRIES = 2
 def verified_twice(tracker: Tracker) -> bool:
     """Identified by two independent factors: only then is account data shown."""
     return bool(tracker.get_slot("customer_id")) and float(tracker.get_slot("identity_factors") or 0) >= 2
+
+
+def _currency() -> str:
+    return services().company.currency
 
 
 def _today() -> date:
@@ -184,6 +188,15 @@ async def _request_recalculation(
         resolve_by=resolve_by,
         diagnostics=ticket_facts(review.charges, currency),
     )
+    reasons = ", ".join(dict.fromkeys(undue_kind_name(charge.kind.value) for charge in review.charges))
+    note = ticket_note(
+        "recalculation_requested",
+        invoice=invoice.number,
+        reasons=reasons,
+        amount=money(total_undue(review.charges), currency),
+        resolve_by=day_and_month(resolve_by),
+    )
+    await desk.add_answer(ticket.number, AnswerAuthor.BOT, note)
     utter(dispatcher, undue_replies(review.charges, currency, ticket.number, resolve_by))
     return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]
 
@@ -215,7 +228,7 @@ async def _payment_report(
     existing = await _open_request(customer_id, number, TicketKind.PAYMENT_REPORT)
     if existing is not None:
         ticket = existing
-        await desk.add_answer(ticket.number, "customer", words)
+        await desk.add_answer(ticket.number, AnswerAuthor.CUSTOMER, words)
     else:
         channel = channel_of(tracker)
         ticket = await desk.open_ticket(
@@ -229,6 +242,12 @@ async def _payment_report(
             kind=TicketKind.PAYMENT_REPORT,
             amount=amounts[0] if amounts else None,
             diagnostics={"attachments": attachments} if attachments else None,
+        )
+        written = money(amounts[0], _currency()) if amounts else None
+        amount = ticket_note("payment_reported_amount", amount=written) if written else ""
+        receipt = ticket_note("payment_reported_receipt") if attachments else ""
+        await desk.add_answer(
+            ticket.number, AnswerAuthor.BOT, ticket_note("payment_reported", amount=amount, receipt=receipt)
         )
     hours = str(services().billing_terms.reconnection_hours)
     response = "utter_payment_report_recorded_suspended" if suspended else "utter_payment_report_recorded"

@@ -162,10 +162,15 @@ class ActionCancellation(Action):
             kind=TicketKind.RETENTION,
             diagnostics={"reason": reason, "choice": "offer" if option else LEAVE, "offer": option},
         )
-        # What retention must know before the call (a suspended service's debt), as any new case.
+        # What retention must know before the call: the request, and a suspended service's debt.
         service = await current_service(tracker)
-        for note in new_case_notes(TicketCategory.CANCELLATION, service.status if service else None):
-            await services().tickets.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note(note))
+        notes = [ticket_note(f"retention_{'offer' if option else LEAVE}", reason=reason, offer=option or "")]
+        notes += [
+            ticket_note(note)
+            for note in new_case_notes(TicketCategory.CANCELLATION, service.status if service else None)
+        ]
+        for note in notes:
+            await services().tickets.add_answer(ticket.number, AnswerAuthor.BOT, note)
         if option:
             dispatcher.utter_message(
                 response="utter_cancel_offer_chosen", option=option, ticket_number=ticket.number

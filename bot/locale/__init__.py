@@ -26,3 +26,8 @@ def ticket_description(channel: str, customer_words: str) -> str:
 def ticket_note(key: str, **values: str) -> str:
     return texts()["ticket_notes"][key].format(**values)
 
+
+def undue_kind_name(kind: str) -> str:
+    """"cargo duplicado" for "duplicate": how the billing team names an undue charge."""
+    return texts()["undue_kinds"][kind]
+

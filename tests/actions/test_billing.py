@@ -76,6 +76,9 @@ def test_a_duplicate_charge_opens_one_recalculation_ticket(demo_services: Servic
     assert responses(messages)[:2] == ["utter_undue_duplicate", "utter_recalculation_requested"]
     ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
     assert ticket.kind is TicketKind.RECALCULATION_AND_CREDIT and ticket.amount == Decimal("150000")
+    # The billing clerk reads what to do on the ticket, in words.
+    [note] = [answer.body for answer in ticket.answers]
+    assert "cargo duplicado" in note and "150.000 PYG" in note and ticket.invoice_number in note
 
     again, events = run_action(ActionBilling(), tracker)
     assert responses(again)[0] == "utter_recalculation_already_requested"
@@ -105,3 +108,5 @@ def test_a_payment_report_is_a_ticket_with_the_amount_and_the_receipt(demo_servi
     ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
     assert ticket.kind is TicketKind.PAYMENT_REPORT and ticket.amount == Decimal("150000")
     assert ticket.diagnostics["attachments"] == [receipt]
+    [note] = [answer.body for answer in ticket.answers]
+    assert "ya pagó 150.000 PYG" in note and "comprobante adjunto" in note

@@ -126,8 +126,9 @@ def test_a_suspended_service_can_ask_to_cancel_and_retention_is_told_of_the_debt
     [ticket] = open_tickets(demo_services, tracker.slots["customer_id"])
     assert ticket.number == slots(events)["ticket_number"] and ticket.category == "cancellation"
     assert ticket.kind is TicketKind.RETENTION and ticket.diagnostics["choice"] == "leave"
-    assert [a.author for a in ticket.answers] == [AnswerAuthor.BOT]
-    assert "suspendido" in ticket.answers[0].body
+    assert [a.author for a in ticket.answers] == [AnswerAuthor.BOT, AnswerAuthor.BOT]
+    assert "Motivo: «me mudo»" in ticket.answers[0].body and "seguir con la baja" in ticket.answers[0].body
+    assert "suspendido" in ticket.answers[1].body
 
 
 def test_billing_sales_and_cancellations_go_to_the_bot_s_own_flows(demo_services: Services):  # noqa: F811
