@@ -39,6 +39,8 @@ from bot.billing.replies import (
 from bot.billing.terms import BillingTerms
 from bot.billing.terms import PaymentMethod as WayToPay
 from bot.ports.customers import ServiceStatus
+from tests.bot.billing import records
+from tests.bot.billing.records import line
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,38 +72,11 @@ def contract(
     extras: tuple[ContractedExtra, ...] = (),
     installation_fee: Decimal | None = None,
 ) -> Contract:
-    return Contract(
-        service_number=1001,
-        customer_id=1,
-        status=ServiceStatus.ACTIVE,
-        plan=FIBRA_100,
-        installed_on=date(2025, 1, 1),
-        promotion=promotion,
-        extras=extras,
-        installation_fee=installation_fee,
-        cutoff_grace_days=5,
-        currency="PYG",
-    )
-
-
-def line(kind: LineKind, amount: str, description: str = "") -> InvoiceLine:
-    return InvoiceLine(kind, description or kind.value, 1, D(amount), D(amount))
+    return records.contract(FIBRA_100, promotion, extras, installation_fee)
 
 
 def invoice(*lines: InvoiceLine, status: InvoiceStatus = InvoiceStatus.PENDING) -> Invoice:
-    return Invoice(
-        number="F-2026-000200",
-        customer_id=1,
-        service_number=1001,
-        period_start=NOVEMBER[0],
-        period_end=NOVEMBER[1],
-        issued_on=NOVEMBER[0],
-        due_on=date(2026, 11, 21),
-        status=status,
-        total=sum((item.amount for item in lines), D(0)),
-        currency="PYG",
-        lines=lines,
-    )
+    return records.invoice(*lines, status=status)
 
 
 PLAN_LINE = line(LineKind.PLAN, "150000", "Plan Fibra 100, noviembre")
