@@ -119,12 +119,12 @@ class ActionTriage(Action):
     def _maybe_a_prospect(cls, tracker: Tracker) -> bool:
         """Nothing says this person is a customer: no account, no identifier, no name, no
         "pasarme a un plan" (bot/language/es/billing_words.yml)."""
-        return not (
-            tracker.get_slot("customer_id")
-            or tracker.get_slot("person")
-            or cls._claim_given(tracker)
-            or says_already_customer(latest_text(tracker))
-        )
+        if tracker.get_slot("customer_id") or cls._claim_given(tracker):
+            return False
+        said = says_already_customer(latest_text(tracker))
+        if said is not None:  # "soy nuevo" is no name, "pasarme a un plan" a customer's wish
+            return not said
+        return not tracker.get_slot("person")
 
     @classmethod
     def _claim_already_given(cls, tracker: Tracker) -> Claim | None:

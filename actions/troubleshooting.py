@@ -19,6 +19,26 @@ from actions.shared import latest_intent, latest_text, services
 from bot.language.input_guard import classify
 from bot.support.key_questions import KEY_QUESTIONS, answer_without_parser, answers_in, is_correction
 
+# What a key question left unanswered after two rounds of examples holds (for the ticket).
+UNANSWERED = "no sabe"
+
+
+def _helped_twice(tracker: Tracker, question: str) -> bool:
+    """The customer's last two messages each got this question's examples."""
+    help_response = f"utter_help_{question}"
+    helped = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            if (event.get("metadata") or {}).get("utter_action") != help_response:
+                if (event.get("metadata") or {}).get("utter_action") != f"utter_ask_{question}":
+                    break
+                continue
+            helped += 1
+            if helped == 2:
+                return True
+    return False
+
+
 # Messages that answer nothing: the question is simply asked again.
 _COURTESIES = COURTESY_INTENTS | {"affirm"}
 
@@ -66,6 +86,11 @@ class ValidateTroubleshootingForm(ProtocolFormValidationAction):
                 found[requested] = own_words
             elif classify(text) is not None:
                 dispatcher.utter_message(response="utter_answer_unreadable")
+            elif not found and _helped_twice(tracker, requested):
+                # Examples twice did not help ("eh?", "q?", "como?"): no third time, the question is
+                # left as not known and the checks go on (the technician asks in person).
+                dispatcher.utter_message(response="utter_key_question_skipped")
+                found[requested] = UNANSWERED
             elif not found:  # answering another question is no confusion: just ask again
                 dispatcher.utter_message(response=f"utter_help_{requested}")
         if requested and requested not in found:
