@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import anything_else, current_service, services
@@ -126,11 +126,7 @@ class ActionOpenRelatedCase(Action):
     ) -> List[EventType]:
         need = _RELATED_NEEDS.get(tracker.get_slot("line_verdict") or "")
         if need is None or not tracker.get_slot("customer_id"):
-            dispatcher.utter_message(response="utter_how_can_help")
-            return []
-        # The technical case is done (its ticket stays for the team); the routing takes the new need.
-        return [
-            SlotSet("need_intent", need),
-            SlotSet("ticket_number", None),
-            FollowupAction("action_route_need"),
-        ]
+            need = None  # nothing was offered: the routing asks what the customer needs
+        # The technical case is done (its ticket stays for the team); the routing, next by rule
+        # (data/rules/technical.yml), takes the new need.
+        return [SlotSet("need_intent", need), SlotSet("ticket_number", None)]
