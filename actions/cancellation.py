@@ -133,7 +133,12 @@ class ActionCancellation(Action):
         problem = tracker.get_slot("cancel_problem")
         if choice == STAY:
             dispatcher.utter_message(response="utter_cancel_withdrawn")
-            return [*reset, SlotSet("need_intent", None), *anything_else(dispatcher, tracker)]
+            return [
+                *reset,
+                SlotSet("need_intent", None),
+                SlotSet("route", Flow.HANDOVER.value),  # nothing more to do (data/rules/cancellation.yml)
+                *anything_else(dispatcher, tracker),
+            ]
         if choice == FIX and problem:
             # The cancellation waits: offered again once the problem has been looked at.
             pending = [*(tracker.get_slot("pending_needs") or []), "cancel_service"]

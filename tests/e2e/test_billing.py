@@ -236,7 +236,9 @@ def test_a_cancellation_taken_back_records_nothing(assistant, sender, ports):
     assistant.say("sí", sender)
     reply = assistant.say("mmm no se, mejor dejalo, no quiero la baja", sender)
     assert "no registré ninguna baja" in reply and "podemos ofrecerle" not in reply
+    assert "no logré entenderle" not in reply  # the flow ends cleanly, by rule
     assert desk.open_tickets_for(_customer_id(assistant, 1001)) == []
+    assert "Gracias por contactarnos" in assistant.say("no gracias", sender)
 
 
 def test_a_prospect_s_answers_land_where_they_belong(assistant, sender, ports):
