@@ -154,9 +154,10 @@ def test_suspended_service_offers_the_billing_path(assistant, sender, desk):
     assert "suspendido por falta de pago" in checks and "¿Desea que revisemos su factura" in checks
     technical = desk.get(number)
     assert technical.status == "closed" and technical.diagnostics["decision"]["verdict"] == "suspended"
-    reply = assistant.say("sí", sender)
-    billing = desk.get(TICKET.search(reply).group(0))
-    assert billing.category == "billing" and billing.number != number
+    # The offer leads to the billing flow: a second factor, then how to pay and what is overdue.
+    assert "necesito confirmar que es usted" in assistant.say("sí", sender)
+    reply = assistant.say("2876543", sender)
+    assert "Puede pagar de estas formas" in reply and "150.000 PYG" in reply
 
 
 def test_saturated_line_offers_a_faster_plan(assistant, sender, desk):
@@ -164,10 +165,11 @@ def test_saturated_line_offers_a_faster_plan(assistant, sender, desk):
     assert "Ya encontré su cuenta" in reply
     number = TICKET.search(assistant.say("sí", sender)).group(0)
     checks = answer_all_questions(assistant, sender)[-1]
-    assert "pastel familiar" in checks and "plan con más velocidad" in checks
+    assert "pastel familiar" in checks and "plan más rápido" in checks
     assert desk.get(number).diagnostics["decision"]["verdict"] == "saturation"
+    # The offer leads to the sales flow: her plan, the next faster one and the difference.
     reply = assistant.say("sí, quiero un plan mejor", sender)
-    assert desk.get(TICKET.search(reply).group(0)).category == "sales"
+    assert "Fibra 600 (600 Mbps)" in reply and "asesor de ventas" in reply
 
 
 def test_probe_down_still_leaves_a_ticket_and_the_conversation_goes_on(assistant, sender, desk):
