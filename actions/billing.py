@@ -132,9 +132,8 @@ async def _balance(dispatcher: CollectingDispatcher, tracker: Tracker, number: i
     if balance is None or review is None:
         return _offer_a_person(dispatcher, "utter_billing_unavailable")
     utter(dispatcher, balance_replies(balance, terms))
-    latest = await ledger.invoices(number, limit=1)
-    if latest:
-        utter(dispatcher, invoice_replies(latest[0], review.contract))
+    if review.latest is not None:
+        utter(dispatcher, invoice_replies(review.latest, review.contract))
     utter(dispatcher, promotion_replies(review.contract, today))
     if review.charges:
         # Seed 001: do not wait for the customer to find it; an undue charge is claimed for them.

@@ -25,6 +25,7 @@ class Review:
     contract: Contract
     invoice: Invoice | None  # None: the service has no invoice yet
     charges: tuple[UndueCharge, ...]  # undue charges on `invoice`; empty when it is right
+    latest: Invoice | None = None  # the newest invoice of the service, whichever `invoice` is
 
 
 async def review_claim(
@@ -39,15 +40,15 @@ async def review_claim(
         return None
     invoices = await ledger.invoices(service_number, limit=_HISTORY)
     if not invoices:
-        return Review(contract, None, ())
+        return Review(contract, None, (), None)
     named = next((invoice for invoice in invoices if invoice.number == invoice_number), None)
     candidates = [named] if named is not None else invoices[:INVOICES_REVIEWED]
     for invoice in candidates:
         earlier = [other for other in invoices if other.issued_on <= invoice.issued_on]
         charges = find_undue_charges(invoice, contract, earlier)
         if charges:
-            return Review(contract, invoice, tuple(charges))
-    return Review(contract, named or _with_charge_named(invoices, charges_named), ())
+            return Review(contract, invoice, tuple(charges), invoices[0])
+    return Review(contract, named or _with_charge_named(invoices, charges_named), (), invoices[0])
 
 
 def _with_charge_named(invoices: Sequence[Invoice], kinds: Sequence[str]) -> Invoice:

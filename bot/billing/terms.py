@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,6 @@ import yaml
 from bot.support.scheduling import FieldCalendar
 
 DEFAULT_TERMS_FILE = Path(__file__).with_name("terms.yml")
-# A calendar without business days would never reach the date; a year is far more than any needs.
-_MAX_SEARCH_DAYS = 370
 
 
 @dataclass(frozen=True)
@@ -46,19 +44,7 @@ class BillingTerms:
 
     def resolution_date(self, today: date, calendar: FieldCalendar) -> date:
         """The day a claim made on `today` is resolved by: that many business days later."""
-        return business_days_after(today, self.resolution_business_days, calendar)
-
-
-def business_days_after(day: date, count: int, calendar: FieldCalendar) -> date:
-    """The `count`-th business day after `day` (`day` itself never counts)."""
-    found = 0
-    for offset in range(1, _MAX_SEARCH_DAYS + 1):
-        candidate = day + timedelta(days=offset)
-        if calendar.is_business_day(candidate):
-            found += 1
-            if found == count:
-                return candidate
-    raise ValueError("the calendar has no business days in the coming year")
+        return calendar.business_days_after(today, self.resolution_business_days)
 
 
 def load_terms(path: str | Path | None = None) -> BillingTerms:

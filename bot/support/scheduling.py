@@ -80,6 +80,17 @@ class FieldCalendar:
             self.country, day.year
         )
 
+    def business_days_after(self, day: date, count: int) -> date:
+        """The `count`-th business day after `day` (`day` itself never counts)."""
+        found = 0
+        for offset in range(1, _SEARCH_DAYS + 1):
+            candidate = day + timedelta(days=offset)
+            if self.is_business_day(candidate):
+                found += 1
+                if found == count:
+                    return candidate
+        raise ValueError("the calendar has no business days in the coming year")
+
 
 def business_hours_between(a: datetime, b: datetime, calendar: FieldCalendar) -> float:
     """Business hours from `a` to `b` (negative when `b` is earlier)."""

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import yaml
 
-from bot.language.es.text import alternation, plain
+from bot.language.es.text import plain, whole_words
 
 _WORDS = yaml.safe_load(Path(__file__).with_name("billing_words.yml").read_text(encoding="utf-8"))
-_CHARGES = {
-    kind: re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)") for kind, words in _WORDS["charges"].items()
-}
-_PAYMENT_MADE = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['payment_made'])})(?!\w)")
+_CHARGES = {kind: whole_words(words) for kind, words in _WORDS["charges"].items()}
+_PAYMENT_MADE = whole_words(_WORDS["payment_made"])
 # "F-2026-000123", "f 2026 123", "factura 2026-000123": the year and the sequence, after an
 # "F" or the word "factura", or as the biller prints it ("2026-000123"); a bare "2026 12" is a
 # date or an amount.
@@ -44,11 +42,11 @@ def invoice_number_in(text: str | None) -> str | None:
     return f"F-{match.group(1)}-{int(match.group(2)):06d}" if match else None
 
 
-_ALREADY_CUSTOMER = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['already_customer'])})(?!\w)")
-_NOT_CUSTOMER = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['not_customer'])})(?!\w)")
-_FIX_FIRST = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['fix_first'])})(?!\w)")
-_KEEP_SERVICE = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['keep_service'])})(?!\w)")
-_LEAVE_ANYWAY = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['leave_anyway'])})(?!\w)")
+_ALREADY_CUSTOMER = whole_words(_WORDS["already_customer"])
+_NOT_CUSTOMER = whole_words(_WORDS["not_customer"])
+_FIX_FIRST = whole_words(_WORDS["fix_first"])
+_KEEP_SERVICE = whole_words(_WORDS["keep_service"])
+_LEAVE_ANYWAY = whole_words(_WORDS["leave_anyway"])
 
 
 def says_already_customer(text: str | None) -> bool | None:

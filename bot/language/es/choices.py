@@ -26,7 +26,7 @@ import yaml
 from babel.dates import get_day_names, get_month_names
 
 from bot.language.es.numbers import number_value
-from bot.language.es.text import alternation, fold, plain
+from bot.language.es.text import alternation, fold, plain, whole_words
 
 _WORDS: dict[str, Any] = yaml.safe_load(
     Path(__file__).with_name("choice_words.yml").read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ _RELATIVE_DAYS = {
 
 
 def _words(phrases: Any) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){alternation(list(phrases))}(?!\w)")
+    return whole_words(list(phrases))
 
 
 _ORDINAL = _words(_ORDINALS)

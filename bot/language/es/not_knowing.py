@@ -1,17 +1,16 @@
 """Whether a message says the customer does not know or does not have what was asked."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
 
-from bot.language.es.text import alternation, plain
+from bot.language.es.text import plain, whole_words
 
 _PHRASES: list[str] = yaml.safe_load(
     Path(__file__).with_name("not_knowing_words.yml").read_text(encoding="utf-8")
 )
-_PATTERN = re.compile(rf"(?<!\w){alternation(_PHRASES)}(?!\w)")
+_PATTERN = whole_words(_PHRASES)
 
 
 def says_not_knowing(text: str | None) -> bool:

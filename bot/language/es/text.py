@@ -35,3 +35,8 @@ def plain(text: str) -> str:
 def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
     """A regex group matching any of `words` (plain forms), longest first."""
     return "(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + ")"
+
+
+def whole_words(words: list[str] | tuple[str, ...] | set[str]) -> re.Pattern[str]:
+    """A pattern finding any of `words` (plain forms) as whole words, never inside a longer one."""
+    return re.compile(rf"(?<!\w){alternation(words)}(?!\w)")

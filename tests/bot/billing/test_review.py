@@ -62,6 +62,7 @@ def test_gabriela_has_no_undue_charge_and_the_installation_shows_her_first_invoi
     named = review(ledger, 1009, charges=charges_named("¿por qué me cobraron la instalación?"))
     assert named is not None and named.charges == ()
     assert named.invoice == first
+    assert named.latest == latest  # the bill shown is still the newest one
     assert any(line.kind is LineKind.INSTALLATION for line in first.lines)
 
     unnamed = review(ledger, 1009)
@@ -97,6 +98,7 @@ def test_lucias_older_invoice_named_is_reviewed_alone(ledger: LocalBillingLedger
     found = review(ledger, 1007, earlier[0].number)
 
     assert found is not None and (found.invoice, found.charges) == (earlier[0], ())
+    assert found.latest == latest
 
 
 def test_an_unknown_invoice_number_reviews_the_latest(ledger: LocalBillingLedger) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.billing.terms import DEFAULT_TERMS_FILE, BillingTerms, PaymentMethod, business_days_after, load_terms
+from bot.billing.terms import DEFAULT_TERMS_FILE, BillingTerms, PaymentMethod, load_terms
 from bot.support.scheduling import FieldCalendar
 
 PY = FieldCalendar(
@@ -137,7 +137,7 @@ def test_the_error_names_the_file_when_it_is_not_a_mapping(tmp_path: Path) -> No
 )
 def test_business_days_skip_weekends_and_paraguayan_holidays(day: date, count: int, expected: date) -> None:
     assert PY.is_business_day(date(2026, 12, 25)) is False
-    assert business_days_after(day, count, PY) == expected
+    assert PY.business_days_after(day, count) == expected
 
 
 def test_the_resolution_date_is_that_many_business_days_later() -> None:
