@@ -12,7 +12,7 @@ import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -21,7 +21,7 @@ from actions.shared import anything_else, channel_of, current_service, latest_in
 from bot.language.es.billing import keeps_the_service, leaves_anyway, wants_fix_first
 from bot.language.es.needs import needs_stated
 from bot.locale import ticket_description, ticket_note, ticket_subject
-from bot.needs import Flow, Need, need_for_intent
+from bot.needs import Flow, Need, Route, need_for_intent
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind
 from bot.support.cases import new_case_notes
 
@@ -148,7 +148,7 @@ class ActionCancellation(Action):
                 SlotSet("need_intent", problem),
                 SlotSet("pending_needs", pending),
                 SlotSet("ticket_number", None),
-                FollowupAction("action_route_need"),
+                SlotSet("route", Route.REROUTE.value),  # routed again by rule (data/rules/cancellation.yml)
             ]
         options = services().billing_terms.retention_options
         chosen = int(choice) if choice and choice.isdigit() else 0

@@ -50,6 +50,7 @@ class Route(str, Enum):
     VERIFY = "verify"  # billing needs a second factor first (billing_verification_form)
     ASK_IF_CUSTOMER = "ask_if_customer"  # sales: a prospect is not identified (lead_form)
     IDENTIFY = "identify"  # sales: "sí, soy cliente", identification follows
+    REROUTE = "reroute"  # another need goes first (a cancellation's problem): routed again
 
 
 class Queue(str, Enum):
