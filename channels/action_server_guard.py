@@ -5,23 +5,31 @@ without the action's events: the customer would get silence or a misleading
 "I did not understand" (even the session start is a custom action here).
 Channels wrap their message handler with `answer_when_actions_are_down`:
 
-* before the turn, if the action server does not answer its health check, the
-  message is only recorded in the tracker store (nothing is lost, no dialogue
-  prediction runs on a half-working assistant) and the customer is told, in the
-  domain's words, that something failed;
+* before the turn, if the action server does not answer its health check (one
+  that succeeded less than a second ago will do: under load every turn asked
+  again, on a new connection), the message is only recorded in the tracker
+  store (nothing is lost, no dialogue prediction runs on a half-working
+  assistant) and the customer is told, in the domain's words, that something
+  failed;
 * after the turn, if it produced no reply at all and the action server has
-  just died, the customer is told the same.
+  just died (always asked again), the customer is told the same.
 """
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Awaitable, Callable, Dict
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
+from channels import action_responses
+
 logger = logging.getLogger(__name__)
+# Every channel of this project comes through here: the Rasa server it runs in checks the
+# action server's responses with a validator built once (channels/action_responses.py).
+action_responses.install()
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
@@ -45,14 +53,29 @@ class _CountingOutputChannel(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-async def action_server_is_up(webhook_url: str) -> bool:
+# A health check that succeeded stands for this long before a turn: under load every turn
+# asked again, each on a new connection. After a turn without a reply it is always asked.
+HEALTHY_FOR_S = 1.0
+_last_healthy: Dict[str, float] = {}
+
+
+async def action_server_is_up(webhook_url: str, recheck: bool = True) -> bool:
+    """Whether the action server answers its health check (`recheck=False`: a recent yes will do)."""
     health_url = webhook_url.rsplit("/webhook", 1)[0] + "/health"
+    now = time.monotonic()
+    if not recheck and now - _last_healthy.get(health_url, -HEALTHY_FOR_S) < HEALTHY_FOR_S:
+        return True
     try:
         async with aiohttp.ClientSession(timeout=_HEALTH_TIMEOUT) as session:
             async with session.get(health_url) as response:
-                return response.status == 200
+                up = response.status == 200
     except (aiohttp.ClientError, OSError, TimeoutError):
-        return False
+        up = False
+    if up:
+        _last_healthy[health_url] = now
+    else:
+        _last_healthy.pop(health_url, None)
+    return up
 
 
 def _unavailable_text(agent: Any) -> str | None:
@@ -60,9 +83,9 @@ def _unavailable_text(agent: Any) -> str | None:
     return variations[0].get("text") if variations else None
 
 
-async def _actions_are_down(agent: Any) -> bool:
+async def _actions_are_down(agent: Any, recheck: bool) -> bool:
     endpoint = getattr(agent, "action_endpoint", None)
-    return endpoint is not None and not await action_server_is_up(endpoint.url)
+    return endpoint is not None and not await action_server_is_up(endpoint.url, recheck)
 
 
 async def _apologise(agent: Any, output: OutputChannel, sender_id: str) -> None:
@@ -75,7 +98,7 @@ async def _apologise(agent: Any, output: OutputChannel, sender_id: str) -> None:
 def answer_when_actions_are_down(on_new_message: MessageHandler) -> MessageHandler:
     async def handler(message: UserMessage) -> None:
         agent = Sanic.get_app().ctx.agent
-        if await _actions_are_down(agent):
+        if await _actions_are_down(agent, recheck=False):
             async with agent.lock_store.lock(message.sender_id):
                 await agent.processor.log_message(message)
             await _apologise(agent, message.output_channel, message.sender_id)
@@ -83,7 +106,7 @@ def answer_when_actions_are_down(on_new_message: MessageHandler) -> MessageHandl
         counting = _CountingOutputChannel(message.output_channel)
         message.output_channel = counting
         await on_new_message(message)
-        if not counting.sent and await _actions_are_down(agent):
+        if not counting.sent and await _actions_are_down(agent, recheck=True):
             await _apologise(agent, counting.inner, message.sender_id)
 
     return handler
