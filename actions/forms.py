@@ -20,6 +20,7 @@ Free-text questions declare themselves in `free_text_slots` instead of a
 """
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from typing import Any, ClassVar, Dict, List, Mapping
 
@@ -41,6 +42,21 @@ INTERRUPTION_INTENTS = frozenset(
 COURTESY_INTENTS = frozenset({"greet", "thanks"})
 # Interruptions that the rules answer (the form resumes or ends there).
 LEAVING_INTENTS = INTERRUPTION_INTENTS - COURTESY_INTENTS
+
+
+class _MappedSlotsNeedNoValidation(logging.Filter):
+    """Drops rasa_sdk's warning for a form slot without a `validate_<slot>` method.
+
+    Most slots here are filled by their domain mapping and need no validation of
+    their own; rasa_sdk warns about each of them on every turn of a form
+    (about 1,600 lines for 200 conversations), burying the lines that matter.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Skipping validation for `")
+
+
+logging.getLogger("rasa_sdk.forms").addFilter(_MappedSlotsNeedNoValidation())
 
 
 # Run by Rasa itself between a message and the form; they say nothing about who asked.

@@ -47,6 +47,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.language.input_guard import stored_text
 from channels import webchat_page
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
@@ -133,11 +134,11 @@ class WebChatOutput(SocketIOOutput):
 def _text_and_metadata(data: Any) -> tuple[str, Dict[str, Any]]:
     """What a browser sent, read leniently: whatever arrives is answered, never dropped."""
     if not isinstance(data, dict):
-        return ("" if data is None else str(data)), {}
+        return stored_text("" if data is None else str(data)), {}
     text = data.get("message")
     metadata = data.get("metadata")
     metadata = {k: v for k, v in metadata.items() if k != IS_EXTERNAL} if isinstance(metadata, dict) else {}
-    return ("" if text is None else str(text)), metadata
+    return stored_text("" if text is None else str(text)), metadata
 
 
 async def _conversation_events(sender_id: str) -> List[Any]:

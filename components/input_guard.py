@@ -19,7 +19,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.emoji_replies import emoji_reply
-from bot.language.input_guard import classify
+from bot.language.input_guard import InputProblem, classify
+from components.input_bound import CUT_FROM_KEY
 
 INPUT_PROBLEM_KEY = "input_problem"
 
@@ -49,11 +50,13 @@ class InputGuard(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            answer = emoji_reply(message.get(TEXT))
+            # A text cut for NLU (components/input_bound.py) was too long, whatever its beginning says.
+            cut = bool(message.get(CUT_FROM_KEY))
+            answer = None if cut else emoji_reply(message.get(TEXT))
             if answer is not None:
                 self._override(message, answer)
                 continue
-            problem = classify(message.get(TEXT))
+            problem = InputProblem.TOO_LONG if cut else classify(message.get(TEXT))
             if problem is None:
                 continue
             self._override(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)

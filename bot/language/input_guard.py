@@ -12,8 +12,12 @@ from __future__ import annotations
 import unicodedata
 from enum import Enum
 
-# Longer than any real description of a problem; a pasted log or a chain letter.
+# Longer than any real description of a problem; a pasted log or a chain letter. NLU reads
+# no more than this (components/input_bound.py).
 MAX_MESSAGE_CHARS = 2000
+# What a channel stores of one message: ten times what NLU reads keeps any pasted text a
+# person may want to see, and a megabyte of "a a a" out of every later tracker load.
+MAX_STORED_CHARS = 20_000
 # Share of unprintable characters above which a message is treated as binary junk.
 _BINARY_SHARE = 0.1
 _REPLACEMENT_CHAR = "\ufffd"
@@ -45,3 +49,8 @@ def classify(text: str | None) -> InputProblem | None:
     if not any(char.isalnum() for char in stripped):
         return InputProblem.NO_WORDS
     return None
+
+
+def stored_text(text: str) -> str:
+    """The message as a channel stores it: whole up to MAX_STORED_CHARS, its beginning beyond."""
+    return text if len(text) <= MAX_STORED_CHARS else text[:MAX_STORED_CHARS]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Dict
 
 import pytest
@@ -102,3 +103,13 @@ def test_the_message_that_started_the_form_is_not_new_for_it() -> None:
     assert not is_new_message_for("identification_form", tracker)
     # Nor for a form that starts in the same turn after another one ended.
     assert not is_new_message_for("contact_form", _validation_tracker("identification_form", "contact_form"))
+
+
+def test_a_mapped_slot_without_validation_is_not_warned_about_every_turn(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    forms_logger = logging.getLogger("rasa_sdk.forms")
+    with caplog.at_level(logging.WARNING, logger="rasa_sdk.forms"):
+        forms_logger.warning("Skipping validation for `service_number`: there is no validation method.")
+        forms_logger.warning("Some other problem of a form")
+    assert [record.getMessage() for record in caplog.records] == ["Some other problem of a form"]

@@ -1,8 +1,13 @@
 """Bad input gets a polite Spanish answer, and nothing the customer sent is lost."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import requests
 from sqlalchemy import create_engine, text
+
+from bot.language.input_guard import MAX_STORED_CHARS
 
 HUGE = ("Les escribo porque desde hace semanas tengo problemas. " * 200)[:10_000]
 
@@ -48,3 +53,59 @@ def test_sql_looking_name_is_harmless(assistant, sender):
     with create_engine(assistant.database_url).connect() as connection:
         assert connection.execute(text("select count(*) from customers")).scalar() >= 11
     assert "Robert'); DROP TABLE customers;--" in user_texts(assistant.tracker(sender))
+
+
+def resident_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024
+
+
+@pytest.mark.parametrize("length", [50_000, 1_000_000], ids=["50000-chars", "1000000-chars"])
+def test_a_huge_message_is_answered_stored_up_to_the_cap_and_memory_stays_flat(assistant, sender, length):
+    rasa_pid = assistant.pids[-1]
+    before = resident_mb(rasa_pid)
+    message = ("a " * length)[:length]
+
+    replies = assistant.send(message, sender)
+
+    assert "muy extenso" in replies[-1]["text"]
+    stored = user_texts(assistant.tracker(sender))[-1]
+    assert stored == message[:MAX_STORED_CHARS].strip()
+    # DIET reads at most MAX_MESSAGE_CHARS: the server does not grow by gigabytes (it used to, then die).
+    assert resident_mb(rasa_pid) - before < 500, (before, resident_mb(rasa_pid))
+    # Everyone else is still answered, and so is this customer.
+    assert "Gracias por comunicarse" in assistant.say("hola", f"{sender}-other")
+    assert "Lamento" in assistant.say("no tengo internet", sender)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"sender": "x", "message": None}, "'message' debe ser un texto"),
+        ({"sender": "x", "message": 42}, "'message' debe ser un texto"),
+        ({"sender": "x", "message": ["hola"]}, "'message' debe ser un texto"),
+        ({"sender": "x", "message": {"text": "hola"}}, "'message' debe ser un texto"),
+        ({"sender": "x"}, "'message' debe ser un texto"),
+        ({"message": "hola"}, "'sender'"),
+        ({"sender": ["x"], "message": "hola"}, "'sender'"),
+        ({"sender": "x" * 300, "message": "hola"}, "'sender'"),
+        ({"sender": "x", "message": "hola", "metadata": "nada"}, "'metadata' debe ser un objeto"),
+        ({"sender": "x", "message": "hola", "input_channel": 7}, "'input_channel' debe ser un texto"),
+        (["x", "hola"], "objeto JSON"),
+        ("hola", "objeto JSON"),
+        (None, "objeto JSON"),
+    ],
+)
+def test_a_malformed_rest_payload_is_refused_with_its_reason(assistant, body, reason):
+    response = requests.post(f"{assistant.url}/webhooks/rest/webhook", json=body, timeout=30)
+    assert response.status_code == 400, response.text
+    assert reason in response.json()["message"]
+
+
+def test_a_body_that_is_not_json_is_refused_and_the_channel_still_answers(assistant, sender):
+    response = requests.post(
+        f"{assistant.url}/webhooks/rest/webhook", data=b"\xff{sender", timeout=30,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "Gracias por comunicarse" in assistant.say("hola", sender)

@@ -58,6 +58,7 @@ class Assistant:
     url: str
     database_url: str
     token: str  # Rasa's HTTP API refuses requests without it (the REST webhook needs none)
+    pids: tuple[int, ...] = ()  # the servers' processes (action server first when started)
 
     def send(self, text: Any, sender: str) -> List[Dict[str, Any]]:
         response = requests.post(
@@ -157,7 +158,10 @@ def running_assistant(
         processes.append(server)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/", server, rasa_log)  # "/" needs no token
         # "/" answers before the model is loaded; wait for a real parse.
-        assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database_url, env["RASA_API_TOKEN"])
+        assistant = Assistant(
+            f"http://127.0.0.1:{rasa_port}", database_url, env["RASA_API_TOKEN"],
+            pids=tuple(process.pid for process in processes),
+        )
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
