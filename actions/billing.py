@@ -253,7 +253,36 @@ async def _payment_report(
     dispatcher.utter_message(response=response, ticket_number=ticket.number, reconnection_hours=hours)
     if attachments:
         dispatcher.utter_message(response="utter_payment_report_receipt_received")
+    elif not (ticket.diagnostics or {}).get("attachments"):
+        # The clerk confirms faster with the receipt; a photo sent next is added (attach_receipt).
+        dispatcher.utter_message(response="utter_payment_report_ask_receipt")
     return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]
+
+
+async def attach_receipt(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """A photo or file sent after "ya pagué" goes on the open payment report; None when there is none.
+
+    Channels hand a file without words to Rasa as unreadable content, which
+    would get "no puedo leer su mensaje": here it is the receipt the team needs.
+    """
+    files = _latest_attachments(tracker)
+    customer_id, number = tracker.get_slot("customer_id"), tracker.get_slot("service_number")
+    if not files or customer_id is None or number is None:
+        return None
+    ticket = await _open_request(int(customer_id), int(number), TicketKind.PAYMENT_REPORT)
+    if ticket is None:
+        return None
+    desk = services().tickets
+    kept = list((ticket.diagnostics or {}).get("attachments") or [])
+    await desk.update(ticket.number, diagnostics={"attachments": [*kept, *files]})
+    await desk.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note("payment_receipt_added"))
+    dispatcher.utter_message(response="utter_payment_report_receipt_received")
+    return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]
+
+
+def _latest_attachments(tracker: Tracker) -> List[Dict[str, Any]]:
+    events = user_events_with_the_bot(tracker)
+    return list((events[-1].get("metadata") or {}).get("attachments") or []) if events else []
 
 
 def _payment_report_text(tracker: Tracker) -> str | None:

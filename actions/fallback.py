@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.billing import attach_receipt
 from actions.shared import anything_else, intent_of, user_events
 from bot.language.es.leaving import misread_leaving
 from bot.language.input_guard import classify
@@ -52,6 +53,9 @@ class ActionHandleFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        receipt = await attach_receipt(dispatcher, tracker)  # a photo without words may be a receipt
+        if receipt is not None:
+            return receipt
         return answer_not_understood(dispatcher, tracker)[1]
 
 

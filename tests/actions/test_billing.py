@@ -7,6 +7,7 @@ from decimal import Decimal
 from rasa_sdk import Tracker
 
 from actions.billing import ActionBilling
+from actions.fallback import ActionHandleFallback
 from actions.routing import ActionRouteNeed
 from bot.ports.tickets import TicketKind
 from bot.wiring import Services
@@ -110,3 +111,29 @@ def test_a_payment_report_is_a_ticket_with_the_amount_and_the_receipt(demo_servi
     assert ticket.diagnostics["attachments"] == [receipt]
     [note] = [answer.body for answer in ticket.answers]
     assert "ya pagó 150.000 PYG" in note and "comprobante adjunto" in note
+
+
+def test_a_report_without_a_receipt_asks_for_it_and_a_photo_sent_next_is_attached(
+    demo_services: Services,  # noqa: F811
+) -> None:
+    tracker = identified(demo_services, MARIA, "1001", "billing_payment", "ya pagué ayer", factors=2.0)
+    messages, events = run_action(ActionBilling(), tracker)
+    assert responses(messages)[:2] == ["utter_payment_report_recorded", "utter_payment_report_ask_receipt"]
+    number = slots(events)["ticket_number"]
+
+    # The photo arrives as unreadable content with the file in the metadata (channels/messaging).
+    receipt = {"kind": "photo", "file_id": "AgAD-later"}
+    photo = {"event": "user", "text": "\ufffd", "metadata": {"attachments": [receipt]},
+             "parse_data": {"intent": {"name": "nlu_fallback"}, "entities": [], "input_problem": "binary"}}
+    tracker.events.append(photo)
+    tracker.latest_message = photo
+    messages, events = run_action(ActionHandleFallback(), tracker)
+    assert responses(messages)[:1] == ["utter_payment_report_receipt_received"]
+    ticket = Blocking(demo_services.tickets).get(number)
+    assert ticket.diagnostics["attachments"] == [receipt]
+    assert "envió el comprobante" in ticket.answers[-1].body
+
+    # Without an open payment report, a photo is still "no puedo leer" (the fallback's own answer).
+    Blocking(demo_services.tickets).update(number, status="closed")
+    messages, _ = run_action(ActionHandleFallback(), tracker)
+    assert "utter_payment_report_receipt_received" not in responses(messages)
