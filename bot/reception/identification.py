@@ -86,7 +86,15 @@ def _kind_from_hint(text: str) -> ClaimKind | None:
     return None
 
 
+# "5012346-7", "5.012.346-7": a national ID written as the tax ID (RUC) is, with its check
+# digit after a hyphen; the ID is what comes before it.
+_ID_WITH_CHECK_DIGIT = re.compile(r"(\d{1,3}(?:\.?\d{3}){1,2})-\d")
+
+
 def _claim_from_number(raw: str, hint: ClaimKind | None, country: str) -> Claim:
+    with_check_digit = _ID_WITH_CHECK_DIGIT.fullmatch(raw)
+    if with_check_digit and hint in (None, ClaimKind.DOCUMENT_ID):
+        return Claim(ClaimKind.DOCUMENT_ID, re.sub(r"\D", "", with_check_digit.group(1)))
     digits = re.sub(r"\D", "", raw)
     phone = normalize_phone(raw, country)
     if hint == ClaimKind.PHONE:

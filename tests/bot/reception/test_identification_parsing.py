@@ -18,6 +18,10 @@ from bot.reception.identification import (
         ("4.512.873", Claim(ClaimKind.DOCUMENT_ID, "4512873")),
         ("mi cedula es 4512873", Claim(ClaimKind.DOCUMENT_ID, "4512873")),
         ("CI 3.987.654", Claim(ClaimKind.DOCUMENT_ID, "3987654")),
+        # The ID written as the tax ID (RUC): the check digit after the hyphen is no part of it.
+        ("5012346-7", Claim(ClaimKind.DOCUMENT_ID, "5012346")),
+        ("mi ci es 5.012.346-7", Claim(ClaimKind.DOCUMENT_ID, "5012346")),
+        ("(0971) 456-789", Claim(ClaimKind.PHONE, "+595971456789")),
         ("0981 234 567", Claim(ClaimKind.PHONE, "+595981234567")),
         ("mi cel es +595 981 234567", Claim(ClaimKind.PHONE, "+595981234567")),
         ("595981234567", Claim(ClaimKind.PHONE, "+595981234567")),
