@@ -78,6 +78,24 @@ _NAMED_NUMBER = re.compile(
 )
 
 
+# "1007, no perdón 1008", "4123567 digo 4123568", "1007... me equivoqué, es 1008": the
+# number after the correction is the one meant.
+_CORRECTION = re.compile(
+    r"\b(?:perd[oó]n|disculp[aeá]|digo|mejor dicho|me equivoqu[eé]|quise decir|corrijo|err[oó]r)\b",
+    re.IGNORECASE,
+)
+
+
+def _corrected(text: str) -> str:
+    """What follows the last correction, when numbers come both before and after it; else the text."""
+    corrections = list(_CORRECTION.finditer(text))
+    if corrections:
+        before, after = text[: corrections[-1].start()], text[corrections[-1].end() :]
+        if _NUMBER.search(before) and _NUMBER.search(after):
+            return after
+    return text
+
+
 def _kind_from_hint(text: str) -> ClaimKind | None:
     lowered = text.lower()
     for kind, pattern in _HINTS:
@@ -120,7 +138,7 @@ def parse_claim(text: str | None, country: str) -> Claim:
         return Claim(ClaimKind.EMAIL, email)
     # "fibra 600", "el plan de 300 megas": a speed, not an identifier; "440 mil" an amount.
     # "(0971) 456-789": the parentheses of an area code join the number, not split it.
-    numbers = _NUMBER.findall(_AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text))))
+    numbers = _NUMBER.findall(_AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _corrected(text)))))
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
         return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)

@@ -22,6 +22,11 @@ from bot.reception.identification import (
         ("5012346-7", Claim(ClaimKind.DOCUMENT_ID, "5012346")),
         ("mi ci es 5.012.346-7", Claim(ClaimKind.DOCUMENT_ID, "5012346")),
         ("(0971) 456-789", Claim(ClaimKind.PHONE, "+595971456789")),
+        # A correction: the number after it is the one meant.
+        ("1007, no perdón 1008", Claim(ClaimKind.SERVICE_NUMBER, "1008")),
+        ("1007 digo 1008", Claim(ClaimKind.SERVICE_NUMBER, "1008")),
+        ("mi ci es 4123567, me equivoqué, es 4123568", Claim(ClaimKind.DOCUMENT_ID, "4123568")),
+        ("disculpá la demora, es el 1003", Claim(ClaimKind.SERVICE_NUMBER, "1003")),
         ("0981 234 567", Claim(ClaimKind.PHONE, "+595981234567")),
         ("mi cel es +595 981 234567", Claim(ClaimKind.PHONE, "+595981234567")),
         ("595981234567", Claim(ClaimKind.PHONE, "+595981234567")),
