@@ -42,6 +42,9 @@ export RASA_TELEMETRY_ENABLED ?= false
 # Rasa stops answering a conversation for good once this many actions ran since its last
 # listen (default 10): the line-check turn alone runs nine, a push through /execute one more.
 export MAX_NUMBER_OF_PREDICTIONS ?= 20
+# The largest HTTP body the Rasa server and the action server (both Sanic) take: Sanic's
+# default is 100 MB. 2 MB holds any real message (a channel stores 20,000 characters of it).
+export SANIC_REQUEST_MAX_SIZE ?= 2000000
 
 .PHONY: help install secrets db model run shell test pytest test-unit test-db test-e2e validate test-stories \
         nlu-holdout lint typecheck bench clean telegram-webhook browser desk-assets
@@ -147,6 +150,7 @@ bench: secrets db model
 	$(PY) -m bench.channel_latency
 	$(PY) -m bench.webchat_latency
 	$(PY) -m bench.handoff_latency
+	$(PY) -m bench.compare
 
 # Point Telegram at PUBLIC_URL/webhooks/telegram/webhook (ACTION=info or delete also work).
 telegram-webhook: install

@@ -109,3 +109,13 @@ def test_a_body_that_is_not_json_is_refused_and_the_channel_still_answers(assist
     )
     assert response.status_code == 400
     assert "Gracias por comunicarse" in assistant.say("hola", sender)
+
+
+def test_a_body_over_the_size_limit_is_refused_and_the_server_goes_on(assistant, sender):
+    body = b'{"sender": "x", "message": "' + b"a" * 3_000_000 + b'"}'
+    response = requests.post(
+        f"{assistant.url}/webhooks/rest/webhook", data=body, timeout=60,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413  # SANIC_REQUEST_MAX_SIZE, 2 MB as `make run` sets it
+    assert "Gracias por comunicarse" in assistant.say("hola", sender)

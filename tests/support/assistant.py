@@ -114,6 +114,7 @@ def _environment(work: Path, database_url: str, actions_port: int) -> Dict[str, 
         "RASA_TELEMETRY_ENABLED": "false",
         # As the Makefile sets it for `make run`: a long turn must never silence a conversation.
         "MAX_NUMBER_OF_PREDICTIONS": os.environ.get("MAX_NUMBER_OF_PREDICTIONS", "20"),
+        "SANIC_REQUEST_MAX_SIZE": os.environ.get("SANIC_REQUEST_MAX_SIZE", "2000000"),
     }
 
 
