@@ -60,7 +60,7 @@ def with_cued_name(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
     is_trainable=False,
-    model_from="SpacyNLP",
+    model_from="SpacyNamesModel",
 )
 class SpacyPersonExtractor(SpacyEntityExtractor):
     """Adds es_core_news_sm's PER spans as `person` entities, then filters every `person`.
