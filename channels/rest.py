@@ -21,6 +21,7 @@ from sanic.request import Request
 from bot.language.input_guard import stored_text
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
+from channels.sender_limit import SenderLimit, max_waiting_from_env
 
 
 class GuardedRestInput(RestInput):
@@ -30,7 +31,11 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # A customer's "/" text is made text before anything (even the dead-server answer) logs it.
-        return super().blueprint(accept_only_offered_commands(answer_when_actions_are_down(on_new_message)))
+        # A sender flooding the webhook waits politely (channels/sender_limit.py).
+        limit = SenderLimit(max_waiting_from_env())
+        return super().blueprint(
+            accept_only_offered_commands(limit.wrap(answer_when_actions_are_down(on_new_message)))
+        )
 
     async def _extract_sender(self, req: Request) -> str:
         sender = _payload(req).get("sender")

@@ -51,6 +51,7 @@ from bot.language.input_guard import stored_text
 from channels import webchat_page
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
+from channels.sender_limit import SenderLimit, max_waiting_from_env
 from channels.webchat_messages import (
     CHANNEL,
     Message,
@@ -225,7 +226,9 @@ class WebChatInput(SocketIOInput):
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         sio = build_server(client_manager(redis_url()))
-        self.attach(sio, accept_only_offered_commands(answer_when_actions_are_down(on_new_message)))
+        limit = SenderLimit(max_waiting_from_env())  # a flood waits politely (channels/sender_limit.py)
+        guarded = limit.wrap(answer_when_actions_are_down(on_new_message))
+        self.attach(sio, accept_only_offered_commands(guarded))
         channel = WebChatBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
 
         @channel.route("/", methods=["GET"])

@@ -1,6 +1,8 @@
 """Bad input gets a polite Spanish answer, and nothing the customer sent is lost."""
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,18 @@ def test_a_body_over_the_size_limit_is_refused_and_the_server_goes_on(assistant,
     )
     assert response.status_code == 413  # SANIC_REQUEST_MAX_SIZE, 2 MB as `make run` sets it
     assert "Gracias por comunicarse" in assistant.say("hola", sender)
+
+
+def test_a_flood_from_one_sender_waits_politely_keeps_every_message_and_others_are_served(assistant, sender):
+    texts = [f"hola?? mensaje {n}" for n in range(10)]
+    with ThreadPoolExecutor(max_workers=len(texts)) as pool:
+        replies = list(pool.map(lambda text: assistant.say(text, sender), texts))
+
+    assert any("Un momento, por favor" in reply for reply in replies), replies
+    assert all(reply for reply in replies)  # every message is answered, at worst with "un momento"
+    assert "Gracias por comunicarse" in assistant.say("hola", f"{sender}-other")
+    # Every message is stored exactly once, the ones set aside shortly after the answer.
+    deadline = time.monotonic() + 60
+    while sorted(t for t in user_texts(assistant.tracker(sender)) if t.startswith("hola??")) != sorted(texts):
+        assert time.monotonic() < deadline, user_texts(assistant.tracker(sender))
+        time.sleep(0.5)
