@@ -291,10 +291,11 @@ async def resolve(
 
     if pending is None:
         if not is_strong:
-            # Never tell whether the name exists: always ask for a strong factor.
-            return Resolution(
-                Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=PendingFactor.STRONG
-            )
+            # Never tell whether the name exists: always ask for a strong factor. A first name
+            # alone ("soy maria") narrows nothing: with a guessable service number it would
+            # count as a second factor and show the account (docs/architecture.md).
+            named = _ids(matches) if is_full_name(claim.value) else ()
+            return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=named, pending=PendingFactor.STRONG)
         if not matches:
             return Resolution(Outcome.NOT_FOUND)
         if len(matches) == 1:
@@ -308,8 +309,11 @@ async def resolve(
         return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=pending)
     narrowed = [customer for customer in matches if str(customer.id) in set(candidates)]
     if len(narrowed) == 1:
+        # The holder's first name picks them among a shared phone's holders, but only a full
+        # name is a second factor.
+        factors = 2 if is_strong or is_full_name(claim.value) else 1
         return Resolution(
-            Outcome.VERIFIED, customer=narrowed[0], service_number=service_number, factors=2
+            Outcome.VERIFIED, customer=narrowed[0], service_number=service_number, factors=factors
         )
     if pending == PendingFactor.STRONG and not narrowed:
         # The name did not name this holder: a misread word ("ni idea", "asdfg") or a
@@ -321,6 +325,11 @@ async def resolve(
     if len(narrowed) > 1:
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
     return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)
+
+
+def is_full_name(name: str) -> bool:
+    """A given name and a surname at least ("María Benítez"), not a first name alone."""
+    return len(name.split()) >= 2
 
 
 def choose_service(answer: str, numbers: Sequence[int]) -> int | None:

@@ -131,6 +131,15 @@ def test_a_name_then_a_strong_factor_is_two_factors(directory):
     assert second.outcome is Outcome.VERIFIED and second.factors == 2
 
 
+@pytest.mark.parametrize("name", ["maria", "soy Lucía", "diego"])
+def test_a_first_name_then_a_guessable_service_number_is_one_factor(directory, name):
+    """"Hola, soy maria" and then "1001": a first name and a number on every invoice show nothing."""
+    first = resolve_now(directory, claim(name))
+    assert first.outcome is Outcome.NEED_STRONG_FACTOR and first.candidates == ()
+    second = resolve_now(directory, claim("1001"), first.candidates, first.pending)
+    assert second.outcome is Outcome.VERIFIED and second.factors == 1
+
+
 def test_a_shared_phone_settled_by_the_holder_name_is_two_factors(seeded_session_factory):
     # Rosa gives María's phone as her alternate number: two holders share it.
     with session_scope(seeded_session_factory) as session:
@@ -143,6 +152,9 @@ def test_a_shared_phone_settled_by_the_holder_name_is_two_factors(seeded_session
     second = resolve_now(directory, claim("Rosa Vera"), first.candidates, first.pending)
     assert second.outcome is Outcome.VERIFIED and second.customer.first_name == "Rosa"
     assert second.factors == 2
+    # Her first name alone picks her among the phone's holders, but is no second factor.
+    by_first_name = resolve_now(directory, claim("Rosa"), first.candidates, first.pending)
+    assert by_first_name.customer.first_name == "Rosa" and by_first_name.factors == 1
 
 
 @pytest.mark.parametrize(
