@@ -175,7 +175,7 @@ async def identify(
     now = datetime.now(timezone.utc)
     if tracker.get_slot("identification_locked") or await lock.is_locked(tracker.sender_id, now):
         return {"identification_locked": True, "identity_candidates": None, "identity_pending_factor": None}
-    resolution = await resolve(services().customers, claim, candidates, pending)
+    resolution = await resolve(services().customers, claim, candidates, pending, latest_text(tracker))
     return await apply_resolution(resolution, dispatcher, tracker)
 
 

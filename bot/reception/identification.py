@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 from bot.language.es.identifiers import find_email
 from bot.language.es.names import name_in
 from bot.language.es.not_knowing import says_not_knowing
+from bot.language.es.text import plain
 from bot.language.input_guard import classify
 from bot.language.phones import normalize_phone
 from bot.ports.customers import CustomerDirectory, CustomerRecord
@@ -276,8 +277,14 @@ async def resolve(
     claim: Claim,
     candidates: Sequence[str] = (),
     pending: PendingFactor | None = None,
+    said: str = "",
 ) -> Resolution:
-    """Combine a new claim with the candidates earlier claims left."""
+    """Combine a new claim with the candidates earlier claims left.
+
+    `said` is the whole message the claim came from: a strong factor given with
+    the holder's full name ("soy pedro ramirez, ci 2876543") is two factors, as
+    the name and the number in two messages are.
+    """
     if claim.kind == ClaimKind.UNREADABLE:
         return Resolution(Outcome.UNREADABLE, candidates=tuple(candidates), pending=pending)
     if claim.kind == ClaimKind.NOT_KNOWN:
@@ -299,8 +306,9 @@ async def resolve(
         if not matches:
             return Resolution(Outcome.NOT_FOUND)
         if len(matches) == 1:
+            factors = 2 if names_the_holder(said, matches[0]) else 1
             return Resolution(
-                Outcome.VERIFIED, customer=matches[0], service_number=service_number, factors=1
+                Outcome.VERIFIED, customer=matches[0], service_number=service_number, factors=factors
             )
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(matches), pending=PendingFactor.NAME)
 
@@ -325,6 +333,13 @@ async def resolve(
     if len(narrowed) > 1:
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
     return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)
+
+
+def names_the_holder(text: str, customer: CustomerRecord) -> bool:
+    """Whether `text` gives the holder's given name and surname, whatever else it holds."""
+    words = set(plain(text).split())
+    given, surname = plain(customer.first_name).split()[:1], plain(customer.last_name).split()[:1]
+    return bool(given and surname) and given[0] in words and surname[0] in words
 
 
 def is_full_name(name: str) -> bool:

@@ -140,6 +140,22 @@ def test_a_first_name_then_a_guessable_service_number_is_one_factor(directory, n
     assert second.outcome is Outcome.VERIFIED and second.factors == 1
 
 
+@pytest.mark.parametrize(
+    ("said", "factors"),
+    [
+        ("soy pedro ramirez ci 2.876.543", 2),  # the holder's full name in the same message
+        ("Pedro Ramírez, 2876543", 2),
+        ("soy pedro, ci 2876543", 1),  # a first name alone
+        ("soy juan perez ci 2876543", 1),  # someone else's name
+        ("ci 2876543", 1),
+    ],
+)
+def test_a_strong_factor_with_the_holder_full_name_in_one_message(directory, said, factors):
+    resolution = resolve_now(directory, claim(said), (), None, said)
+    assert resolution.outcome is Outcome.VERIFIED and resolution.customer.first_name == "Pedro"
+    assert resolution.factors == factors
+
+
 def test_a_shared_phone_settled_by_the_holder_name_is_two_factors(seeded_session_factory):
     # Rosa gives María's phone as her alternate number: two holders share it.
     with session_scope(seeded_session_factory) as session:
