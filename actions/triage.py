@@ -8,6 +8,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
+from actions.sales import prospect_details
 from actions.shared import customer_words, identify, latest_intent, latest_text, services, show_catalogue
 from bot.language.es.billing import says_already_customer
 from bot.language.es.leaving import misread_leaving
@@ -110,6 +111,7 @@ class ActionTriage(Action):
             # question whether they have a service with us (lead_form), never identification.
             await show_catalogue(dispatcher)
             slots["route"] = Route.ASK_IF_CUSTOMER.value
+            slots.update(prospect_details(tracker))  # "quiero contratar, soy Carla, 0985 111 222"
         elif not tracker.get_slot("customer_id"):
             # Failed attempts and a lockout are never reset here: restating the need is no new try.
             slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))
@@ -119,11 +121,15 @@ class ActionTriage(Action):
     def _maybe_a_prospect(cls, tracker: Tracker) -> bool:
         """Nothing says this person is a customer: no account, no identifier, no name, no
         "pasarme a un plan" (bot/language/es/billing_words.yml)."""
-        if tracker.get_slot("customer_id") or cls._claim_given(tracker):
+        if tracker.get_slot("customer_id"):
             return False
         said = says_already_customer(latest_text(tracker))
-        if said is not None:  # "soy nuevo" is no name, "pasarme a un plan" a customer's wish
-            return not said
+        if said is False:  # "quiero contratar, mi cel es …": the phone is a lead's, not an identifier
+            return True
+        if cls._claim_given(tracker):
+            return False
+        if said is not None:  # "pasarme a un plan" is a customer's wish
+            return False
         return not tracker.get_slot("person")
 
     @classmethod
