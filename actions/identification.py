@@ -1,6 +1,7 @@
 """Identification form: who the customer is and which service they mean."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
 from actions.shared import identify, services, verified_customer
+from bot.language.es.choices import read_choice
 from bot.language.es.questions import asks_why
 from bot.ports.customers import ServiceRecord
 from bot.reception.identification import STRONG_KINDS, ClaimKind, PendingFactor, choose_service, parse_claim
@@ -74,8 +76,14 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        numbers = [service.service_number for service in await _services_of_verified(tracker)]
-        chosen = choose_service(str(slot_value or ""), numbers)
+        listed = await _services_of_verified(tracker)
+        answer = str(slot_value or "")
+        chosen = choose_service(
+            answer,
+            [service.service_number for service in listed],
+            [f"{service.zone} {service.address}" for service in listed],
+            read_choice(answer, date.today()).position,
+        )
         if chosen is None:
             dispatcher.utter_message(response="utter_service_choice_invalid")
             return {"service_choice": None}

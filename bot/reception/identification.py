@@ -347,12 +347,28 @@ def is_full_name(name: str) -> bool:
     return len(name.split()) >= 2
 
 
-def choose_service(answer: str, numbers: Sequence[int]) -> int | None:
-    """The service a customer picked, by its position in the list or its number."""
+def choose_service(
+    answer: str, numbers: Sequence[int], places: Sequence[str] = (), position: int | None = None
+) -> int | None:
+    """The service a customer picked: by its number, its position in the list ("2", "la
+    segunda", `position`, negative from the end) or a word of where it is ("el de asuncion";
+    `places[i]` is the zone and address of `numbers[i]`) that names it alone."""
     for token in re.findall(r"\d+", answer):
         value = int(token)
         if value in numbers:
             return value
         if 1 <= value <= len(numbers):
             return numbers[value - 1]
-    return None
+    if position is not None and 1 <= abs(position) <= len(numbers):
+        return numbers[position - 1] if position > 0 else numbers[position]
+    said = set(plain(answer).split())
+    named = [
+        number
+        for number, place in zip(numbers, places, strict=False)
+        if said & {word for word in plain(place).split() if len(word) >= _PLACE_WORD_MIN}
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+# Shorter words of an address ("av", "km", "de") name no place.
+_PLACE_WORD_MIN = 4
