@@ -48,7 +48,7 @@ _FORGET_IDENTITY = {
 
 class ValidateContactForm(ProtocolFormValidationAction):
     # "sí" or "no" alone is an answer to "are these right?", not a new phone or e-mail.
-    free_text_slots = {"contact_update": frozenset({"affirm", "deny"}), "contact_verification": frozenset()}
+    free_text_slots = {"contact_update": frozenset({"affirm"}), "contact_verification": frozenset()}
 
     def name(self) -> str:
         return "validate_contact_form"
@@ -147,7 +147,12 @@ class ValidateContactForm(ProtocolFormValidationAction):
         if answer.repeated:  # the detail on file written back: nothing to change
             dispatcher.utter_message(response="utter_contact_kept")
             return {"contact_update": None, "contact_confirmed": True}
-        dispatcher.utter_message(response="utter_contact_update_invalid")
+        if latest_intent(tracker) in ("deny", "stop") or _said_since_asked(tracker, _UPDATE_INVALID):
+            # "No, dejalo", or a second answer without a phone or e-mail: the details on file
+            # stay and the conversation goes on, instead of asking for them forever.
+            dispatcher.utter_message(response="utter_contact_left_as_is")
+            return {"contact_update": None, "contact_confirmed": True}
+        dispatcher.utter_message(response=_UPDATE_INVALID)
         return {"contact_update": None}
 
     def _identity_corrected(self, tracker: Tracker) -> Claim | None:
@@ -256,3 +261,16 @@ class ValidateContactForm(ProtocolFormValidationAction):
             "customer_phone": shown.phone,
             "customer_email": shown.email,
         }
+
+
+_UPDATE_INVALID = "utter_contact_update_invalid"
+
+
+def _said_since_asked(tracker: Tracker, response: str) -> bool:
+    """Whether `response` was said since the contact form last started."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "contact_form":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False

@@ -149,6 +149,27 @@ def test_asked_for_the_new_detail_a_yes_with_it_is_still_the_answer(demo_service
     assert maria(demo_services).phone == "+595982111222"
 
 
+def test_asked_for_the_new_detail_a_no_leaves_the_details_as_they_are(demo_services: Services):  # noqa: F811
+    tracker = answered(demo_services, "no, mejor dejalo así", "deny", asked="contact_update")
+
+    messages, found = validate(tracker)
+
+    assert responses(messages) == ["utter_contact_left_as_is"]
+    assert found["contact_confirmed"] is True and maria(demo_services).phone == "+595981234567"
+
+
+def test_a_second_answer_without_a_detail_leaves_them_as_they_are(demo_services: Services):  # noqa: F811
+    tracker = answered(demo_services, "es muy caro y casi no lo usamos", "cancel_service", asked="contact_update")
+    messages, found = validate(tracker)
+    assert responses(messages) == ["utter_contact_update_invalid"] and "contact_confirmed" not in found
+
+    # Asked again, and again no phone nor e-mail: the conversation goes on instead of a loop.
+    tracker.events.insert(-2, {"event": "bot", "text": "No pude reconocer…",
+                               "metadata": {"utter_action": "utter_contact_update_invalid"}})
+    messages, found = validate(tracker)
+    assert responses(messages) == ["utter_contact_left_as_is"] and found["contact_confirmed"] is True
+
+
 def test_details_confirmed_for_an_earlier_need_are_not_confirmed_again(demo_services: Services):  # noqa: F811
     # A second need in the conversation: the form starts after the triage with the slot already set.
     tracker = answered(demo_services, "y además me cobraron de más", "billing_charge_dispute")
