@@ -159,7 +159,8 @@ def test_asked_for_the_new_detail_a_no_leaves_the_details_as_they_are(demo_servi
 
 
 def test_a_second_answer_without_a_detail_leaves_them_as_they_are(demo_services: Services):  # noqa: F811
-    tracker = answered(demo_services, "es muy caro y casi no lo usamos", "cancel_service", asked="contact_update")
+    text = "es muy caro y casi no lo usamos"
+    tracker = answered(demo_services, text, "cancel_service", asked="contact_update")
     messages, found = validate(tracker)
     assert responses(messages) == ["utter_contact_update_invalid"] and "contact_confirmed" not in found
 

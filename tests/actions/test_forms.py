@@ -56,9 +56,11 @@ def test_an_interruption_is_never_an_answer(intent: str) -> None:
         assert extracted(form, tracker(slot, "texto cualquiera", intent)) == {}
 
 
-def test_yes_or_no_is_not_a_new_contact_detail() -> None:
-    for intent in ("affirm", "deny"):
-        assert extracted(ValidateContactForm(), tracker("contact_update", "sí", intent)) == {}
+def test_a_yes_is_not_a_new_contact_detail_and_a_no_is_an_answer() -> None:
+    assert extracted(ValidateContactForm(), tracker("contact_update", "sí", "affirm")) == {}
+    # "No, dejalo así" answers "escríbame el teléfono correcto": the details stay (test_contact.py).
+    no = extracted(ValidateContactForm(), tracker("contact_update", "no", "deny"))
+    assert no == {"contact_update": "no"}
 
 
 def test_questions_that_are_not_free_text_are_left_to_their_mappings() -> None:
