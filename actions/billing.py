@@ -228,6 +228,8 @@ async def _payment_report(
     if existing is not None:
         ticket = existing
         await desk.add_answer(ticket.number, AnswerAuthor.CUSTOMER, words)
+        if attachments:  # a receipt sent with the report again: kept with the first one
+            ticket = await _with_attachments(ticket, attachments)
     else:
         channel = channel_of(tracker)
         ticket = await desk.open_ticket(
@@ -272,12 +274,19 @@ async def attach_receipt(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     ticket = await _open_request(int(customer_id), int(number), TicketKind.PAYMENT_REPORT)
     if ticket is None:
         return None
-    desk = services().tickets
-    kept = list((ticket.diagnostics or {}).get("attachments") or [])
-    await desk.update(ticket.number, diagnostics={"attachments": [*kept, *files]})
-    await desk.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note("payment_receipt_added"))
+    await _with_attachments(ticket, files)
+    await services().tickets.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note("payment_receipt_added"))
     dispatcher.utter_message(response="utter_payment_report_receipt_received")
     return [SlotSet("ticket_number", ticket.number), *anything_else(dispatcher, tracker)]
+
+
+async def _with_attachments(ticket: TicketRecord, files: List[Dict[str, Any]]) -> TicketRecord:
+    """The ticket with `files` added to the attachments it has (none is added twice)."""
+    kept = list((ticket.diagnostics or {}).get("attachments") or [])
+    added = [file for file in files if file not in kept]
+    if not added:
+        return ticket
+    return await services().tickets.update(ticket.number, diagnostics={"attachments": [*kept, *added]})
 
 
 def _latest_attachments(tracker: Tracker) -> List[Dict[str, Any]]:

@@ -137,3 +137,18 @@ def test_a_report_without_a_receipt_asks_for_it_and_a_photo_sent_next_is_attache
     Blocking(demo_services.tickets).update(number, status="closed")
     messages, _ = run_action(ActionHandleFallback(), tracker)
     assert "utter_payment_report_receipt_received" not in responses(messages)
+
+
+def test_a_receipt_sent_with_a_second_report_joins_the_open_one(demo_services: Services) -> None:  # noqa: F811
+    tracker = identified(demo_services, PEDRO, "1004", "billing_payment", "ya pagué 150.000", factors=2.0)
+    first = {"kind": "photo", "file_id": "AgAD-first"}
+    tracker.events[3] = {**tracker.events[3], "metadata": {"attachments": [first]}}
+    _, events = run_action(ActionBilling(), tracker)
+    number = slots(events)["ticket_number"]
+
+    second = {"kind": "photo", "file_id": "AgAD-second"}
+    tracker.events[3] = {**tracker.events[3], "metadata": {"attachments": [first, second]}}
+    messages, events = run_action(ActionBilling(), tracker)
+    assert slots(events)["ticket_number"] == number  # the same report, not a second ticket
+    assert "utter_payment_report_receipt_received" in responses(messages)
+    assert Blocking(demo_services.tickets).get(number).diagnostics["attachments"] == [first, second]
