@@ -47,7 +47,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
 
-    action = RemoteAction("action_bench", None)  # type: ignore[arg-type]
+    action = RemoteAction("action_bench", None)
     shipped = RemoteAction._validate_action_result
     if getattr(shipped, action_responses._PATCHED, False):
         raise SystemExit("the check is already installed in this process: nothing to compare against")

@@ -1,0 +1,1 @@
+"""Tests of the benchmarks' pure parts (never of their figures)."""
