@@ -150,6 +150,7 @@ bench: secrets db model
 	$(PY) -m bench.channel_latency
 	$(PY) -m bench.webchat_latency
 	$(PY) -m bench.handoff_latency
+	$(PY) -m bench.action_response_check
 	$(PY) -m bench.compare
 
 # Point Telegram at PUBLIC_URL/webhooks/telegram/webhook (ACTION=info or delete also work).
