@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.billing import attach_receipt
 from actions.shared import anything_else, intent_of, user_events
 from bot.language.es.leaving import misread_leaving
-from bot.language.input_guard import classify
+from bot.language.input_guard import InputProblem, classify
 from bot.reception.fallback import FallbackStep, fallback_step
 
 _NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
@@ -59,11 +59,20 @@ class ActionHandleFallback(Action):
         return answer_not_understood(dispatcher, tracker)[1]
 
 
+def input_problem(tracker: Tracker) -> InputProblem | None:
+    """What is wrong with the latest message: as NLU's InputGuard marked it (a text cut for NLU,
+    components/input_bound.py, is too long whatever its beginning), else as its text shows."""
+    marked = tracker.latest_message.get("input_problem")
+    if marked in {problem.value for problem in InputProblem}:
+        return InputProblem(marked)
+    return classify(tracker.latest_message.get("text"))
+
+
 def answer_not_understood(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> Tuple[FallbackStep, List[EventType]]:
     """Answers the latest message, not understood, by the fallback's step; returns the step taken."""
-    problem = classify(tracker.latest_message.get("text"))
+    problem = input_problem(tracker)
     offered = bool(tracker.get_slot("offered_human"))
     step = fallback_step(failed_in_a_row(tracker), problem is None, offered)
     if step is FallbackStep.EXPLAIN_INPUT and problem is not None:

@@ -1,6 +1,7 @@
 """Bad input gets a polite Spanish answer, and nothing the customer sent is lost."""
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -99,7 +100,10 @@ def test_a_huge_message_is_answered_stored_up_to_the_cap_and_memory_stays_flat(a
     ],
 )
 def test_a_malformed_rest_payload_is_refused_with_its_reason(assistant, body, reason):
-    response = requests.post(f"{assistant.url}/webhooks/rest/webhook", json=body, timeout=30)
+    response = requests.post(  # json.dumps: `json=None` would send no body at all
+        f"{assistant.url}/webhooks/rest/webhook", data=json.dumps(body), timeout=30,
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 400, response.text
     assert reason in response.json()["message"]
 
