@@ -30,7 +30,7 @@ from bot.billing.replies import upgrade_replies
 from bot.language.es.billing import says_already_customer
 from bot.language.es.identifiers import find_email
 from bot.language.input_guard import classify
-from bot.language.phones import normalize_phone, phones_in
+from bot.language.phones import normalize_phone
 from bot.locale import ticket_description, ticket_subject
 from bot.needs import Flow, Route
 from bot.ports.tickets import TicketCategory, TicketKind
@@ -113,27 +113,6 @@ class ValidateLeadForm(ProtocolFormValidationAction):
         if contact is None:
             dispatcher.utter_message(response="utter_lead_contact_invalid")
         return {"lead_contact": contact}
-
-
-def prospect_details(tracker: Tracker) -> Dict[str, Any]:
-    """What a first message that says it is no customer, with a way to reach them, gives the lead form.
-
-    "Quiero contratar, soy Carla Ruiz, mi cel es 0985 111 222": not a customer,
-    and the name and phone are the lead's, never an identification attempt. A
-    bare "quiero contratar" is still asked whether they have a service already
-    (a customer may want a second one).
-    """
-    text = latest_text(tracker)
-    if says_already_customer(text) is not False:
-        return {}
-    phones = phones_in(text, services().company.country)
-    contact = phones[0] if phones else find_email(text)
-    if not contact:
-        return {}
-    details: Dict[str, Any] = {"already_customer": False, "lead_contact": contact}
-    if tracker.get_slot("person"):
-        details["lead_name"] = tracker.get_slot("person")
-    return details
 
 
 def _contact_in(text: str) -> str | None:

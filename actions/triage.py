@@ -8,7 +8,6 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
-from actions.sales import prospect_details
 from actions.shared import customer_words, identify, latest_intent, latest_text, services, show_catalogue
 from bot.language.es.billing import says_already_customer
 from bot.language.es.leaving import misread_leaving
@@ -111,7 +110,6 @@ class ActionTriage(Action):
             # question whether they have a service with us (lead_form), never identification.
             await show_catalogue(dispatcher)
             slots["route"] = Route.ASK_IF_CUSTOMER.value
-            slots.update(prospect_details(tracker))  # "quiero contratar, soy Carla, 0985 111 222"
         elif not tracker.get_slot("customer_id"):
             # Failed attempts and a lockout are never reset here: restating the need is no new try.
             slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))

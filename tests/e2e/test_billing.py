@@ -171,17 +171,18 @@ def test_a_prospect_sees_the_plans_and_leaves_a_lead_without_being_identified(as
     assert ticket.lead["phone"] == "+595981555444" and "San Lorenzo" in ticket.lead["zone"]
 
 
-def test_a_prospect_who_gives_a_name_and_phone_at_once_is_a_lead_not_an_identification(
-    assistant, sender, ports
-):
+def test_a_prospect_who_gives_a_phone_at_once_is_no_identification_attempt(assistant, sender, ports):
     desk, _ = ports
     reply = assistant.say("quiero contratar, soy Carla Ruiz, mi cel es 0985 111 222", sender)
     assert "Fibra 300" in reply and "No encontré" not in reply and "número de servicio" not in reply
-    assert "ciudad y barrio" in reply  # the name and phone are kept: only the zone is asked
+    assert "¿Ya tiene un servicio con nosotros?" in reply
+    assistant.say("no, soy nueva", sender)
+    assistant.say("Carla Ruiz", sender)
+    assistant.say("0985 111 222", sender)
     reply = assistant.say("Luque", sender)
     ticket = desk.get(TICKET.search(reply).group(0))
     assert ticket.kind is TicketKind.SALES_LEAD and ticket.customer_id is None
-    assert ticket.lead["phone"] == "+595985111222" and ticket.lead["name"] == "Carla Ruiz"
+    assert ticket.lead["phone"] == "+595985111222"
 
 
 def test_a_customer_asking_for_more_speed_gets_the_next_plan_and_the_difference(assistant, sender):
