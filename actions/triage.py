@@ -122,9 +122,10 @@ class ActionTriage(Action):
         if tracker.get_slot("customer_id"):
             return False
         said = says_already_customer(latest_text(tracker))
-        if said is False:  # "quiero contratar, mi cel es …": the phone is a lead's, not an identifier
-            return True
-        if cls._claim_given(tracker):
+        claim = cls._claim_given(tracker)
+        if said is False and (claim is None or claim.kind is ClaimKind.PHONE):
+            return True  # "quiero contratar, mi cel es …": the phone is a lead's, not an identifier
+        if claim is not None:  # "quiero contratar un plan más rápido, mi servicio es 1009"
             return False
         if said is not None:  # "pasarme a un plan" is a customer's wish
             return False
