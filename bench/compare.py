@@ -52,7 +52,7 @@ from bench.driver import (
     stack_rss_bytes,
 )
 from bench.technical_conversation import CHECKS_TURN, CUSTOMERS, SCRIPT
-from tests.support.assistant import RASA, ROOT, _free_port, running_assistant
+from tests.support.assistant import RASA, ROOT, _free_port, _wait_until_up, running_assistant
 
 START_TIMEOUT_S = 240
 # The stock bot's stories and rules, turn by turn: greet, sad path with yes, happy path, the bot
@@ -120,20 +120,6 @@ def first_answer(stack: Stack, text: str) -> None:
     raise RuntimeError(f"{stack.name}: no answer to {text!r} within {START_TIMEOUT_S}s")
 
 
-def _wait_for_health(url: str, process: subprocess.Popen, log_file: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: exited early:\n{log_file.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url}: not up within {START_TIMEOUT_S}s:\n{log_file.read_text()[-3000:]}")
-
-
 def _stock_environment(work: Path) -> Dict[str, str]:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
            # A training cache of its own: the model is trained from scratch.
@@ -169,7 +155,7 @@ def running_stock_bot(work: Path) -> Iterator[Stack]:
             cwd=bot, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
         )
         processes.append(actions)
-        _wait_for_health(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
+        _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
         rasa_log = work / "stock-rasa.log"
         server = subprocess.Popen([str(RASA), "run", "--enable-api", "--port", str(rasa_port)],
                                   cwd=bot, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT)
