@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import COURTESY_INTENTS, LEAVING_INTENTS, ProtocolFormValidationAction, digression
 from actions.shared import latest_intent, latest_text, services
+from bot.language.es.questions import asks_to_repeat
 from bot.language.input_guard import classify
 from bot.support.key_questions import KEY_QUESTIONS, answer_without_parser, answers_in, is_correction
 
@@ -78,7 +79,7 @@ class ValidateTroubleshootingForm(ProtocolFormValidationAction):
             requested in KEY_QUESTIONS
             and requested not in found
             and not corrected
-            and intent not in _COURTESIES
+            and (intent not in _COURTESIES or asks_to_repeat(text))  # "eh?" may read as a greeting
             and not digression(tracker)
         ):
             own_words = answer_without_parser(requested, text)

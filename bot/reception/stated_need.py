@@ -17,19 +17,27 @@ carlos" reads as a greeting or as a name given. NLU's output
 * a cancellation needs words that say cancelling (`leaving_words.yml`): it
   opens a retention case, so NLU's word alone is not enough, and "dame el
   teléfono de juan duarte" is no cancellation. Without them the words decide
-  as for a greeting, else there is no need and the customer is asked.
+  as for a greeting, else there is no need and the customer is asked;
+* any other need NLU gives without a word of its area (`area_words.yml`) yields
+  to a need of another area stated in so many words: "en la quinta de san
+  bernardino no hay internet" read as a sales question is a connection down,
+  not a list of plans.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from bot.language.es.leaving import says_leaving
-from bot.language.es.needs import needs_stated
-from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, need_for_intent
+from bot.language.es.needs import has_area_words, needs_stated
+from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, Need, need_for_intent
 
 # Intents whose message may state a need in words: courtesies around it, or NLU unsure.
 NEED_CARRYING_INTENTS = frozenset({"greet", "inform", "nlu_fallback"})
 CANCELLATION_INTENT = "cancel_service"
+# Areas whose intent yields to another area's need stated in words when the message has no
+# word of its own area. Not follow-up ("¿cuándo viene el técnico? sigo sin internet" is a
+# follow-up about a connection) nor a person asked for.
+WORD_CHECKED_AREAS = frozenset({Need.TECHNICAL, Need.BILLING, Need.SALES})
 # How sure NLU must be of an area, summed over its intents, to take its likeliest
 # one when it was unsure which: well above the FallbackClassifier's 0.5.
 AREA_CONFIDENCE = 0.8
@@ -37,14 +45,25 @@ AREA_CONFIDENCE = 0.8
 
 def need_of_message(intent: str | None, text: str | None) -> str | None:
     """The need intent the message states, or None when it states none."""
-    if need_for_intent(intent) is not None:
-        if intent != CANCELLATION_INTENT or says_leaving(intent, text):
-            return intent
-    elif intent not in NEED_CARRYING_INTENTS:
-        return None
     # Advice-first needs (Wi-Fi tips) have their own rules; triage never starts them.
     in_words = [need for need in needs_stated(text) if need not in ADVICE_FIRST_INTENTS]
+    need = need_for_intent(intent)
+    if need is not None:
+        if intent == CANCELLATION_INTENT:
+            if says_leaving(intent, text):
+                return intent
+        else:
+            return _need_in_words_instead(need, text, in_words) or intent
+    elif intent not in NEED_CARRYING_INTENTS:
+        return None
     return in_words[0] if in_words else None
+
+
+def _need_in_words_instead(need: Need, text: str | None, stated: list[str]) -> str | None:
+    """Another area's need stated in words, when NLU's need has no word of its own area."""
+    if need not in WORD_CHECKED_AREAS or has_area_words(need.value, text):
+        return None
+    return next((other for other in stated if need_for_intent(other) not in (None, need)), None)
 
 
 def asks_for_a_person(text: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Questions a customer asks back instead of answering ("¿para qué querés mi cédula?")."""
+"""Questions a customer asks back instead of answering ("¿para qué querés mi cédula?", "eh?")."""
 from __future__ import annotations
 
 import re
@@ -12,6 +12,23 @@ _WHY = re.compile(r"(?<!\w)(?:para|pa)\s+(?:que|q)(?!\w)|(?<!\w)(?:por\s*que|xq|
 def asks_why(text: str | None) -> bool:
     """Whether the message asks why the assistant wants to know."""
     return bool(_WHY.search(_keep_marks(text or "")))
+
+
+# The whole message asks to hear the question again: "eh?", "q?", "¿cómo?", "no entendí".
+_CONFUSED = r"(?:eh|ah|q|que|ke|como|mande|perdon|disculpa|disculpe|cual|cuales|what)"
+_NOT_FOLLOWING = (
+    r"(?:no\s+(?:te\s+|le\s+|les\s+)?(?:entendi|entiendo|comprendo|capte|capto)(?:\s+nada)?"
+    r"|(?:como|que)\s+(?:dice|dijo|decis|es\s+eso))"
+)
+_REPEAT = re.compile(rf"(?:(?:{_CONFUSED}|no|,|\?)\s*)*(?:{_CONFUSED}|{_NOT_FOLLOWING})(?:\s*[,?])*")
+
+
+def asks_to_repeat(text: str | None) -> bool:
+    """Whether the whole message only asks what the question meant ("eh?", "q?", "no entiendo").
+
+    NLU may read a bare "eh?" as a greeting; it is a customer who did not follow.
+    """
+    return _REPEAT.fullmatch(_keep_marks(text or "").strip(" ,")) is not None
 
 
 def _keep_marks(text: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language.es.questions import asks_why
+from bot.language.es.questions import asks_to_repeat, asks_why
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,26 @@ from bot.language.es.questions import asks_why
 )
 def test_asks_why(text: str, asks: bool) -> None:
     assert asks_why(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("eh?", True),
+        ("q?", True),
+        ("¿cómo?", True),
+        ("mande?", True),
+        ("no te entiendo", True),
+        ("eh? no entendí nada", True),
+        ("¿qué es eso?", True),
+        ("no", False),  # an answer
+        ("?", False),
+        ("", False),
+        ("hola", False),
+        ("que samsung", False),  # "qué Samsung": an answer with a word of doubt
+        ("como sea", False),
+        ("no sé", False),  # not knowing is an answer the questions take
+    ],
+)
+def test_asks_to_repeat(text: str, asks: bool) -> None:
+    assert asks_to_repeat(text) is asks
