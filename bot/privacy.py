@@ -66,7 +66,12 @@ def mask_pii(text: str, country: str) -> str:
 
 
 class PiiMaskingFilter(logging.Filter):
-    """Masks phones and e-mails in a record's final message; never drops the record."""
+    """Masks phones and e-mails in a record's message and traceback; never drops the record.
+
+    A traceback (`logger.exception`) quotes exception texts, and those may name a
+    conversation ("Could not acquire lock for +595981…"): handlers format it from
+    `exc_text` when set, so the masked text is put there.
+    """
 
     def __init__(self, country: str) -> None:
         super().__init__()
@@ -77,7 +82,16 @@ class PiiMaskingFilter(logging.Filter):
         masked = mask_pii(message, self.country)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_pii(record.exc_text, self.country)
+        if record.stack_info:
+            record.stack_info = mask_pii(record.stack_info, self.country)
         return True
+
+
+_TRACEBACK_FORMATTER = logging.Formatter()
 
 
 def install_pii_filter(country: str) -> None:

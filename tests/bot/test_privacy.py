@@ -93,3 +93,17 @@ def test_install_pii_filter_covers_child_loggers_once(root_output: io.StringIO) 
     handler = logging.getLogger().handlers[-1]
     assert sum(isinstance(f, PiiMaskingFilter) for f in handler.filters) == 1
     assert root_output.getvalue() == "Buscando +595******567 y m***@example.com\n"
+
+
+def test_a_traceback_is_masked_too(root_output: io.StringIO) -> None:
+    install_pii_filter("PY")
+
+    try:
+        raise RuntimeError("Could not acquire lock for conversation '+595981234567' (ana@example.net)")
+    except RuntimeError:
+        logging.getLogger("channels.sender_limit").exception("a message of %s was not stored", "whatsapp")
+
+    logged = root_output.getvalue()
+    assert "Traceback" in logged and "RuntimeError" in logged
+    assert "+595981234567" not in logged and "ana@example.net" not in logged
+    assert "+595******567" in logged and "a***@example.net" in logged
