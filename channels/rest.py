@@ -21,6 +21,7 @@ from sanic.request import Request
 from bot.language.input_guard import stored_text
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
+from channels.late_answer import LateAnswer, after_s_from_env
 from channels.sender_limit import SenderLimit, max_waiting_from_env
 
 
@@ -33,8 +34,11 @@ class GuardedRestInput(RestInput):
         # A customer's "/" text is made text before anything (even the dead-server answer) logs it.
         # A sender flooding the webhook waits politely (channels/sender_limit.py).
         limit = SenderLimit(max_waiting_from_env())
+        # Outermost, so that a client giving up cancels none of it: a turn not done in
+        # LATE_ANSWER_AFTER_S is answered "ya le respondo" and goes on (channels/late_answer.py).
+        late = LateAnswer(after_s_from_env())
         return super().blueprint(
-            accept_only_offered_commands(limit.wrap(answer_when_actions_are_down(on_new_message)))
+            late.wrap(accept_only_offered_commands(limit.wrap(answer_when_actions_are_down(on_new_message))))
         )
 
     async def _extract_sender(self, req: Request) -> str:

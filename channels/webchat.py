@@ -51,6 +51,7 @@ from bot.language.input_guard import stored_text
 from channels import webchat_page
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
+from channels.late_answer import LateAnswer, after_s_from_env
 from channels.sender_limit import SenderLimit, max_waiting_from_env
 from channels.webchat_messages import (
     CHANNEL,
@@ -228,7 +229,10 @@ class WebChatInput(SocketIOInput):
         sio = build_server(client_manager(redis_url()))
         limit = SenderLimit(max_waiting_from_env())  # a flood waits politely (channels/sender_limit.py)
         guarded = limit.wrap(answer_when_actions_are_down(on_new_message))
-        self.attach(sio, accept_only_offered_commands(guarded))
+        # A slow turn is answered "ya le respondo" and its replies are pushed when ready; the
+        # socket handler waits for them, so "escribiendo…" stays up meanwhile (channels/late_answer.py).
+        late = LateAnswer(after_s_from_env())
+        self.attach(sio, late.wrap(accept_only_offered_commands(guarded), keep_waiting=True))
         channel = WebChatBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
 
         @channel.route("/", methods=["GET"])

@@ -9,7 +9,9 @@
   Twilio gives up on a webhook after 15 s, Telegram delivers again when it
   waits, and a turn with line checks can take longer. `SenderTurns` runs each
   customer's turns one after the other, in the order they arrived, while
-  different customers are served concurrently.
+  different customers are served concurrently. A turn not done within
+  `LATE_ANSWER_AFTER_S` gets "ya le respondo" at once; its replies follow
+  (`channels.late_answer`).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from rasa.core.channels.channel import UserMessage
 
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
+from channels.late_answer import LateAnswer, after_s_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +41,12 @@ UNREADABLE_CONTENT = "\ufffd"
 def guarded_handlers(on_new_message: MessageHandler) -> Tuple[MessageHandler, MessageHandler]:
     """(handler for what the customer wrote, handler for the connector's own commands)."""
     trusted = answer_when_actions_are_down(on_new_message)
-    return accept_only_offered_commands(trusted), trusted
+    # The turn already runs in the background: waiting for it keeps its replies joined and in order.
+    late = LateAnswer(after_s_from_env())
+    return (
+        late.wrap(accept_only_offered_commands(trusted), keep_waiting=True),
+        late.wrap(trusted, keep_waiting=True),
+    )
 
 
 def public_url(path: str, seen_url: str, environ: Dict[str, str] | None = None) -> str:
