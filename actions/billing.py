@@ -37,6 +37,7 @@ from bot.billing.review import Review, review_claim
 from bot.language.es.amounts import amounts_in
 from bot.language.es.billing import charges_named, invoice_number_in, reports_payment
 from bot.language.es.formatting import day_and_month, money
+from bot.language.es.questions import asks_to_repeat, asks_why
 from bot.locale import ticket_description, ticket_note, ticket_subject, undue_kind_name
 from bot.ports.customers import ServiceStatus
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketRecord
@@ -88,6 +89,14 @@ class ValidateBillingVerificationForm(ProtocolFormValidationAction):
         answer = str(slot_value or "")
         if await is_second_factor(tracker, answer):
             return {"billing_second_factor": "verified", "identity_factors": 2.0}
+        if not answer.strip() or asks_why(answer) or asks_to_repeat(answer):
+            # A photo, "¿para qué?" or "eh?" is no wrong answer: the reason or the question again,
+            # and no try counted (the play-test's customer lost both tries asking why).
+            why = asks_why(answer)
+            dispatcher.utter_message(
+                response="utter_billing_second_factor_why" if why else "utter_billing_second_factor_needed"
+            )
+            return {"billing_second_factor": None}
         tries = int(tracker.get_slot("billing_second_factor_tries") or 0) + 1
         if tries >= MAX_SECOND_FACTOR_TRIES:
             # Given up: the form ends, and action_billing offers a person (nothing is shown).

@@ -1,12 +1,14 @@
 """Billing actions on a real demo database: nothing of the account before two factors, claims into tickets."""
 from __future__ import annotations
 
+import asyncio
 import re
 from decimal import Decimal
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import ActionBilling
+from actions.billing import ActionBilling, ValidateBillingVerificationForm
 from actions.fallback import ActionHandleFallback
 from actions.routing import ActionRouteNeed
 from bot.ports.tickets import TicketKind
@@ -59,6 +61,30 @@ def test_the_billing_action_itself_shows_nothing_without_two_factors(demo_servic
         messages, events = run_action(ActionBilling(), tracker)
         assert responses(messages) == ["utter_billing_not_verified"], intent
         assert not AMOUNT.search(shown(messages)) and slots(events)["offered_human"] is True
+
+
+def _second_factor(tracker: Tracker, answer: str):
+    dispatcher = CollectingDispatcher()
+    form = ValidateBillingVerificationForm()
+    slots_set = asyncio.run(form.validate_billing_second_factor(answer, dispatcher, tracker, {}))
+    return responses(dispatcher.messages), slots_set
+
+
+def test_a_question_back_or_a_photo_is_no_wrong_second_factor(demo_services: Services) -> None:  # noqa: F811
+    tracker = identified(demo_services, MARIA, "1001", "billing_balance", "cuánto debo", factors=1.0)
+    assert _second_factor(tracker, "y para que queres eso?") == (
+        ["utter_billing_second_factor_why"], {"billing_second_factor": None}
+    )
+    for answer in ("eh?", "", "  "):
+        assert _second_factor(tracker, answer) == (
+            ["utter_billing_second_factor_needed"], {"billing_second_factor": None}
+        ), answer
+    # A wrong ID is a try; the second ends the form (a person is offered).
+    said, slots_set = _second_factor(tracker, "1234567")
+    assert said == ["utter_billing_second_factor_wrong"] and slots_set["billing_second_factor_tries"] == 1.0
+    tracker.slots["billing_second_factor_tries"] = 1.0
+    assert _second_factor(tracker, "no se")[1]["billing_second_factor"] == "not_verified"
+    assert _second_factor(tracker, MARIA)[1] == {"billing_second_factor": "verified", "identity_factors": 2.0}
 
 
 def test_two_factors_see_the_balance_and_the_invoice(demo_services: Services) -> None:  # noqa: F811
