@@ -152,6 +152,7 @@ bench: secrets db model
 	$(PY) -m bench.handoff_latency
 	$(PY) -m bench.action_response_check
 	$(PY) -m bench.compare
+	$(PY) -m bench.load
 
 # Point Telegram at PUBLIC_URL/webhooks/telegram/webhook (ACTION=info or delete also work).
 telegram-webhook: install

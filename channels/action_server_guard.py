@@ -16,6 +16,7 @@ Channels wrap their message handler with `answer_when_actions_are_down`:
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any, Awaitable, Callable, Dict
@@ -57,22 +58,44 @@ class _CountingOutputChannel(OutputChannel):
 # asked again, each on a new connection. After a turn without a reply it is always asked.
 HEALTHY_FOR_S = 1.0
 _last_healthy: Dict[str, float] = {}
+# Turns arriving together share one check in flight instead of opening one connection each.
+_checks_in_flight: Dict[str, asyncio.Task[bool]] = {}
 
 
 async def action_server_is_up(webhook_url: str, recheck: bool = True) -> bool:
-    """Whether the action server answers its health check (`recheck=False`: a recent yes will do)."""
+    """Whether the action server answers its health check (`recheck=False`: a recent yes will do).
+
+    Only a refusal or a failed answer is "down". A check that gets no answer in
+    time is "up": under load the Rasa server's own event loop is what is slow
+    (at 200 conversations the 2 s check timed out, the turn never ran and the
+    message was lost); the turn then calls the action server with Rasa's own,
+    longer timeout.
+    """
     health_url = webhook_url.rsplit("/webhook", 1)[0] + "/health"
     now = time.monotonic()
     if not recheck and now - _last_healthy.get(health_url, -HEALTHY_FOR_S) < HEALTHY_FOR_S:
         return True
+    check = _checks_in_flight.get(health_url)
+    if check is None:
+        check = asyncio.ensure_future(_check(health_url))
+        _checks_in_flight[health_url] = check
+        check.add_done_callback(lambda _: _checks_in_flight.pop(health_url, None))
+    return await asyncio.shield(check)
+
+
+async def _check(health_url: str) -> bool:
+    started = time.monotonic()
     try:
         async with aiohttp.ClientSession(timeout=_HEALTH_TIMEOUT) as session:
             async with session.get(health_url) as response:
                 up = response.status == 200
-    except (aiohttp.ClientError, OSError, TimeoutError):
+    except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+        logger.warning("The action server's health check got no answer in time; the turn goes on.")
+        return True
+    except (aiohttp.ClientError, OSError):
         up = False
     if up:
-        _last_healthy[health_url] = now
+        _last_healthy[health_url] = started
     else:
         _last_healthy.pop(health_url, None)
     return up
@@ -95,10 +118,21 @@ async def _apologise(agent: Any, output: OutputChannel, sender_id: str) -> None:
         await output.send_text_message(sender_id, text)
 
 
+async def _surely_down(agent: Any, recheck: bool) -> bool:
+    """Down by the check; a check that itself fails says nothing, and the turn goes on."""
+    try:
+        return await _actions_are_down(agent, recheck)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.exception("The action server's health check failed; the turn goes on.")
+        return False
+
+
 def answer_when_actions_are_down(on_new_message: MessageHandler) -> MessageHandler:
     async def handler(message: UserMessage) -> None:
         agent = Sanic.get_app().ctx.agent
-        if await _actions_are_down(agent, recheck=False):
+        if await _surely_down(agent, recheck=False):
             async with agent.lock_store.lock(message.sender_id):
                 await agent.processor.log_message(message)
             await _apologise(agent, message.output_channel, message.sender_id)
@@ -106,7 +140,7 @@ def answer_when_actions_are_down(on_new_message: MessageHandler) -> MessageHandl
         counting = _CountingOutputChannel(message.output_channel)
         message.output_channel = counting
         await on_new_message(message)
-        if not counting.sent and await _actions_are_down(agent, recheck=True):
+        if not counting.sent and await _surely_down(agent, recheck=True):
             await _apologise(agent, counting.inner, message.sender_id)
 
     return handler
