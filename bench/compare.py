@@ -11,7 +11,7 @@ only the code's own time.
 Both get the same load through the REST webhook: N conversations at once, each
 a distinct sender sending T messages one after the other (the assistant: the
 README's technical conversation, as bench/technical_conversation.py plays it,
-for demo customers 1001, 1002 and 1007 in turn; the stock bot: a conversation
+for demo customers 1001, 1003 and 1009 in turn; the stock bot: a conversation
 of as many turns from its own stories). Printed per number of conversations:
 turns/s, p50/p95/p99 per turn, errors and the stack's peak resident memory,
 with the ratio assistant/stock; then cold start to the first answer,
@@ -74,7 +74,7 @@ def stock_conversation(turns: int) -> List[str]:
 
 
 def assistant_conversation(number: int, turns: int) -> List[str]:
-    """Conversation `number` plays the technical conversation of demo customer 1001, 1002 or 1007."""
+    """Conversation `number` plays the technical conversation of demo customer 1001, 1003 or 1009."""
     service, complaint = CUSTOMERS[number % len(CUSTOMERS)]
     return [m.format(service=service, complaint=complaint) for m in cycled(ASSISTANT_MESSAGES, turns)]
 

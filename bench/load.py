@@ -59,17 +59,9 @@ from bench.compare import (
     warm_up,
 )
 from bench.driver import Conversation, RunResult, Turn, drive, format_table
+from bench.technical_conversation import CUSTOMERS
 from tests.support.assistant import ROOT, AssistantStartError
 
-# (service, complaint): demo customers whose conversation follows the script to the line checks
-# and a verdict: a healthy line (advice), weak optical power (a visit), a power cut at home. Not
-# 1002 (bench/technical_conversation.py's fault): its open ticket for the same problem turns the
-# key questions into "¿Desea cambiar el día u horario de la visita?", asked again at every answer.
-CUSTOMERS = [
-    (1001, "el internet anda muy lento"),
-    (1003, "se me corta a cada rato"),
-    (1009, "no tengo internet"),
-]
 # What a customer says once the technical conversation is closed, to make a conversation longer
 # than the script: thanks and goodbyes, which end no flow and start none (no handoff, no ticket).
 PADDING = [
