@@ -1,4 +1,4 @@
-"""A bare "no": it closes the conversation only when it answers "anything else?"."""
+"""A bare "no" or a "gracias": they close the conversation only when they answer "anything else?"."""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -38,4 +38,28 @@ class ActionAnswerNo(Action):
             dispatcher.utter_message(response="utter_goodbye")
         else:
             dispatcher.utter_message(response="utter_how_can_help")
+        return []
+
+
+class ActionAnswerThanks(Action):
+    """Thanks: a farewell when it answers "anything else?", else "con mucho gusto" and the question.
+
+    "ok gracias" to "¿Hay algo más en lo que le pueda ayudar?" means no; asking
+    the same question again, as the plain courtesy did, kept the customer there.
+    After the farewell itself a last "gracias" gets a short courtesy.
+    """
+
+    def name(self) -> str:
+        return "action_answer_thanks"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        last = last_bot_response(tracker)
+        if last == "utter_goodbye":
+            dispatcher.utter_message(response="utter_you_are_welcome_at_the_end")
+        elif last in ANYTHING_ELSE_QUESTIONS:
+            dispatcher.utter_message(response="utter_goodbye")
+        else:
+            dispatcher.utter_message(response="utter_you_are_welcome")
         return []

@@ -62,6 +62,15 @@ def _insisting_on_a_person(tracker: Tracker) -> Dict[str, Any]:
     }
 
 
+FOLLOW_UP_INTENT = "ticket_status"
+
+
+def _lead_recorded(tracker: Tracker) -> str | None:
+    """The ticket number of a sales lead recorded in this conversation, if any."""
+    said = ((event.get("metadata") or {}).get("utter_action") for event in tracker.events)
+    return tracker.get_slot("ticket_number") if "utter_lead_recorded" in said else None
+
+
 class ActionTriage(Action):
     """Acknowledges the need and identifies the customer from what they already said."""
 
@@ -73,6 +82,12 @@ class ActionTriage(Action):
     ) -> List[EventType]:
         intent = _latest_need_intent(tracker)
         need = need_for_intent(intent)
+        lead = _lead_recorded(tracker)
+        if intent == FOLLOW_UP_INTENT and lead and not tracker.get_slot("customer_id"):
+            # "¿Y cuándo me llaman?" from a prospect whose lead was just taken: that lead, not an
+            # identification a prospect cannot pass (play-test).
+            dispatcher.utter_message(response="utter_lead_follow_up", ticket_number=lead)
+            return []
         if need is None:
             # No need after all (NLU's cancellation without words of cancelling): nothing is
             # opened and nobody identified for nothing; the customer is asked what they need.

@@ -1,7 +1,7 @@
-"""A lone "no" says goodbye only when it answers "anything else?"."""
+"""A lone "no" or a "gracias" says goodbye only when it answers "anything else?"."""
 from __future__ import annotations
 
-from actions.closing import ActionAnswerNo, last_bot_response
+from actions.closing import ActionAnswerNo, ActionAnswerThanks, last_bot_response
 from tests.actions.conftest import load_tracker, run_action
 
 
@@ -31,3 +31,33 @@ def test_no_before_the_bot_said_anything_asks_what_the_customer_needs():
     assert last_bot_response(tracker) is None
     messages, _ = run_action(ActionAnswerNo(), tracker)
     assert responses(messages) == ["utter_how_can_help"]
+
+
+def _thanks_after(tracker, response: str | None):
+    """The tracker with "ok gracias" answering the bot's `response` (None: nothing said yet)."""
+    thanks = {**tracker.events[-1], "text": "ok gracias", "parse_data": {"intent": {"name": "thanks"}}}
+    events = [event for event in tracker.events[:-1] if event.get("event") != "bot"]
+    if response is not None:
+        events.append({"event": "bot", "text": "…", "metadata": {"utter_action": response}})
+    tracker.events = [*events, thanks]
+    return tracker
+
+
+def test_thanks_to_anything_else_says_goodbye():
+    for asked in ("utter_anything_else", "utter_you_are_welcome"):
+        tracker = _thanks_after(load_tracker("no_after_anything_else"), asked)
+        messages, events = run_action(ActionAnswerThanks(), tracker)
+        assert responses(messages) == ["utter_goodbye"] and events == [], asked
+
+
+def test_thanks_after_the_goodbye_gets_a_short_courtesy():
+    tracker = _thanks_after(load_tracker("no_after_anything_else"), "utter_goodbye")
+    messages, _ = run_action(ActionAnswerThanks(), tracker)
+    assert responses(messages) == ["utter_you_are_welcome_at_the_end"]
+
+
+def test_thanks_anywhere_else_is_welcomed_and_asked_for_more():
+    for said in ("utter_welcome_afternoon", "utter_wifi_tips_helped", None):
+        tracker = _thanks_after(load_tracker("no_after_anything_else"), said)
+        messages, _ = run_action(ActionAnswerThanks(), tracker)
+        assert responses(messages) == ["utter_you_are_welcome"], said

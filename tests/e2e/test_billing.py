@@ -169,6 +169,10 @@ def test_a_prospect_sees_the_plans_and_leaves_a_lead_without_being_identified(as
     assert ticket.kind is TicketKind.SALES_LEAD and ticket.customer_id is None
     assert ticket.category is TicketCategory.SALES
     assert ticket.lead["phone"] == "+595981555444" and "San Lorenzo" in ticket.lead["zone"]
+    # Asking when they call is about that lead, never an identification a prospect cannot pass.
+    reply = assistant.say("y cuando me llaman?", sender)
+    assert ticket.number in reply and "asesor de ventas le contacta" in reply
+    assert "número de servicio" not in reply and "cédula" not in reply
 
 
 def test_a_prospect_who_gives_a_phone_at_once_is_no_identification_attempt(assistant, sender, ports):
