@@ -12,6 +12,7 @@ from actions.shared import customer_words, identify, latest_intent, latest_text,
 from bot.language.es.billing import says_already_customer
 from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
+from bot.language.es.questions import asks_when_contacted
 from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, Need, Route, need_for_intent, needs_to_queue
 from bot.reception.identification import (
     UNANSWERED_BEFORE_A_PERSON,
@@ -83,9 +84,11 @@ class ActionTriage(Action):
         intent = _latest_need_intent(tracker)
         need = need_for_intent(intent)
         lead = _lead_recorded(tracker)
-        if intent == FOLLOW_UP_INTENT and lead and not tracker.get_slot("customer_id"):
+        asks_about_it = intent == FOLLOW_UP_INTENT or asks_when_contacted(latest_text(tracker))
+        if lead and asks_about_it and not tracker.get_slot("customer_id"):
             # "¿Y cuándo me llaman?" from a prospect whose lead was just taken: that lead, not an
-            # identification a prospect cannot pass (play-test).
+            # identification a prospect cannot pass (play-test; NLU reads it as a follow-up or,
+            # for "cuándo", as a billing question).
             dispatcher.utter_message(response="utter_lead_follow_up", ticket_number=lead)
             return []
         if need is None:

@@ -103,7 +103,8 @@ class StatedNeed(GraphComponent):
             intent = stated_intent(predicted.get(INTENT_NAME_KEY), message.get(TEXT))
             if intent is None and predicted.get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME:
                 ranking = message.get(INTENT_RANKING_KEY) or []
-                intent = need_of_ranking((each["name"], each["confidence"]) for each in ranking)
+                ranked = ((each["name"], each["confidence"]) for each in ranking)
+                intent = need_of_ranking(ranked, message.get(TEXT))
             not_understood = predicted.get(INTENT_NAME_KEY) in _NOT_UNDERSTOOD
             if intent is None and not_understood and _gives_a_name(message):
                 intent = "inform"  # "hola soy maria benitez" read as out of scope: a name given

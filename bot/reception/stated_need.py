@@ -13,7 +13,9 @@ carlos" reads as a greeting or as a name given. NLU's output
 * a message NLU was unsure of only between needs of one area ("necesito ayuda
   con mi factura": a charge, a payment or the balance?) is sure of the area,
   which is all triage, routing and the queue of people need: it is NLU's
-  likeliest need of that area (`need_of_ranking`);
+  likeliest need of that area (`need_of_ranking`); so is a message NLU was
+  unsure of whose likeliest need is close to sure and has a word of its area
+  ("el wifi no llega bien a mi dormitorio": Wi-Fi help at 0.45);
 * a cancellation needs words that say cancelling (`leaving_words.yml`): it
   opens a retention case, so NLU's word alone is not enough, and "dame el
   teléfono de juan duarte" is no cancellation. Without them the words decide
@@ -41,6 +43,9 @@ WORD_CHECKED_AREAS = frozenset({Need.TECHNICAL, Need.BILLING, Need.SALES})
 # How sure NLU must be of an area, summed over its intents, to take its likeliest
 # one when it was unsure which: well above the FallbackClassifier's 0.5.
 AREA_CONFIDENCE = 0.8
+# How sure NLU must be of its likeliest need, when it was unsure, for that need to stand
+# with a word of its area in the message.
+NEARLY_SURE = 0.4
 
 
 def need_of_message(intent: str | None, text: str | None) -> str | None:
@@ -71,8 +76,9 @@ def asks_for_a_person(text: str | None) -> bool:
     return HUMAN_INTENT in needs_stated(text)
 
 
-def need_of_ranking(ranking: Iterable[tuple[str, float]]) -> str | None:
-    """NLU's likeliest need when its intents of that need's area add up to a sure area.
+def need_of_ranking(ranking: Iterable[tuple[str, float]], text: str | None = None) -> str | None:
+    """NLU's likeliest need when its intents of that need's area add up to a sure area,
+    or when it is nearly sure of it and the text has a word of its area.
 
     `ranking` is NLU's (intent, confidence) list, best first; the fallback's own
     entry is skipped. A cancellation is never taken this way (it needs words).
@@ -85,4 +91,7 @@ def need_of_ranking(ranking: Iterable[tuple[str, float]]) -> str | None:
     if area is None or likeliest == CANCELLATION_INTENT:
         return None
     area_confidence = sum(confidence for intent, confidence in ranked if need_for_intent(intent) is area)
-    return likeliest if area_confidence >= AREA_CONFIDENCE else None
+    if area_confidence >= AREA_CONFIDENCE:
+        return likeliest
+    nearly_sure = ranked[0][1] >= NEARLY_SURE and area in WORD_CHECKED_AREAS
+    return likeliest if nearly_sure and has_area_words(area.value, text) else None

@@ -136,3 +136,16 @@ def test_words_asking_for_a_person_make_any_message_a_request_for_one_but_a_ques
     assert stated_intent("report_no_connection", "no tengo internet, pasame con alguien") == "request_human"
     assert stated_intent("bot_challenge", "¿estoy hablando con una persona real?") is None
     assert stated_intent("request_human", "quiero hablar con una persona") is None
+
+
+def test_unsure_but_nearly_sure_of_a_need_named_by_its_area_takes_it() -> None:
+    ranking = [("nlu_fallback", 0.5), ("wifi_help", 0.45), ("ticket_status", 0.26)]
+    [processed] = StatedNeed().process([_unsure(ranking, "el wifi no llega bien a mi dormitorio")])
+    assert processed.get(INTENT) == {"name": "wifi_help", "confidence": 1.0}
+    # The same doubt without a word of the area stays not understood.
+    [processed] = StatedNeed().process([_unsure(ranking, "no llega bien a mi dormitorio")])
+    assert processed.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.5}
+    # Under the bound, even with the area's word.
+    low = [("nlu_fallback", 0.5), ("wifi_help", 0.3), ("ticket_status", 0.26)]
+    [processed] = StatedNeed().process([_unsure(low, "el wifi no llega bien a mi dormitorio")])
+    assert processed.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.5}

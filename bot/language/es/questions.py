@@ -31,6 +31,17 @@ def asks_to_repeat(text: str | None) -> bool:
     return _REPEAT.fullmatch(_keep_marks(text or "").strip(" ,")) is not None
 
 
+# "¿Cuándo me llaman?", "¿me van a contactar?", "cuándo me escriben": when someone gets in touch.
+# Without "cuándo" only as a question ("me llamo Carlos" is a name; "me comunico después", news).
+_GETS_IN_TOUCH = r"(?:me|nos)\s+(?:van\s+a\s+)?(?:llam|contact|escrib|comunic|avis)\w*"
+_WHEN_CONTACTED = re.compile(rf"(?<!\w)cuando\s+{_GETS_IN_TOUCH}|(?<!\w){_GETS_IN_TOUCH}[^?]*\?")
+
+
+def asks_when_contacted(text: str | None) -> bool:
+    """Whether the message asks when (or whether) someone will get in touch."""
+    return bool(_WHEN_CONTACTED.search(_keep_marks(text or "")))
+
+
 def _keep_marks(text: str) -> str:
     """Plain text with its question marks, which `plain` drops."""
     return " ? ".join(plain(part) for part in text.split("?"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language.es.questions import asks_to_repeat, asks_why
+from bot.language.es.questions import asks_to_repeat, asks_when_contacted, asks_why
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,19 @@ def test_asks_why(text: str, asks: bool) -> None:
 )
 def test_asks_to_repeat(text: str, asks: bool) -> None:
     assert asks_to_repeat(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("y cuando me llaman?", True),
+        ("cuándo me van a llamar", True),
+        ("¿me van a contactar?", True),
+        ("nos escriben?", True),
+        ("me llamo Carlos", False),  # a name
+        ("me comunico después", False),  # news, not a question
+        ("quiero que me llamen", False),
+    ],
+)
+def test_asks_when_contacted(text: str, asks: bool) -> None:
+    assert asks_when_contacted(text) is asks
