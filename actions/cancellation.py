@@ -1,10 +1,14 @@
 """Cancellations: the reason, the problem fixed first or the retention team's offers, then a person.
 
-The bot never cancels a service. It asks why; a technical or billing problem
-behind the request is offered first (the customer may still go on); the
-operator's retention options are offered (bot/billing/terms.yml); and whatever
-the customer chooses, an offer or leaving, goes on a retention ticket to a
-person of the retention team (the handoff).
+The bot never cancels a service. It asks why, unless the customer already said
+it in an earlier message of this need (the first one, or the answer to the
+contact question); a technical or billing problem behind the request is
+offered first (the customer may still go on); the operator's retention options
+are offered (bot/billing/terms.yml); and whatever the customer chooses, an
+offer or leaving, goes on a retention ticket to a person of the retention team
+(the handoff). A problem looked at first leaves the cancellation waiting: when
+that flow ends the customer is asked whether they still want to leave
+(`anything_else`), and only a yes goes on to the retention options.
 """
 from __future__ import annotations
 
@@ -17,17 +21,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, is_new_message_for
-from actions.shared import anything_else, channel_of, current_service, latest_intent, services
+from actions.shared import anything_else, channel_of, current_service, intent_of, latest_intent, services
 from bot.language.es.billing import keeps_the_service, leaves_anyway, wants_fix_first
-from bot.language.es.needs import needs_stated
+from bot.language.es.cancel_reasons import cancel_reason_in
+from bot.language.es.needs import has_area_words, needs_stated
 from bot.locale import ticket_description, ticket_note, ticket_subject
-from bot.needs import Flow, Need, Route, need_for_intent
+from bot.needs import NEEDS, Flow, Need, Route, need_for_intent
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind
 from bot.support.cases import new_case_notes
 
 # Needs behind a cancellation the bot can look at first.
 _FIXABLE = frozenset({Need.TECHNICAL, Need.BILLING})
 FIX, LEAVE, STAY = "fix", "leave", "stay"
+CANCEL_INTENT = "cancel_service"
+# Words of these needs are a reason to leave ("se corta todo el tiempo").
+_FIXABLE_INTENTS = frozenset(spec.intent for spec in NEEDS if spec.need in _FIXABLE)
 
 
 def _problem_behind(intent: str | None, text: str) -> str | None:
@@ -36,6 +44,70 @@ def _problem_behind(intent: str | None, text: str) -> str | None:
         if need_for_intent(candidate) in _FIXABLE:
             return candidate
     return None
+
+
+def _last_action(events: List[Dict[str, Any]], name: str, default: int) -> int:
+    return max(
+        (i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == name),
+        default=default,
+    )
+
+
+def _messages_of_this_need(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The customer's messages about this cancellation: from the one triaged on (the first
+    message, or "sí" to a need queued earlier) to now, and, before it, those that stated the
+    cancellation since the last one was settled ("ah, y quiero la baja porque …" in passing)."""
+    events = tracker.events
+    triaged = _last_action(events, "action_triage", default=len(events))
+    start = max((i for i, e in enumerate(events[:triaged]) if e.get("event") == "user"), default=0)
+    settled = _last_action(events, "action_cancellation", default=-1)
+    earlier = [
+        e
+        for e in events[settled + 1 : start]
+        if e.get("event") == "user"
+        and (intent_of(e) == CANCEL_INTENT or CANCEL_INTENT in needs_stated(e.get("text")))
+    ]
+    return [*earlier, *(e for e in events[start:] if e.get("event") == "user")]
+
+
+def reason_already_given(tracker: Tracker) -> Dict[str, Any]:
+    """The cancellation's slots as what the customer already said fills them (action_route_need).
+
+    Nobody is asked what they already said (docs/dialogue.md): the reason in an earlier
+    message of this need fills `cancel_reason`, and the problem it states is the fix
+    offered first. A need of that problem queued on the way is that same fix, not another
+    need. Back after the problem was looked at first, the reason stands and the fix is not
+    offered again.
+    """
+    if tracker.get_slot("cancel_fixed_first"):
+        return {"cancel_problem": None, "cancel_choice": None, "cancel_fixed_first": None}
+    reasons: List[str] = []
+    problem: str | None = None
+    for event in _messages_of_this_need(tracker):
+        reason = cancel_reason_in(event.get("text"), _FIXABLE_INTENTS)
+        if reason is None or reason in reasons:
+            continue
+        reasons.append(reason)
+        # NLU's intent counts with a word of its area only (docs/dialogue.md, §3): "sí, está
+        # bien, me voy" is no billing claim whatever NLU read.
+        intent = intent_of(event)
+        need = need_for_intent(intent)
+        trusted = intent if need is not None and has_area_words(need.value, reason) else None
+        problem = problem or _problem_behind(trusted, reason)
+    found: Dict[str, Any] = {
+        "cancel_reason": " / ".join(reasons)[:500] or None,
+        "cancel_problem": problem,
+        "cancel_choice": None,
+    }
+    # Only what changes: a form left earlier may have kept a reason that is not this need's.
+    slots: Dict[str, Any] = {
+        slot: value for slot, value in found.items() if value != tracker.get_slot(slot)
+    }
+    area = need_for_intent(problem)
+    pending = tracker.get_slot("pending_needs") or []
+    if area is not None and any(need_for_intent(p) is area for p in pending):
+        slots["pending_needs"] = [p for p in pending if need_for_intent(p) is not area]
+    return slots
 
 
 class ValidateCancellationForm(ProtocolFormValidationAction):
@@ -68,6 +140,9 @@ class ValidateCancellationForm(ProtocolFormValidationAction):
         text = " ".join(str(slot_value or "").split())[:500]
         if not text:
             return {"cancel_reason": None}
+        if not is_new_message_for(self.form_name(), tracker):
+            # Said before the question (reason_already_given): its problem was set with it.
+            return {"cancel_reason": text}
         if keeps_the_service(text):  # "mejor dejalo, no quiero la baja": nothing to offer
             return {"cancel_reason": text, "cancel_choice": STAY}
         return {"cancel_reason": text, "cancel_problem": _problem_behind(latest_intent(tracker), text)}
@@ -129,7 +204,10 @@ class ActionCancellation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         choice = tracker.get_slot("cancel_choice")
-        reset = [SlotSet(slot, None) for slot in ("cancel_reason", "cancel_choice", "cancel_problem")]
+        reset = [
+            SlotSet(slot, None)
+            for slot in ("cancel_reason", "cancel_choice", "cancel_problem", "cancel_fixed_first")
+        ]
         problem = tracker.get_slot("cancel_problem")
         if choice == STAY:
             dispatcher.utter_message(response="utter_cancel_withdrawn")
@@ -140,13 +218,22 @@ class ActionCancellation(Action):
                 *anything_else(dispatcher, tracker),
             ]
         if choice == FIX and problem:
-            # The cancellation waits: offered again once the problem has been looked at.
-            pending = [*(tracker.get_slot("pending_needs") or []), "cancel_service"]
+            # The cancellation waits, first in the queue: once the problem has been looked at,
+            # anything_else asks whether they still want to leave (cancel_fixed_first), with the
+            # reason kept. A need of the problem's area queued on the way is this very fix.
+            area = need_for_intent(problem)
+            others = [
+                p
+                for p in tracker.get_slot("pending_needs") or []
+                if need_for_intent(p) not in {area, Need.CANCELLATION}
+            ]
             dispatcher.utter_message(response="utter_cancel_fix_first_accepted")
             return [
-                *reset,
+                SlotSet("cancel_choice", None),
+                SlotSet("cancel_problem", None),
+                SlotSet("cancel_fixed_first", problem),
                 SlotSet("need_intent", problem),
-                SlotSet("pending_needs", pending),
+                SlotSet("pending_needs", [CANCEL_INTENT, *others]),
                 SlotSet("ticket_number", None),
                 SlotSet("route", Route.REROUTE.value),  # routed again by rule (data/rules/cancellation.yml)
             ]

@@ -21,7 +21,7 @@ from actions.forms import queue_needs
 from actions.shared import anything_else, latest_intent, latest_text
 from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import needs_stated
-from bot.needs import needs_to_queue
+from bot.needs import Need, need_for_intent, needs_to_queue
 from bot.reception.fallback import FallbackStep
 
 
@@ -46,6 +46,9 @@ class ActionHandleInterruption(Action):
         if latest_intent(tracker) == "goodbye":
             dispatcher.utter_message(response="utter_goodbye")
             return [*events, SlotSet("offered_next_need", False)]
+        if not in_form and tracker.get_slot("offered_next_need") and tracker.get_slot("pending_needs"):
+            # "Dejalo así" to "¿Lo vemos ahora?": that need declined, not offered again.
+            return decline_next_need(dispatcher, tracker)
         # "Basta, y además me cobraron de más": the other need is not lost.
         queued = needs_to_queue(
             needs_stated(latest_text(tracker)),
@@ -85,6 +88,17 @@ class ActionDeclineNextNeed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        pending = list(tracker.get_slot("pending_needs") or [])[1:]
-        dispatcher.utter_message(response="utter_next_need_declined")
-        return [SlotSet("pending_needs", pending), *anything_else(dispatcher, tracker, pending)]
+        return decline_next_need(dispatcher, tracker)
+
+
+def decline_next_need(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The need offered leaves the queue, and the next one (or "¿algo más?") is offered."""
+    declined, *pending = list(tracker.get_slot("pending_needs") or [None])
+    if need_for_intent(declined) is Need.CANCELLATION and tracker.get_slot("cancel_fixed_first"):
+        # "¿Sigue queriendo darlo de baja?" after the problem was looked at: "no" keeps the
+        # service, and nothing is recorded (actions/cancellation.py).
+        dispatcher.utter_message(response="utter_cancel_withdrawn")
+        kept = [SlotSet(slot, None) for slot in ("cancel_reason", "cancel_fixed_first")]
+        return [*kept, SlotSet("pending_needs", pending), *anything_else(dispatcher, tracker, pending)]
+    dispatcher.utter_message(response="utter_next_need_declined")
+    return [SlotSet("pending_needs", pending), *anything_else(dispatcher, tracker, pending)]

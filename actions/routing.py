@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.cancellation import reason_already_given
 from actions.handoff import handoff_rule
 from actions.shared import anything_else, current_service, locked_out, open_case, services, user_events
 from bot.locale import ticket_subject
@@ -59,6 +60,9 @@ async def _answered_by_the_bot(
                 SlotSet("need_intent", None),
                 SlotSet("route", Flow.HANDOVER.value),
             ]
+        # The reason said before the question is not asked again (actions/cancellation.py).
+        prefilled = reason_already_given(tracker)
+        return [SlotSet("route", flow.value), *(SlotSet(slot, value) for slot, value in prefilled.items())]
     return [SlotSet("route", flow.value)]
 
 

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.billing.replies import Reply, catalogue_replies
 from bot.locale import ticket_description, ticket_note
-from bot.needs import HUMAN_INTENT, Flow, need_for_intent
+from bot.needs import HUMAN_INTENT, Flow, Need, need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
 from bot.ports.tickets import AnswerAuthor, TicketCategory
 from bot.reception.contact import contact_shown
@@ -299,7 +299,11 @@ def anything_else(
     if need is None:
         dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet("offered_next_need", False)]
-    dispatcher.utter_message(response=f"utter_next_need_{need.value}")
+    if need is Need.CANCELLATION and tracker.get_slot("cancel_fixed_first"):
+        # Back from the problem looked at first: whether they still want to leave (actions/cancellation.py).
+        dispatcher.utter_message(response="utter_cancel_still_wanted")
+    else:
+        dispatcher.utter_message(response=f"utter_next_need_{need.value}")
     return [SlotSet("offered_next_need", True)]
 
 

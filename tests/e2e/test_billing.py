@@ -284,3 +284,77 @@ def test_amounts_in_a_claim_are_no_service_numbers(assistant, sender):
     claim = "buenas, la factura vino re cara, 440 mil?? si mi plan es de 300. servicio 1009"
     reply = assistant.say(claim, sender)
     assert "Ya encontré su cuenta" in reply and "No encontré" not in reply
+
+
+REASON_QUESTION = "motivo de la baja"
+STILL_LEAVING = "¿sigue queriendo darlo de baja?"
+
+
+@pytest.mark.parametrize(
+    ("service", "contact_answer", "offered", "reason"),
+    [
+        (1003, "si, esta bien, me voy porque se corta todo el tiempo", "podemos revisarla ahora", "se corta"),
+        (1001, "si. igual me quiero ir, es muy caro", "Antes de la baja, podemos ofrecerle", "es muy caro"),
+    ],
+)
+def test_a_cancellation_reason_given_at_the_contact_question_is_not_asked_again(
+    assistant, sender, ports, service, contact_answer, offered, reason
+):
+    desk, _ = ports
+    assistant.say(f"quiero dar de baja mi servicio {service}", sender)
+    reply = assistant.say(contact_answer, sender)
+    assert REASON_QUESTION not in reply and offered in reply and "1. Un mes con 50% de descuento" in reply
+    reply = assistant.say("no, quiero seguir con la baja igual", sender)
+    assert REASON_QUESTION not in reply and "Registré su pedido de baja" in reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.kind is TicketKind.RETENTION and reason in ticket.diagnostics["reason"]
+
+
+def test_a_cancellation_reason_in_the_first_message_is_not_asked_again(assistant, sender):
+    assistant.say("me quiero dar de baja porque se corta todo el tiempo, servicio 1003", sender)
+    reply = assistant.say("sí", sender)
+    assert REASON_QUESTION not in reply and "podemos revisarla ahora mismo" in reply
+
+
+def _cancellation_looked_at_first(assistant, sender) -> str:
+    """María wants to leave for slowness, looks at the connection first; the checks' reply."""
+    assistant.say("quiero dar de baja mi servicio 1001", sender)
+    assistant.say("sí, están bien", sender)
+    assistant.say("el internet anda lentísimo", sender)
+    reply = assistant.say("dale, revisemos", sender)
+    assert "lo revisamos ahora" in reply and "¿Desde cuándo" in reply
+    for answer in ("desde ayer", "en todos los dispositivos", "por wifi", "un samsung"):
+        assistant.say(answer, sender)
+    checks = assistant.say("somos 4 y tenemos como 8 equipos", sender)
+    assert "¿Con esto se solucionó su problema?" in checks and STILL_LEAVING not in checks
+    return checks
+
+
+def test_a_cancellation_fixed_first_and_solved_records_nothing(assistant, sender, ports):
+    desk, _ = ports
+    _cancellation_looked_at_first(assistant, sender)
+    reply = assistant.say("sí, ya funciona", sender)
+    assert "cerrado como resuelto" in reply and STILL_LEAVING in reply  # the cancellation not lost
+    reply = assistant.say("no, así está bien", sender)
+    assert "no registré ninguna baja" in reply and "¿Hay algo más" in reply
+    # The "no" stands: the cancellation is not offered again, and the next "no" says goodbye.
+    assert assistant.tracker(sender)["slots"]["pending_needs"] == []
+    reply = assistant.say("no, gracias", sender)
+    assert "Gracias por contactarnos" in reply and "no registré ninguna baja" not in reply
+    customer = _customer_id(assistant, 1001)
+    assert [t.category for t in desk.open_tickets_for(customer)] == []  # the technical one closed
+
+
+def test_a_cancellation_fixed_first_and_still_wanted_goes_on_to_retention(assistant, sender, ports):
+    desk, _ = ports
+    _cancellation_looked_at_first(assistant, sender)
+    reply = assistant.say("no, sigue igual", sender)
+    assert "Agendé una visita técnica" in reply and STILL_LEAVING in reply
+    reply = assistant.say("sí, igual me quiero ir", sender)
+    assert REASON_QUESTION not in reply and "podemos revisarla" not in reply
+    assert "1. Un mes con 50% de descuento" in reply
+    reply = assistant.say("seguir con la baja", sender)
+    assert "Registré su pedido de baja" in reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.kind is TicketKind.RETENTION
+    assert ticket.diagnostics["reason"] == "el internet anda lentísimo"
