@@ -18,7 +18,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from bot.language.input_guard import stored_text
+from bot.language.input_guard import readable_text, storable, stored_text
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
 from channels.late_answer import LateAnswer, after_s_from_env
@@ -43,7 +43,8 @@ class GuardedRestInput(RestInput):
 
     async def _extract_sender(self, req: Request) -> str:
         sender = _payload(req).get("sender")
-        if not isinstance(sender, (str, int)) or isinstance(sender, bool) or not str(sender).strip():
+        if (not isinstance(sender, (str, int)) or isinstance(sender, bool) or not str(sender).strip()
+                or not storable(sender)):
             raise InvalidUsage("'sender' debe ser un texto (o un número) que identifique la conversación")
         if len(str(sender)) > MAX_SENDER_CHARS:
             raise InvalidUsage(f"'sender' no puede tener más de {MAX_SENDER_CHARS} caracteres")
@@ -53,11 +54,11 @@ class GuardedRestInput(RestInput):
         message = _payload(req).get("message")
         if not isinstance(message, str):
             raise InvalidUsage("'message' debe ser un texto")
-        return stored_text(message)
+        return stored_text(readable_text(message))
 
     def _extract_input_channel(self, req: Request) -> str:
         channel = _payload(req).get("input_channel")
-        if channel is not None and not isinstance(channel, str):
+        if channel is not None and (not isinstance(channel, str) or not storable(channel)):
             raise InvalidUsage("'input_channel' debe ser un texto")
         return channel or self.name()
 
@@ -65,6 +66,8 @@ class GuardedRestInput(RestInput):
         metadata = _payload(request).get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
             raise InvalidUsage("'metadata' debe ser un objeto")
+        if not storable(metadata):
+            raise InvalidUsage("'metadata' contiene textos que no son Unicode válido")
         return metadata
 
 

@@ -31,6 +31,7 @@ from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
+from bot.language.input_guard import readable_text, stored_text
 from bot.privacy import mask_phone
 from channels.commands import offered_payloads
 from channels.messaging.inbound import UNREADABLE_CONTENT, SenderTurns, guarded_handlers
@@ -64,6 +65,37 @@ def shared_phone(message: Message) -> str | None:
         return None
     digits = "".join(char for char in message.contact.phone_number if char.isdigit())
     return f"+{digits}" if digits else None
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def well_typed(update: Update) -> bool:
+    """Whether the fields the connector reads have the types Telegram gives them.
+
+    python-telegram-bot does not check types: a chat id "abc" or a text 42 was
+    accepted and the turn then failed in the background (found by
+    tests/e2e/test_webhook_fuzz.py).
+    """
+    message, query = update.message, update.callback_query
+    if message is not None:
+        contact, sticker = message.contact, message.sticker
+        if not (_is_id(message.chat.id) and (message.from_user is None or _is_id(message.from_user.id))
+                and _is_text(message.text) and _is_text(message.caption)
+                and (contact is None or (_is_text(contact.phone_number)
+                                         and (contact.user_id is None or _is_id(contact.user_id))))
+                and (sticker is None or _is_text(sticker.emoji))):
+            return False
+    if query is not None:
+        if not (_is_id(query.from_user.id) and _is_text(query.data)
+                and (query.message is None or _is_id(query.message.chat.id))):
+            return False
+    return True
 
 
 def attachment_of(message: Message) -> Dict[str, Any] | None:
@@ -133,6 +165,8 @@ class TelegramInput(InputChannel):
             try:
                 update = Update.de_json(body, self.bot)
             except Exception:  # newer than this python-telegram-bot knows: acknowledged, or it comes back
+                update = None
+            if update is None or not well_typed(update):
                 logger.warning("Telegram update %s could not be read; ignored.", body["update_id"])
                 return response.json({})
             if await self._deliveries.first_time(str(update.update_id)):
@@ -145,7 +179,10 @@ class TelegramInput(InputChannel):
 
     def _secret_is_right(self, given: str | None) -> bool:
         assert self.settings is not None
-        return given is not None and hmac.compare_digest(given.encode(), self.settings.secret_token.encode())
+        # Sanic keeps a header's non-UTF-8 bytes as lone surrogates: compare the bytes as they came.
+        return given is not None and hmac.compare_digest(
+            given.encode("utf-8", "surrogateescape"), self.settings.secret_token.encode()
+        )
 
     def _dispatch(self, update: Update, customer: MessageHandler, trusted: MessageHandler) -> None:
         if update.callback_query is not None:
@@ -241,6 +278,12 @@ class TelegramInput(InputChannel):
         async with one_turn(self.get_output_channel()) as turn:
             await handler(
                 UserMessage(
-                    text, turn, sender_id_of(chat_id), input_channel=self.name(), metadata=metadata or None
+                    # The platform caps a message at 4,096 characters; a forged update is capped here,
+                    # and its lone surrogates (escaped in JSON, unreadable for NLU) become U+FFFD.
+                    stored_text(readable_text(text)),
+                    turn,
+                    sender_id_of(chat_id),
+                    input_channel=self.name(),
+                    metadata=metadata or None,
                 )
             )

@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.language.input_guard import stored_text
 from bot.privacy import mask_phone
 from channels.messaging.inbound import UNREADABLE_CONTENT, SenderTurns, guarded_handlers, public_url
 from channels.messaging.options import OfferedOptions
@@ -124,7 +125,8 @@ class TwilioInput(InputChannel):
                 logger.warning("%s webhook: missing or wrong Twilio signature; refused.", self.channel)
                 return response.text("forbidden", status=403)
             sid = form.get("MessageSid") or form.get("SmsMessageSid")
-            if sid and form.get("From") and "MessageStatus" not in form:
+            # A message from no number cannot be answered: its turn would fail at the reply.
+            if sid and e164_of(form.get("From") or "") and "MessageStatus" not in form:
                 if await self._deliveries.first_time(sid):
                     sender_id = self.sender_id_of(form["From"])
                     self.turns.submit(sender_id, lambda: self._on_message(sender_id, form, customer_handler))
@@ -160,7 +162,7 @@ class TwilioInput(InputChannel):
         async with one_turn(self.get_output_channel()) as turn:
             await handler(
                 UserMessage(
-                    text,
+                    stored_text(text),  # Twilio caps a Body at 1,600 characters; anything else is capped here
                     turn,
                     sender_id,
                     input_channel=self.name(),

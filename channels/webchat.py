@@ -32,6 +32,7 @@ files and demo page under `/webchat/` (channels/webchat_page.py).
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import uuid
@@ -47,7 +48,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.language.input_guard import stored_text
+from bot.language.input_guard import readable_text, storable, stored_text
 from channels import webchat_page
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
@@ -90,11 +91,37 @@ def client_manager(url: str | None, channel: str = REDIS_CHANNEL) -> socketio.As
     return socketio.AsyncRedisManager(url, channel=channel) if url else None
 
 
+class _UnreadablePacketLog(logging.Filter):
+    """engine.io's log, with a packet it cannot read told in one warning line.
+
+    engine.io drops a packet a client garbled (bytes that are not UTF-8, an
+    unknown packet type, an integer of more than 100 digits) and goes on, but
+    logs it as an error with its traceback: any client could fill the log with
+    them. The customer handlers run as tasks of their own, never in these records.
+    """
+
+    DROPPED = frozenset({"post request handler error", "message async handler error"})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ValueError) and record.getMessage() in self.DROPPED:
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+            record.msg = "Web chat: a socket.io packet that cannot be read was dropped (%s)."
+            record.args = (error,)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_ENGINEIO_LOG = logging.getLogger("engineio.server")  # python-engineio's own, which python-socketio uses
+
+
 def build_server(
     manager: socketio.AsyncManager | None = None, async_mode: str = "sanic"
 ) -> socketio.AsyncServer:
     # cors_allowed_origins=[] leaves CORS to webchat_page's allow-list (as Rasa leaves it to Sanic).
     origins = webchat_page.allowed_origins()
+    if not any(isinstance(known, _UnreadablePacketLog) for known in _ENGINEIO_LOG.filters):
+        _ENGINEIO_LOG.addFilter(_UnreadablePacketLog())
     return socketio.AsyncServer(
         async_mode=async_mode,
         client_manager=manager,
@@ -135,12 +162,16 @@ class WebChatOutput(SocketIOOutput):
 
 def _text_and_metadata(data: Any) -> tuple[str, Dict[str, Any]]:
     """What a browser sent, read leniently: whatever arrives is answered, never dropped."""
+    # Lone surrogates (escaped in JSON) become U+FFFD in the text, and leave the metadata out:
+    # NLU and the databases cannot take them (channels/rest.py).
     if not isinstance(data, dict):
-        return stored_text("" if data is None else str(data)), {}
+        return stored_text(readable_text("" if data is None else str(data))), {}
     text = data.get("message")
     metadata = data.get("metadata")
     metadata = {k: v for k, v in metadata.items() if k != IS_EXTERNAL} if isinstance(metadata, dict) else {}
-    return stored_text("" if text is None else str(text)), metadata
+    if not storable(metadata):
+        metadata = {}
+    return stored_text(readable_text("" if text is None else str(text))), metadata
 
 
 async def _conversation_events(sender_id: str) -> List[Any]:
@@ -200,12 +231,14 @@ class WebChatInput(SocketIOInput):
         async def connect(sid: str, environ: Dict[str, Any], auth: Dict[str, Any] | None = None) -> bool:
             return self._authorised(auth)
 
+        # A client may send more arguments than the widget does (python-socketio passes them all
+        # on, and a handler that takes fewer fails with a traceback): the extra ones are ignored.
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: str, data: Any = None) -> None:
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:
             await join(sid, data.get("session_id") if isinstance(data, dict) else None)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: str, data: Any = None) -> bool:
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> bool:
             # The sender is the session this socket joined, whatever the message claims;
             # a socket that never asked for one gets one, and its message is still answered.
             session_id = (await sio.get_session(sid, namespace=namespace)).get("session_id")

@@ -9,8 +9,10 @@ importable without Rasa.
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from enum import Enum
+from typing import Any
 
 # Longer than any real description of a problem; a pasted log or a chain letter. NLU reads
 # no more than this (components/input_bound.py).
@@ -54,3 +56,26 @@ def classify(text: str | None) -> InputProblem | None:
 def stored_text(text: str) -> str:
     """The message as a channel stores it: whole up to MAX_STORED_CHARS, its beginning beyond."""
     return text if len(text) <= MAX_STORED_CHARS else text[:MAX_STORED_CHARS]
+
+
+def storable(value: Any) -> bool:
+    """Whether every text in `value` is valid Unicode, which a database can store.
+
+    JSON can escape a lone surrogate ("\\ud800"), which no database encodes: a
+    sender with one made the tracker store fail with an error Rasa reads as a
+    missing PostgreSQL schema, and Rasa then stopped the whole server.
+    """
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except ValueError:  # UnicodeEncodeError included
+        return False
+    return True
+
+
+def readable_text(text: str) -> str:
+    """The text with each lone surrogate made U+FFFD, which the input guard reads as unreadable.
+
+    A client that cuts a text in the middle of an emoji sends half of it; the rest
+    of the message is kept and answered. Pairs written as two escapes are joined.
+    """
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -3,17 +3,18 @@ the webhook command, and what a shared contact or a media message becomes."""
 from __future__ import annotations
 
 import asyncio
+import copy
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import yaml
-from telegram import Message
+from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from channels import telegram_webhook
 from channels.messaging.store import InMemoryStore
-from channels.telegram import TelegramInput, attachment_of, shared_phone
+from channels.telegram import TelegramInput, attachment_of, shared_phone, well_typed
 from channels.telegram_api import (
     CALLBACK_DATA_LIMIT,
     CallbackData,
@@ -23,7 +24,13 @@ from channels.telegram_api import (
     retry_advice,
 )
 from channels.telegram_output import ASKS_FOR_IDENTIFIER, TelegramOutput
-from tests.support.fake_telegram import FakeTelegram, message_update, running_fake_telegram
+from tests.support.fake_telegram import (
+    FakeTelegram,
+    callback_update,
+    message_update,
+    running_fake_telegram,
+    text_update,
+)
 
 TOKEN = "123456:unit-test-token"
 CHAT = 5550001
@@ -198,3 +205,53 @@ def test_without_a_token_the_channel_is_off_and_says_so(monkeypatch, caplog):
     assert [record.getMessage() for record in caplog.records] == [
         "Telegram channel off: TELEGRAM_BOT_TOKEN is not set."
     ]
+
+
+@pytest.mark.parametrize("given", [None, "", "wrong", "clave-\udcf1", "\udcc3\udcb1" * 32])
+def test_a_secret_header_that_is_not_utf_8_is_wrong_not_an_error(given):
+    # Found by tests/e2e/test_webhook_fuzz.py: Sanic keeps a header's non-UTF-8 bytes as lone
+    # surrogates ("\udcf1" for a Latin-1 "ñ"), and encoding them failed with a 500.
+    settings = TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert settings is not None
+    channel = TelegramInput(settings, InMemoryStore())
+    assert channel._secret_is_right(given) is False
+    assert channel._secret_is_right(settings.secret_token) is True
+
+
+def _update_with(update: dict, path: tuple, value: object) -> Update:
+    changed = copy.deepcopy(update)
+    holder = changed
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = value
+    return Update.de_json(changed, None)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("message", "chat", "id"), "abc"),
+        (("message", "chat", "id"), True),
+        (("message", "text"), 42),
+        (("message", "from", "id"), "x"),
+        (("callback_query", "data"), 7),
+        (("callback_query", "message", "chat", "id"), "abc"),
+        (("message", "contact", "user_id"), "yo"),
+        (("message", "sticker", "emoji"), 3),
+    ],
+)
+def test_an_update_with_a_field_of_the_wrong_type_is_not_read(path, value):
+    # Found by tests/e2e/test_webhook_fuzz.py: python-telegram-bot does not check types, and a
+    # chat id "abc" or a text 42 failed the turn in the background.
+    keyboard = {"inline_keyboard": [[{"text": "Sí", "callback_data": "/affirm"}]]}
+    sticker = {"file_id": "s", "file_unique_id": "s1", "type": "regular", "width": 1, "height": 1,
+               "is_animated": False, "is_video": False, "emoji": "😀"}
+    updates = {
+        "text": text_update(CHAT, "hola"),
+        "callback_query": callback_update(CHAT, "/affirm", keyboard),
+        "contact": message_update(CHAT, contact={"phone_number": "595981234567", "first_name": "M"}),
+        "sticker": message_update(CHAT, sticker=sticker),
+    }
+    kind = next((key for key in ("callback_query", "contact", "sticker") if key in path), "text")
+    assert well_typed(Update.de_json(updates[kind], None))
+    assert not well_typed(_update_with(updates[kind], path, value))

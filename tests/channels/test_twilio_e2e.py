@@ -112,6 +112,16 @@ def test_a_forged_or_unsigned_webhook_is_refused_and_nothing_processed(channel, 
     assert channel.users() == ["hola"]
 
 
+@pytest.mark.parametrize("sender", [" ", "whatsapp:", "whatsapp: "])
+def test_a_message_from_no_number_is_acknowledged_and_ignored(channel, sender):
+    # Found by tests/e2e/test_webhook_fuzz.py: its turn failed at the reply, with a traceback
+    # (Twilio: "A 'To' phone number is required").
+    response = channel.post({**channel.fields("hola"), "From": sender})
+    assert response.status_code == 200
+    channel.say("hola")  # a genuine message's whole turn: time enough for an accepted one to show
+    assert user_events(channel.assistant, f"{channel.name}:") == []
+
+
 def test_a_duplicate_message_sid_is_processed_once(channel):
     fields = channel.fields("no tengo internet")
     with ThreadPoolExecutor(4) as pool:

@@ -8,14 +8,17 @@ session, and the shape of what is sent.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
+import aiohttp
 import jwt
 import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import Event, UserUttered
 
-from channels.webchat import WebChatInput, build_server, is_session_id
+from channels.webchat import WebChatInput, _text_and_metadata, build_server, is_session_id
 from tests.support.webchat_client import ChatClient, bot_messages, serving
 
 YES_NO = [{"title": "Sí", "payload": "/affirm"}, {"title": "No, gracias", "payload": "/deny"}]
@@ -169,3 +172,62 @@ def test_with_a_jwt_key_only_a_signed_token_connects():
         await tab.close()
 
     run(scenario, jwt_key="clave-de-prueba-de-32-bytes-o-mas")
+
+
+def test_a_packet_the_server_cannot_read_is_dropped_with_a_warning_and_the_socket_goes_on(caplog):
+    # Found by tests/e2e/test_webhook_fuzz.py: python-socketio refuses integers of over 100
+    # digits, and engine.io logged each such packet as an error with its traceback.
+    async def scenario(channel: WebChatInput, recorder: Recorder, url: str) -> List[str]:
+        tab = ChatClient()
+        await tab.open(url)
+        await tab.sio.emit("user_uttered", {"message": "hola", "metadata": {"n": 10**101}})
+        assert await tab.sio.call("user_uttered", {"message": "sigo aquí"}) is True
+        await tab.close()
+        return [message.text for message in recorder.messages]
+
+    with caplog.at_level(logging.WARNING):
+        assert run(scenario) == ["sigo aquí"]
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert any("cannot be read was dropped" in record.getMessage() for record in caplog.records)
+
+
+def test_extra_arguments_from_a_client_are_ignored(caplog):
+    # Found by tests/e2e/test_webhook_fuzz.py: a message with more arguments than the widget
+    # sends failed in the handler (TypeError) with a traceback and was never acknowledged.
+    async def scenario(channel: WebChatInput, recorder: Recorder, url: str) -> List[str]:
+        tab = ChatClient()
+        await tab.sio.connect(url, transports=["polling"])
+        await tab.sio.call("session_request", ({"session_id": None}, "extra"))
+        await tab.next("session_confirm")
+        assert await tab.sio.call("user_uttered", ({"message": "hola"}, "b", 3)) is True
+        await tab.close()
+        return [message.text for message in recorder.messages]
+
+    with caplog.at_level(logging.WARNING):
+        assert run(scenario) == ["hola"]
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+def test_a_polling_body_that_is_no_engine_io_payload_is_dropped_with_a_warning(caplog):
+    # Found by tests/e2e/test_webhook_fuzz.py: engine.io logged each such body as an error with its traceback.
+    async def scenario(channel: WebChatInput, recorder: Recorder, url: str) -> None:
+        polling = f"{url}/socket.io/?EIO=4&transport=polling"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(polling) as opened:
+                sid = json.loads((await opened.text())[1:])["sid"]
+            for body in (b"\x88\xff", b"no es engine.io"):
+                async with http.post(f"{polling}&sid={sid}", data=body) as sent:
+                    assert sent.status < 500
+
+    with caplog.at_level(logging.WARNING):
+        run(scenario)
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert sum("cannot be read was dropped" in record.getMessage() for record in caplog.records) == 2
+
+
+def test_lone_surrogates_become_unreadable_text_and_leave_the_metadata_out():
+    # Found by tests/e2e/test_webhook_fuzz.py: NLU (spaCy) and the databases cannot take them.
+    sent = {"message": "hola \ud83d", "metadata": {"nota": "\udfff"}}
+    assert _text_and_metadata(sent) == ("hola \ufffd", {})
+    assert _text_and_metadata("\ud800") == ("\ufffd", {})
+    assert _text_and_metadata({"message": "hola", "metadata": {"page": "/"}}) == ("hola", {"page": "/"})

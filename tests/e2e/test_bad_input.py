@@ -94,6 +94,12 @@ def test_a_huge_message_is_answered_stored_up_to_the_cap_and_memory_stays_flat(a
         ({"sender": "x" * 300, "message": "hola"}, "'sender'"),
         ({"sender": "x", "message": "hola", "metadata": "nada"}, "'metadata' debe ser un objeto"),
         ({"sender": "x", "message": "hola", "input_channel": 7}, "'input_channel' debe ser un texto"),
+        # A lone surrogate (JSON escapes it) in the sender stopped the whole Rasa server (the
+        # tracker store's UnicodeEncodeError read as a missing PostgreSQL schema): found by
+        # tests/e2e/test_webhook_fuzz.py.
+        ({"sender": "x\ud800", "message": "hola"}, "'sender'"),
+        ({"sender": "x", "message": "hola", "input_channel": "\udfff"}, "'input_channel'"),
+        ({"sender": "x", "message": "hola", "metadata": {"nota": "\ud83d"}}, "'metadata'"),
         (["x", "hola"], "objeto JSON"),
         ("hola", "objeto JSON"),
         (None, "objeto JSON"),
@@ -106,6 +112,16 @@ def test_a_malformed_rest_payload_is_refused_with_its_reason(assistant, body, re
     )
     assert response.status_code == 400, response.text
     assert reason in response.json()["message"]
+
+
+def test_half_an_emoji_is_read_as_unreadable_and_the_rest_of_the_message_kept(assistant, sender):
+    # A client that cuts a text inside an emoji sends a lone surrogate (escaped in JSON); NLU
+    # failed on it. It becomes U+FFFD, which the input guard reads as content it cannot read.
+    replies = assistant.send("\ud83d", sender)
+    assert "no puedo leer" in replies[-1]["text"]
+    assert user_texts(assistant.tracker(sender))[-1] == "\ufffd"
+    assert "Lamento" in assistant.say("no tengo internet \ud83d", sender)
+    assert user_texts(assistant.tracker(sender))[-1] == "no tengo internet \ufffd"
 
 
 def test_a_body_that_is_not_json_is_refused_and_the_channel_still_answers(assistant, sender):
