@@ -145,7 +145,9 @@ def running_assistant(
             actions_log = work / "actions.log"
             actions = subprocess.Popen(
                 [str(RASA), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-                cwd=ROOT, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
+                # As the Procfile starts it: a busy Rasa server may connect seconds before it writes.
+                cwd=ROOT, env={**env, "SANIC_KEEP_ALIVE_TIMEOUT": env.get("ACTIONS_KEEP_ALIVE_S", "60")},
+                stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
             )
             processes.append(actions)
             _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
