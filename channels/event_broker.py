@@ -39,7 +39,9 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import sessionmaker
 
+from bot.db.session import pooled_write_ahead
 from bot.settings import PROJECT_ROOT, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -167,7 +169,11 @@ def sql_event_broker(url: str) -> EventBroker:
         # SQLite creates the file but not its folder (var/ on a fresh clone, say).
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # Rasa's broker accepts a complete URL as its host (SQLTrackerStore.get_db_url).
-    return BackgroundSQLEventBroker(SQLEventBroker(host=url))
+    broker = SQLEventBroker(host=url)
+    # The desk reads while the bot writes; a commit appends to a log (bot/db/session.py).
+    broker.engine = pooled_write_ahead(broker.engine)
+    broker.sessionmaker = sessionmaker(bind=broker.engine)
+    return BackgroundSQLEventBroker(broker)
 
 
 class BackgroundSQLEventBroker(EventBroker):

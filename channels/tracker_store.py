@@ -21,9 +21,18 @@ from typing import Any, Dict, List
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
+
+from bot.db.session import pooled_write_ahead
 
 
 class StreamingSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The embedded default's tracker.db: a commit per turn, on the event loop (bot/db/session.py).
+        self.engine = pooled_write_ahead(self.engine)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events the database does not hold yet (as SQLTrackerStore.save), then publish them."""
         published: List[Dict[str, Any]] = []

@@ -15,6 +15,7 @@ import pytest
 from rasa.core.brokers.pika import PikaEventBroker
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
 
 from bot.settings import PROJECT_ROOT, SettingsError
 from channels.event_broker import (
@@ -227,6 +228,31 @@ def test_the_tracker_store_publishes_each_stored_event_once_in_order(
         return [json.loads(data)["event"] for data in read_events(url)]
 
     assert asyncio.run(scenario()) == ["user", "action", "bot", "user"]
+
+
+def test_the_embedded_tracker_store_and_event_broker_write_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A commit per turn on the event loop appends to a log instead of waiting for the disk."""
+    from rasa.shared.core.domain import Domain
+
+    from channels.tracker_store import StreamingSQLTrackerStore
+
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+
+    async def engines() -> list:
+        broker = await rasa_event_broker(monkeypatch, {"EVENT_BROKER_SQL_URL": url})
+        store = StreamingSQLTrackerStore(
+            domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db")
+        )
+        await broker.close()
+        return [store.engine, broker._broker.engine]
+
+    for engine in asyncio.run(engines()):
+        assert isinstance(engine.pool, QueuePool)  # a connection per session rebuilt the log
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
 def read_events(url: str) -> list[str]:

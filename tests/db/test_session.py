@@ -6,11 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
-from bot.db.models import ContactChange, Customer, Service
+from bot.db.models import Base, ContactChange, Customer, Service
 from bot.db.session import make_session_factory, session_scope
 
 
@@ -34,6 +35,31 @@ def test_sqlite_folder_is_created(tmp_path: Path) -> None:
 
     factory.kw["bind"].dispose()
     assert database.exists()
+
+
+def test_a_sqlite_file_writes_ahead_and_syncs_at_checkpoints(tmp_path: Path) -> None:
+    factory = make_session_factory(f"sqlite:///{tmp_path / 'app.db'}")
+    assert isinstance(factory.kw["bind"].pool, QueuePool)  # a connection per session rebuilt the log
+    with session_scope(factory) as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    factory.kw["bind"].dispose()
+
+
+def test_readers_go_on_while_another_connection_commits(tmp_path: Path) -> None:
+    """In SQLite's default journal a commit shuts readers out; with the log they read the last commit."""
+    factory = make_session_factory(f"sqlite:///{tmp_path / 'app.db'}")
+    engine = factory.kw["bind"]
+    Base.metadata.create_all(engine)
+    with session_scope(factory) as session:
+        session.add(customer("1111111"))
+    with engine.connect() as writer, engine.connect() as reader:
+        writer.exec_driver_sql("BEGIN EXCLUSIVE")  # what a committing writer holds in the default journal
+        writer.exec_driver_sql("UPDATE customers SET first_name = 'Otra'")
+        assert reader.exec_driver_sql("SELECT first_name FROM customers").scalar() == "Prueba"
+        writer.exec_driver_sql("COMMIT")
+    engine.dispose()
 
 
 def test_foreign_keys_are_enforced(factory: sessionmaker) -> None:
