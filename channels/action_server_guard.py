@@ -25,12 +25,14 @@ import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
-from channels import action_responses
+from channels import action_responses, event_types
 
 logger = logging.getLogger(__name__)
 # Every channel of this project comes through here: the Rasa server it runs in checks the
-# action server's responses with a validator built once (channels/action_responses.py).
+# action server's responses with a validator built once (channels/action_responses.py) and
+# finds an event's class in a table (channels/event_types.py).
 action_responses.install()
+event_types.install()
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
