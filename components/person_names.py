@@ -20,7 +20,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language.es.names import cued_name_span, given_name_span
+from bot.language.es.names import cued_name_span, given_name_span, may_give_a_name
 
 PERSON_ENTITY = "person"
 SPACY_PERSON_LABEL = "PER"
@@ -75,11 +75,13 @@ class SpacyPersonExtractor(SpacyEntityExtractor):
         for message in messages:
             text = message.get(TEXT) or ""
             existing = message.get(ENTITIES, [])
+            # spaCy is most of the NLU's time after DIET; where no name it finds could be kept
+            # (filter_person_entities), it is not run (docs/performance.md).
             found = [
                 {**entity, "entity": PERSON_ENTITY}
                 for entity in self._extract_entities(model.model(text))
                 if entity["entity"] == SPACY_PERSON_LABEL
-            ]
+            ] if may_give_a_name(text) else []
             added = [
                 entity
                 for entity in self.add_extractor_name(found)

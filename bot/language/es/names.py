@@ -99,6 +99,22 @@ def is_name_cue(text_before: str) -> bool:
     return bool(_CUE_AT_END.search(plain(text_before)))
 
 
+def may_give_a_name(text: str) -> bool:
+    """Whether `given_name_span` could keep any span of `text`: cheap, so a recogniser can be skipped.
+
+    A name is kept after a cue, or when every other word is a courtesy and the
+    name is written as one: so a text without a cue and with a word that is
+    neither a courtesy nor capitalised (nor a particle) gives no name, whatever
+    a model finds in it ("no me anda el internet", "Mi router está apagado").
+    """
+    words = _WORD.findall(text)
+    if not words:  # "1001", "0981 555 123": a name has letters
+        return False
+    if _CUE_ANYWHERE.search(plain(text)) or _CUE_ANYWHERE.search(fold(text)):
+        return True
+    return all(_in(_COURTESY_WORDS, _plain_word(word)) or _written_as_a_name(word) for word in words)
+
+
 def given_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Where, inside text[start:end], the customer gives a name; None when they give none.
 
