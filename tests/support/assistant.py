@@ -150,7 +150,7 @@ def running_assistant(
                 stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
             )
             processes.append(actions)
-            _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
+        # Both servers start at once, as honcho starts them for `make run`: each takes seconds to import.
         rasa_log = work / "rasa.log"
         server = subprocess.Popen(
             [str(RASA), "run", "--enable-api", f"--auth-token={env['RASA_API_TOKEN']}",
@@ -159,6 +159,8 @@ def running_assistant(
             cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         )
         processes.append(server)
+        if with_action_server:
+            _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/", server, rasa_log)  # "/" needs no token
         # "/" answers before the model is loaded; wait for a real parse.
         assistant = Assistant(
