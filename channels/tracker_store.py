@@ -30,7 +30,7 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The embedded default's tracker.db: a commit per turn, on the event loop (bot/db/session.py).
-        self.engine = pooled_write_ahead(self.engine)
+        self.engine = pooled_write_ahead(self.engine)  # type: ignore[has-type]  # untyped in Rasa
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
