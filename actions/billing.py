@@ -30,12 +30,13 @@ from bot.billing.disputes import RECALCULATION_AND_CREDIT, ticket_facts, total_u
 from bot.billing.replies import (
     balance_replies,
     invoice_replies,
+    part_replies,
     promotion_replies,
     undue_replies,
 )
 from bot.billing.review import Review, review_claim
 from bot.language.es.amounts import amounts_in
-from bot.language.es.billing import charges_named, invoice_number_in, reports_payment
+from bot.language.es.billing import DUE_DATE, charges_named, invoice_number_in, reports_payment
 from bot.language.es.formatting import day_and_month, money
 from bot.language.es.questions import asks_to_repeat, asks_why
 from bot.locale import ticket_description, ticket_note, ticket_subject, undue_kind_name
@@ -120,12 +121,15 @@ class ActionBilling(Action):
         done: List[EventType] = [
             SlotSet("billing_second_factor", None),
             SlotSet("billing_second_factor_tries", None),
+            SlotSet("bill_part", None),
         ]
         if not verified_twice(tracker):
             return [*done, *_offer_a_person(dispatcher, "utter_billing_not_verified")]
         number = int(tracker.get_slot("service_number"))
-        intent = tracker.get_slot("need_intent")
-        if intent == "billing_charge_dispute":
+        intent, part = tracker.get_slot("need_intent"), tracker.get_slot("bill_part")
+        if part:
+            events = await _part_of_the_bill(dispatcher, tracker, number, part)
+        elif intent == "billing_charge_dispute":
             events = await _claim(dispatcher, tracker, number)
         elif intent == "billing_payment":
             events = await _payment(dispatcher, tracker, number)
@@ -147,6 +151,27 @@ async def _balance(dispatcher: CollectingDispatcher, tracker: Tracker, number: i
     if review.charges:
         # Seed 001: do not wait for the customer to find it; an undue charge is claimed for them.
         return await _request_recalculation(dispatcher, tracker, number, review)
+    return anything_else(dispatcher, tracker)
+
+
+async def _part_of_the_bill(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: int, part: str
+) -> List[EventType]:
+    """A follow-up about one part of the bill explained: that part of the same answer, not all of it."""
+    ledger, terms, today = services().billing, services().billing_terms, _today()
+    words = latest_text(tracker)
+    # The invoice that has the charge asked about ("la instalación": the first one), as for a claim.
+    review = await review_claim(ledger, number, invoice_number_in(words), charges_named(words))
+    balance = await ledger.balance(number, today)
+    if balance is None or review is None:
+        return _offer_a_person(dispatcher, "utter_billing_unavailable")
+    invoice = review.latest if part == DUE_DATE else review.invoice
+    replies = [
+        *balance_replies(balance, terms),
+        *(invoice_replies(invoice, review.contract) if invoice is not None else []),
+        *promotion_replies(review.contract, today),
+    ]
+    utter(dispatcher, part_replies(part, replies, older_invoice=invoice is not review.latest))
     return anything_else(dispatcher, tracker)
 
 
@@ -311,12 +336,32 @@ def _payment_report_text(tracker: Tracker) -> str | None:
     return None
 
 
+# What the bot says when a payment report took the files sent until then.
+_FILES_TAKEN = ("utter_payment_report_recorded", "utter_payment_report_receipt_received")
+
+
 def _attachments(tracker: Tracker) -> List[Dict[str, Any]]:
-    """The files (a receipt's photo) the customer sent while talking to the bot about this need."""
+    """The files (a receipt's photo) sent to the bot that no payment report has taken yet.
+
+    Before identification too: a receipt sent first ("hola" + photo), then the
+    identification, then "ya pagué" is that report's receipt, however many turns
+    the identification took (the last five messages lost it; play-test).
+    """
     found: List[Dict[str, Any]] = []
-    for event in user_events_with_the_bot(tracker)[-5:]:
-        found += (event.get("metadata") or {}).get("attachments") or []
+    for event in reversed(_events_with_the_bot(tracker)):
+        if event.get("event") == "bot":
+            if str((event.get("metadata") or {}).get("utter_action") or "").startswith(_FILES_TAKEN):
+                break
+        elif event.get("event") == "user":
+            found = [*((event.get("metadata") or {}).get("attachments") or []), *found]
     return found
+
+
+def _events_with_the_bot(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The conversation's events since a person last gave it back (as user_events_with_the_bot)."""
+    events = tracker.events
+    resumed = max((i for i, event in enumerate(events) if event.get("event") == "resume"), default=-1)
+    return list(events[resumed + 1 :])
 
 
 async def _open_request(customer_id: int, number: int, kind: TicketKind) -> TicketRecord | None:

@@ -7,6 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.visits import close_when_service_back
+
 # The responses that ask whether there is anything else, and the farewell itself ("no,
 # eso es todo" after it): "no" to them is a farewell.
 ANYTHING_ELSE_QUESTIONS = frozenset({"utter_anything_else", "utter_you_are_welcome", "utter_goodbye"})
@@ -55,6 +57,9 @@ class ActionAnswerThanks(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        service_back = await close_when_service_back(dispatcher, tracker)  # "gracias, ya volvió"
+        if service_back is not None:
+            return service_back
         last = last_bot_response(tracker)
         if last == "utter_goodbye":
             dispatcher.utter_message(response="utter_you_are_welcome_at_the_end")

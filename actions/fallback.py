@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import attach_receipt
 from actions.shared import anything_else, intent_of, user_events
+from actions.visits import close_when_service_back
 from bot.language.es.leaving import misread_leaving
 from bot.language.input_guard import InputProblem, classify
 from bot.reception.fallback import FallbackStep, fallback_step
@@ -56,6 +57,9 @@ class ActionHandleFallback(Action):
         receipt = await attach_receipt(dispatcher, tracker)  # a photo without words may be a receipt
         if receipt is not None:
             return receipt
+        service_back = await close_when_service_back(dispatcher, tracker)  # "ya anda" NLU was unsure of
+        if service_back is not None:
+            return service_back
         return answer_not_understood(dispatcher, tracker)[1]
 
 

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import latest_intent, services
+from actions.visits import close_when_service_back
 from bot.reception.greeting import GreetingStep, greeting_steps, welcome_response
 
 _STEP_RESPONSES = {
@@ -90,6 +91,9 @@ class ActionAcknowledgeInform(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        service_back = await close_when_service_back(dispatcher, tracker)  # "ah ya anda, volvió" as data
+        if service_back is not None:
+            return service_back
         person = _person_given(tracker)
         if person:
             dispatcher.utter_message(response="utter_nice_to_meet", person=person)

@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import answer_not_understood
 from actions.forms import queue_needs
 from actions.shared import anything_else, latest_intent, latest_text
+from actions.visits import close_when_service_back
 from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import needs_stated
 from bot.needs import Need, need_for_intent, needs_to_queue
@@ -34,6 +35,9 @@ class ActionHandleInterruption(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        service_back = await close_when_service_back(dispatcher, tracker)  # "ya volvió" read as a stop
+        if service_back is not None:
+            return service_back
         if not says_leaving(latest_intent(tracker), latest_text(tracker)):
             # NLU's word alone ("modem" as a goodbye) never ends anything: it is not understood;
             # inside a form the RulePolicy then resumes it and its question follows.

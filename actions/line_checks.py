@@ -7,7 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import current_service, services
+from actions.shared import current_service, latest_text, services
+from bot.language.es.service_back import says_service_back
 from bot.locale import ticket_note
 from bot.needs import complaint_for_intent
 from bot.ports.tickets import AnswerAuthor, TicketStatus
@@ -46,6 +47,10 @@ class ActionRunLineChecks(Action):
         if service is None or not ticket_number:
             dispatcher.utter_message(response="utter_how_can_help")
             return []
+        if says_service_back(latest_text(tracker)):
+            # "Ya volvió" ended the key questions (actions/troubleshooting.py): a line that works
+            # again is not checked, and the case is closed as solved by rule (action_close_resolved).
+            return [SlotSet("line_verdict", Verdict.SERVICE_BACK.value)]
         field = services().settings.field
         dispatcher.utter_message(response="utter_checking_line")
         diagnosis = await run_line_checks(services().network, service.service_number, field.probe_timeout_s)

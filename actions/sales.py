@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ProtocolFormValidationAction, digression
+from actions.forms import ProtocolFormValidationAction, digression, is_new_message_for
 from actions.shared import (
     anything_else,
     channel_of,
@@ -24,6 +24,7 @@ from actions.shared import (
     latest_text,
     services,
     show_catalogue,
+    user_events_with_the_bot,
     utter,
 )
 from bot.billing.replies import upgrade_replies
@@ -35,9 +36,18 @@ from bot.locale import ticket_description, ticket_subject
 from bot.needs import Flow, Route
 from bot.ports.tickets import TicketCategory, TicketKind
 from bot.reception.identification import STRONG_KINDS, parse_claim
+from bot.reception.lead import LEAD_SLOTS, lead_details_in, name_answer
 
-_LEAD_SLOTS = ("lead_name", "lead_contact", "lead_zone")
 _LONGEST_ANSWER = 120  # a name or a zone; more is no answer to the question
+
+
+def lead_already_given(tracker: Tracker) -> Dict[str, Any]:
+    """The lead form's answers the customer's messages already gave ("300 megas en Luque, me llamo
+    Ana"), so that the form asks only what is missing; prefilled by action_triage."""
+    country, found = services().company.country, {}
+    for event in user_events_with_the_bot(tracker):
+        found.update(lead_details_in(event.get("text"), country))  # a later message corrects
+    return {slot: value for slot, value in found.items() if tracker.get_slot(slot) is None}
 
 
 class ValidateLeadForm(ProtocolFormValidationAction):
@@ -55,12 +65,26 @@ class ValidateLeadForm(ProtocolFormValidationAction):
 
     def is_answer(self, tracker: Tracker, requested: str) -> bool:
         # A name or a zone is any text ("Chau Ramírez", "Luque"); a need said there is queued as usual.
-        if requested in _LEAD_SLOTS and not digression(tracker, trust_intent=False):
+        if requested in LEAD_SLOTS and not digression(tracker, trust_intent=False):
             # "Fernando de la Mora" read as a yes is a place; a bare "sí" or "gracias" answers nothing.
             bare = len(latest_text(tracker).split()) <= 2
             no_content = bare and latest_intent(tracker) in {"affirm", "deny", "thanks"}
             return self.any_text_answers(tracker) and not no_content
         return super().is_answer(tracker, requested)
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """The question asked, and any other the same message answers ("Ana, vivo en Luque")."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if not is_new_message_for(self.form_name(), tracker) or digression(tracker, trust_intent=False):
+            return events
+        requested, taken = tracker.get_slot("requested_slot"), {event.get("name") for event in events}
+        details = lead_details_in(latest_text(tracker), services().company.country)
+        for slot, value in details.items():
+            if slot not in (requested, *taken) and tracker.get_slot(slot) is None:
+                events.append(SlotSet(slot, value))
+        return events
 
     async def required_slots(
         self,
@@ -71,7 +95,7 @@ class ValidateLeadForm(ProtocolFormValidationAction):
     ) -> List[str]:
         if tracker.get_slot("already_customer") is not False:
             return ["already_customer"]
-        return ["already_customer", *_LEAD_SLOTS]
+        return ["already_customer", *LEAD_SLOTS]
 
     async def validate_already_customer(
         self,
@@ -80,6 +104,8 @@ class ValidateLeadForm(ProtocolFormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
+        if not is_new_message_for(self.form_name(), tracker):
+            return {"already_customer": slot_value}  # prefilled from what was said (action_triage)
         text = str(slot_value or "")
         claim = parse_claim(text, services().company.country)
         if claim.kind in STRONG_KINDS:
@@ -95,20 +121,29 @@ class ValidateLeadForm(ProtocolFormValidationAction):
     async def validate_lead_name(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        if not is_new_message_for(self.form_name(), tracker):
+            return {"lead_name": slot_value}  # prefilled from what was said (action_triage)
+        if tracker.get_slot("requested_slot") == "lead_name":
+            # "Carla Ruiz, mi cel 0985…": the name; the rest was read by get_extraction_events.
+            slot_value = name_answer(str(slot_value or ""), services().company.country)
         contact = _contact_in(str(slot_value or ""))
         if contact is not None:
-            # The phone given before the name: kept where it belongs, the name asked again.
+            # The phone given instead of the name: kept where it belongs, the name asked again.
             return {"lead_name": None, "lead_contact": contact}
         return {"lead_name": _short_answer(slot_value, dispatcher)}
 
     async def validate_lead_zone(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        if not is_new_message_for(self.form_name(), tracker):
+            return {"lead_zone": slot_value}  # prefilled from what was said (action_triage)
         return {"lead_zone": _short_answer(slot_value, dispatcher)}
 
     async def validate_lead_contact(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        if not is_new_message_for(self.form_name(), tracker):
+            return {"lead_contact": slot_value}  # prefilled from what was said (action_triage)
         contact = _contact_in(str(slot_value or ""))
         if contact is None:
             dispatcher.utter_message(response="utter_lead_contact_invalid")
@@ -164,7 +199,7 @@ class ActionSalesLead(Action):
         dispatcher.utter_message(
             response="utter_lead_recorded", name=lead["name"], ticket_number=ticket.number
         )
-        cleared = [SlotSet(slot, None) for slot in (*_LEAD_SLOTS, "already_customer")]
+        cleared = [SlotSet(slot, None) for slot in (*LEAD_SLOTS, "already_customer")]
         return [
             *cleared,
             SlotSet("need_intent", None),

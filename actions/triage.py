@@ -8,12 +8,21 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
+from actions.sales import lead_already_given
 from actions.shared import customer_words, identify, latest_intent, latest_text, services, show_catalogue
-from bot.language.es.billing import says_already_customer
+from bot.language.es.billing import bill_part_asked, says_already_customer
 from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
 from bot.language.es.questions import asks_when_contacted
-from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, Need, Route, need_for_intent, needs_to_queue
+from bot.needs import (
+    ADVICE_FIRST_INTENTS,
+    HUMAN_INTENT,
+    Flow,
+    Need,
+    Route,
+    need_for_intent,
+    needs_to_queue,
+)
 from bot.reception.identification import (
     UNANSWERED_BEFORE_A_PERSON,
     Claim,
@@ -64,6 +73,27 @@ def _insisting_on_a_person(tracker: Tracker) -> Dict[str, Any]:
 
 
 FOLLOW_UP_INTENT = "ticket_status"
+# What a billing answer opens with (bot.billing.replies.balance_replies and invoice_replies).
+_BILL_EXPLAINED = ("utter_invoice_heading", "utter_billing_owed", "utter_billing_overdue",
+                   "utter_billing_suspended_overdue", "utter_billing_nothing_owed")
+
+
+def _bill_part_followed_up(tracker: Tracker, need: Need | None) -> str | None:
+    """The part of the bill explained in this conversation that the latest message asks about.
+
+    Only for a customer verified by two factors, for a billing or sales reading of the
+    message, and never when it states a need of its own ("¿por qué no me aplicaron el
+    descuento?" is a claim).
+    """
+    if need not in (Need.BILLING, Need.SALES) or float(tracker.get_slot("identity_factors") or 0) < 2:
+        return None
+    text = latest_text(tracker)
+    if needs_stated(text):
+        return None
+    said = ((event.get("metadata") or {}).get("utter_action") or "" for event in tracker.events)
+    if not any(response.startswith(_BILL_EXPLAINED) for response in said):
+        return None
+    return bill_part_asked(text)
 
 
 def _lead_recorded(tracker: Tracker) -> str | None:
@@ -91,6 +121,17 @@ class ActionTriage(Action):
             # for "cuándo", as a billing question).
             dispatcher.utter_message(response="utter_lead_follow_up", ticket_number=lead)
             return []
+        part = _bill_part_followed_up(tracker, need)
+        if part is not None:
+            # "¿Y cuándo vence?" after the bill was explained: that part, answered at once by rule
+            # (data/rules/billing.yml), not the whole bill again (play-test; NLU reads these as a
+            # balance or, for "descuento" and "instalación", a sales question).
+            return [
+                SlotSet("need_intent", "billing_balance"),
+                SlotSet("bill_part", part),
+                SlotSet("offered_next_need", False),
+                SlotSet("route", Flow.BILLING.value),
+            ]
         if need is None:
             # No need after all (NLU's cancellation without words of cancelling): nothing is
             # opened and nobody identified for nothing; the customer is asked what they need.
@@ -128,6 +169,8 @@ class ActionTriage(Action):
             # question whether they have a service with us (lead_form), never identification.
             await show_catalogue(dispatcher)
             slots["route"] = Route.ASK_IF_CUSTOMER.value
+            # "300 megas en Luque, me llamo Ana": the lead form asks only what is missing.
+            slots.update(lead_already_given(tracker))
         elif not tracker.get_slot("customer_id"):
             # Failed attempts and a lockout are never reset here: restating the need is no new try.
             slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))

@@ -14,9 +14,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import COURTESY_INTENTS, LEAVING_INTENTS, ProtocolFormValidationAction, digression
+from actions.forms import (
+    COURTESY_INTENTS,
+    LEAVING_INTENTS,
+    ProtocolFormValidationAction,
+    digression,
+    is_new_message_for,
+)
 from actions.shared import latest_intent, latest_text, services
 from bot.language.es.questions import asks_to_repeat
+from bot.language.es.service_back import says_service_back
 from bot.language.input_guard import classify
 from bot.support.key_questions import KEY_QUESTIONS, answer_without_parser, answers_in, is_correction
 
@@ -49,6 +56,17 @@ class ValidateTroubleshootingForm(ProtocolFormValidationAction):
 
     def name(self) -> str:
         return "validate_troubleshooting_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        requested = tracker.get_slot("requested_slot")
+        answering = requested and is_new_message_for(self.form_name(), tracker)
+        if answering and says_service_back(latest_text(tracker)):
+            # "Ya volvió", "ya anda": the form ends here, nothing more is asked; the line checks'
+            # action, next by rule, closes the case as solved instead of checking (and booking).
+            return [SlotSet(requested, None), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -5,14 +5,15 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import anything_else, current_service, services
+from actions.shared import anything_else, current_service, latest_text, services
 from bot.language.es.formatting import window_text, window_variables
+from bot.language.es.service_back import says_service_back
 from bot.locale import ticket_note
 from bot.needs import complaint_for_intent
-from bot.ports.tickets import AnswerAuthor, TicketStatus
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketRecord, TicketStatus
 from bot.support.decisions import Complaint, Verdict
 from bot.support.scheduling import next_visit_window
 
@@ -70,6 +71,10 @@ class ActionScheduleVisit(Action):
         if not ticket_number:
             dispatcher.utter_message(response="utter_how_can_help")
             return []
+        # "No... bueno, volvió la luz y ya funciona" to "¿se solucionó?": no visit for a working line.
+        service_back = await close_when_service_back(dispatcher, tracker)
+        if service_back is not None:
+            return service_back
         desk, tz = services().tickets, services().company.tzinfo
         now = datetime.now(timezone.utc)
         booked = await desk.get(ticket_number)
@@ -107,6 +112,11 @@ class ActionCloseResolved(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         ticket_number = tracker.get_slot("ticket_number")
+        if tracker.get_slot("line_verdict") == Verdict.SERVICE_BACK.value:
+            # The key questions ended on "ya volvió" (data/rules/technical.yml): nothing was checked.
+            ticket = await services().tickets.get(ticket_number) if ticket_number else None
+            if ticket is not None and ticket.is_open:
+                return await _close_service_back(dispatcher, tracker, ticket)
         if ticket_number:
             desk = services().tickets
             await desk.add_answer(ticket_number, AnswerAuthor.BOT, ticket_note("resolved_by_advice"))
@@ -130,3 +140,47 @@ class ActionOpenRelatedCase(Action):
         # The technical case is done (its ticket stays for the team); the routing, next by rule
         # (data/rules/technical.yml), takes the new need.
         return [SlotSet("need_intent", need), SlotSet("ticket_number", None)]
+
+
+async def close_when_service_back(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType] | None:
+    """Closes the technical case as solved when the latest message says the service works again.
+
+    "Ya volvió", "ya anda", "volvió la luz y ya funciona" while the technical
+    ticket of this conversation is open: NLU reads them as anything (a stop, the
+    fault reported again, a message not understood), so every action that may
+    receive them after the advice or a booked visit asks this first. None when
+    the message says no such thing or no technical case is under way.
+    """
+    ticket_number = tracker.get_slot("ticket_number")
+    if not ticket_number or not says_service_back(latest_text(tracker)):
+        return None
+    ticket = await services().tickets.get(ticket_number)
+    if ticket is None or not ticket.is_open or ticket.category is not TicketCategory.TECHNICAL:
+        return None
+    return await _close_service_back(dispatcher, tracker, ticket)
+
+
+async def _close_service_back(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketRecord
+) -> List[EventType]:
+    """No visit for a service that works again: a visit already booked is cancelled, the ticket closed."""
+    desk, tz = services().tickets, services().company.tzinfo
+    if ticket.has_visit_after(datetime.now(timezone.utc)) and ticket.visit_start and ticket.visit_end:
+        window = window_variables(ticket.visit_start, ticket.visit_end, tz)
+        when = window_text(ticket.visit_start, ticket.visit_end, tz)
+        note = ticket_note("service_back_visit_cancelled", window=when)
+        await desk.add_answer(ticket.number, AnswerAuthor.BOT, note)
+        await desk.update(ticket.number, visit_start=None, visit_end=None, status=TicketStatus.CLOSED)
+        dispatcher.utter_message(
+            response="utter_service_back_visit_cancelled", ticket_number=ticket.number, **window
+        )
+    else:
+        await desk.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note("service_back"))
+        await desk.update(ticket.number, status=TicketStatus.CLOSED)
+        dispatcher.utter_message(response="utter_service_back", ticket_number=ticket.number)
+    # Said while another question was open (moving the visit): that question is over too.
+    in_form = bool((tracker.active_loop or {}).get("name"))
+    ended: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] if in_form else []
+    return [*ended, *anything_else(dispatcher, tracker)]

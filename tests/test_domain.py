@@ -87,6 +87,8 @@ DYNAMIC_RESPONSES = (
         for last in ("", "_last_payment")
     }
     | {f"utter_cancel_fix_first_{need}" for need in ("technical", "billing")}
+    # A part a follow-up asks about that the bill does not have (bot/billing/replies.py).
+    | {f"utter_bill_part_missing_{part}" for part in ("promotion", "installation", "extra", "reconnection")}
 )
 # Used by Rasa itself: form questions and the default fallback.
 FRAMEWORK_RESPONSES = {

@@ -189,6 +189,35 @@ def _percent(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
+# The replies of a whole billing answer (balance, invoice, promotion) that answer a follow-up
+# about one part of it (bot.language.es.billing.bill_part_asked): the part's own lines first,
+# then what completes them ("¿cuánto es con el descuento?": the total and the price after it).
+_PART_LINES = {
+    "due_date": ("utter_billing_owed", "utter_billing_overdue", "utter_billing_suspended_overdue",
+                 "utter_billing_nothing_owed"),
+    "promotion": ("utter_invoice_line_promotion_",),
+    "installation": ("utter_invoice_line_installation",),
+    "extra": ("utter_invoice_line_extra",),
+    "reconnection": ("utter_invoice_line_reconnection",),
+}
+_PART_COMPANIONS = {"promotion": ("utter_invoice_total_", "utter_billing_promotion_")}
+
+
+def part_replies(part: str, replies: Sequence[Reply], older_invoice: bool = False) -> list[Reply]:
+    """Of a whole billing answer, what answers the question about `part`, in the answer's order.
+
+    A part the bill does not have is said so (`utter_bill_part_missing_<part>`), never
+    answered with the whole bill again. A line of an invoice older than the latest
+    ("la instalación": the first one) comes with that invoice's heading, so it is not
+    taken for this month's.
+    """
+    lines = _PART_LINES[part]
+    if not any(reply.response.startswith(lines) for reply in replies):
+        return [Reply(f"utter_bill_part_missing_{part}")]
+    wanted = lines + _PART_COMPANIONS.get(part, ()) + (("utter_invoice_heading",) if older_invoice else ())
+    return [reply for reply in replies if reply.response.startswith(wanted)]
+
+
 def upgrade_replies(current: Plan, catalogue: Sequence[Plan], currency: str) -> list[Reply]:
     """The customer's plan, and the next faster plan on sale with the price difference."""
     faster = sorted(

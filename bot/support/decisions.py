@@ -61,6 +61,9 @@ class Verdict(str, Enum):
     ADVICE = "advice"  # healthy line: plan, Wi-Fi vs cable, the "pastel familiar"
     SATURATION = "saturation"  # the line is full: explain sharing, offer a plan change
     CHECKS_UNAVAILABLE = "checks_unavailable"  # nothing could be checked: a technician will
+    # Never from `decide`: the customer says the service works again before the checks ran
+    # ("ya volvió"), so nothing is checked and the case is closed as solved.
+    SERVICE_BACK = "service_back"
 
 
 @dataclass(frozen=True)

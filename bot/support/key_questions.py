@@ -54,7 +54,9 @@ def answers_in(
             found["problem_since"] = since.started_on.isoformat()
             break
     scope = parse_device_scope(text)
-    if scope is not None:
+    # "Un samsung", "desde el iphone", "el celular" to "¿qué marca es el equipo?" name the device
+    # of the test, not which devices fail: no scope then, unless said as a correction.
+    if scope is not None and (asked != "device_brand" or is_correction(text)):
         found["devices_scope"] = scope
     for candidate in [*_entity_values(entities, "connection_type"), text]:
         connection = parse_connection_type(candidate)

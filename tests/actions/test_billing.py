@@ -178,3 +178,34 @@ def test_a_receipt_sent_with_a_second_report_joins_the_open_one(demo_services: S
     assert slots(events)["ticket_number"] == number  # the same report, not a second ticket
     assert "utter_payment_report_receipt_received" in responses(messages)
     assert Blocking(demo_services.tickets).get(number).diagnostics["attachments"] == [first, second]
+
+
+def test_a_receipt_sent_before_identification_goes_on_the_report_made_after(
+    demo_services: Services,  # noqa: F811
+) -> None:
+    # Issue 10, class 5: the photo first, then a long identification, then "ya pagué".
+    receipt = {"kind": "photo", "file_id": "AgAD-before"}
+    photo = {"event": "user", "text": "\ufffd", "metadata": {"attachments": [receipt]},
+             "parse_data": {"intent": {"name": "nlu_fallback"}, "entities": []}}
+    tracker = identified(demo_services, PEDRO, "1004", "billing_payment", "ya pagué 150.000", factors=2.0)
+    turns = [{"event": "user", "text": f"respuesta {n}", "parse_data": {"intent": {"name": "inform"}}}
+             for n in range(6)]
+    not_readable = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_input_binary"}}
+    tracker.events[1:1] = [photo, not_readable, *turns]
+
+    messages, events = run_action(ActionBilling(), tracker)
+
+    assert "utter_payment_report_receipt_received" in responses(messages)
+    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
+    assert ticket.diagnostics["attachments"] == [receipt]
+
+
+def test_a_receipt_already_taken_by_a_report_is_not_taken_again(demo_services: Services) -> None:  # noqa: F811
+    receipt = {"kind": "photo", "file_id": "AgAD-taken"}
+    tracker = identified(demo_services, MARIA, "1001", "billing_payment", "ya pagué", factors=2.0)
+    tracker.events[3] = {**tracker.events[3], "metadata": {"attachments": [receipt]}}
+    recorded = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_payment_report_recorded"}}
+    tracker.events.insert(4, recorded)
+    _, events = run_action(ActionBilling(), tracker)
+    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
+    assert not (ticket.diagnostics or {}).get("attachments")

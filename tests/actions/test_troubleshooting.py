@@ -110,3 +110,25 @@ def test_an_earlier_answer_said_again_is_not_taken_as_the_brand():
     messages, slots = run_form(tracker)
     assert slots == {"device_brand": None}
     assert [m["response"] for m in messages] == ["utter_help_device_brand"]
+
+
+def test_the_service_back_ends_the_key_questions_without_asking_more():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.latest_message = message("ya volvió", "stop")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateTroubleshootingForm().run(dispatcher, tracker, {}))
+    slots = {event["name"]: event["value"] for event in events}
+    # requested_slot None ends the form; the checks' action, next by rule, closes the case.
+    assert slots == {"device_brand": None, "requested_slot": None}
+    assert dispatcher.messages == []
+
+
+def test_a_device_named_for_the_brand_is_no_correction_of_the_devices():
+    tracker = load_tracker("key_questions_in_one_message")
+    tracker.slots.update({"requested_slot": "device_brand", "devices_scope": "all", "device_brand": None})
+    for text in ("el celular", "desde el iphone"):
+        tracker.latest_message = message(text)
+        messages, slots = run_form(tracker)
+        assert "utter_answer_corrected" not in [m["response"] for m in messages], text
+        assert "devices_scope" not in slots, text
+    assert slots["device_brand"] == "Apple"

@@ -1,13 +1,22 @@
 """Visits and related cases: one fault gets one visit, one need one ticket."""
 from __future__ import annotations
 
-from actions.visits import ActionOpenRelatedCase, ActionScheduleVisit
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.closing import ActionAnswerThanks
+from actions.fallback import ActionHandleFallback
+from actions.greeting import ActionAcknowledgeInform
+from actions.interruptions import ActionHandleInterruption
+from actions.line_checks import ActionRunLineChecks
+from actions.visits import ActionCloseResolved, ActionOpenRelatedCase, ActionScheduleVisit
+from bot.ports.tickets import TicketCategory
 from bot.wiring import Services
 from tests.actions.conftest import load_tracker, run_action
 from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
 from tests.support.ports import Blocking
 
-JUAN_CARLOS, PEDRO = "3987654", "2876543"
+JUAN_CARLOS, PEDRO, MARIA = "3987654", "2876543", "4123567"
 
 
 def responses(messages):
@@ -44,3 +53,80 @@ def test_the_offers_after_the_line_checks_go_to_the_billing_and_sales_flows(
         messages, events = run_action(ActionOpenRelatedCase(), tracker)
         assert messages == []  # the routing, next by rule, says what follows
         assert [e["value"] for e in events if e.get("name") == "need_intent"] == [need]
+
+
+def _says(tracker, text, intent="inform"):
+    tracker.latest_message = {"text": text, "intent": {"name": intent}, "entities": []}
+    return tracker
+
+
+def test_the_service_back_cancels_the_visit_booked_and_closes_the_ticket(demo_services: Services):  # noqa: F811
+    tracker = load_tracker("visit_booked_asks_when")
+    _says(tracker, "volvió la luz y ya funciona", "report_no_connection")
+    tracker.slots["customer_id"] = demo_customer_id(demo_services, JUAN_CARLOS)
+
+    messages, _ = run_action(ActionScheduleVisit(), tracker)
+
+    assert responses(messages) == ["utter_service_back_visit_cancelled", "utter_anything_else"]
+    assert messages[0]["ticket_number"] == "TK-10001" and messages[0]["visit_date"]
+    after = Blocking(demo_services.tickets).get("TK-10001")
+    assert not after.is_open and after.visit_start is None
+
+
+def test_the_fault_reported_again_after_the_advice_still_gets_a_visit(demo_services: Services):  # noqa: F811
+    tracker = _says(load_tracker("visit_booked_asks_when"), "no, sigue sin andar", "deny")
+    tracker.slots["customer_id"] = demo_customer_id(demo_services, JUAN_CARLOS)
+    messages, _ = run_action(ActionScheduleVisit(), tracker)
+    assert responses(messages)[0] == "utter_visit_already_booked"
+    assert Blocking(demo_services.tickets).get("TK-10001").is_open
+
+
+def _open_technical_ticket(services: Services) -> str:
+    customer_id = int(demo_customer_id(services, MARIA))
+    ticket = Blocking(services.tickets).open_ticket(
+        customer_id, 1001, TicketCategory.TECHNICAL, "Sin conexión", "Sin conexión"
+    )
+    return ticket.number
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent"),
+    [
+        (ActionHandleFallback(), "ya anda", "nlu_fallback"),
+        (ActionHandleInterruption(), "ya volvió", "stop"),
+        (ActionAcknowledgeInform(), "ah ya anda, volvió", "inform"),
+        (ActionAnswerThanks(), "gracias, ya volvió el internet", "thanks"),
+    ],
+)
+def test_the_service_back_closes_the_case_whatever_nlu_read(
+    demo_services: Services, action, text, intent  # noqa: F811
+):
+    tracker = _says(load_tracker("identified_customer_states_need"), text, intent)
+    tracker.slots.update(
+        ticket_number=_open_technical_ticket(demo_services),
+        need_intent="report_no_connection",
+        customer_id=demo_customer_id(demo_services, MARIA),
+    )
+
+    messages, _ = run_action(action, tracker)
+
+    assert responses(messages) == ["utter_service_back", "utter_anything_else"]
+    assert not Blocking(demo_services.tickets).get(tracker.slots["ticket_number"]).is_open
+
+
+def test_the_service_back_before_the_checks_runs_no_check_and_closes_by_rule(demo_services: Services):  # noqa: F811
+    tracker = _says(load_tracker("identified_customer_states_need"), "ya volvió", "stop")
+    tracker.slots.update(
+        ticket_number=_open_technical_ticket(demo_services),
+        need_intent="report_no_connection",
+        customer_id=demo_customer_id(demo_services, MARIA),
+    )
+
+    messages, events = run_action(ActionRunLineChecks(), tracker)
+    assert messages == [] and events == [SlotSet("line_verdict", "service_back")]
+
+    tracker.slots["line_verdict"] = "service_back"
+    messages, _ = run_action(ActionCloseResolved(), tracker)
+    assert responses(messages) == ["utter_service_back", "utter_anything_else"]
+    ticket = Blocking(demo_services.tickets).get(tracker.slots["ticket_number"])
+    assert not ticket.is_open and ticket.visit_start is None

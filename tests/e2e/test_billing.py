@@ -123,6 +123,25 @@ def test_gabriela_s_installation_fee_and_promotion_are_explained_and_a_person_of
     assert ticket.category in (TicketCategory.BILLING, TicketCategory.HUMAN)
 
 
+def test_a_question_about_one_part_of_the_bill_gets_that_part_not_the_whole_bill(assistant, sender):
+    # Issue 10, class 2: "¿y cuándo vence?" after the bill was explained repeated all of it.
+    reply = _verified(assistant, sender, "cuánto debo? mi servicio es 1009", "6123789")
+    assert "Su factura F-" in reply and "Instalación" not in reply  # the latest invoice, line by line
+
+    reply = assistant.say("¿y cuándo vence?", sender)
+    assert "Su saldo a pagar es de 240.000 PYG, con vencimiento el" in reply
+    assert "Su factura F-" not in reply and "Descuento" not in reply and "¿Hay algo más" in reply
+
+    reply = assistant.say("¿cuánto es con el descuento?", sender)  # NLU: a sales question
+    assert "Descuento «Bienvenida Fibra 600»: 20% sobre el plan, −60.000 PYG" in reply
+    assert "Total de la factura: 240.000 PYG" in reply
+    assert "Plan Fibra 600" not in reply and "Estos son nuestros planes" not in reply
+
+    reply = assistant.say("¿y la instalación por qué?", sender)  # on her first invoice
+    assert "Instalación: 200.000 PYG, cargo único que se informó al contratar" in reply
+    assert "Su factura F-" in reply and "Descuento" not in reply and "Estos son nuestros planes" not in reply
+
+
 def test_sofia_s_fixed_ip_is_a_contracted_extra(assistant, sender, ports):
     desk, _ = ports
     reply = _verified(assistant, sender, "qué es esta ip fija que me cobran? servicio 1011", "4456123")
@@ -180,13 +199,33 @@ def test_a_prospect_who_gives_a_phone_at_once_is_no_identification_attempt(assis
     reply = assistant.say("quiero contratar, soy Carla Ruiz, mi cel es 0985 111 222", sender)
     assert "Fibra 300" in reply and "No encontré" not in reply and "número de servicio" not in reply
     assert "¿Ya tiene un servicio con nosotros?" in reply
-    assistant.say("no, soy nueva", sender)
-    assistant.say("Carla Ruiz", sender)
-    assistant.say("0985 111 222", sender)
+    # The name and the phone of the first message are not asked again (issue 10, class 3).
+    reply = assistant.say("no, soy nueva", sender)
+    assert "ciudad y barrio" in reply and "¿A nombre de quién" not in reply and "teléfono" not in reply
     reply = assistant.say("Luque", sender)
     ticket = desk.get(TICKET.search(reply).group(0))
     assert ticket.kind is TicketKind.SALES_LEAD and ticket.customer_id is None
-    assert ticket.lead["phone"] == "+595985111222"
+    assert ticket.lead["phone"] == "+595985111222" and ticket.lead["name"] == "Carla Ruiz"
+    assert ticket.lead["zone"] == "Luque"
+
+
+def test_a_prospect_s_first_message_fills_the_lead_and_only_what_is_missing_is_asked(
+    assistant, sender, ports
+):
+    # Issue 10, class 3: "300 megas en Luque, me llamo Ana" asked the name and the zone again.
+    desk, _ = ports
+    reply = assistant.say("quiero contratar 300 megas en Luque, me llamo Ana", sender)
+    assert "¿Ya tiene un servicio con nosotros?" in reply
+    reply = assistant.say("no", sender)
+    assert "teléfono" in reply and "¿A nombre de quién" not in reply and "ciudad y barrio" not in reply
+    reply = assistant.say("0981 222 333", sender)
+    assert "Gracias, Ana" in reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.lead == {
+        "name": "Ana", "phone": "+595981222333", "zone": "Luque",
+        "interest": ticket.lead["interest"],
+    }
+    assert "300 megas" in ticket.lead["interest"]
 
 
 def test_a_customer_asking_for_more_speed_gets_the_next_plan_and_the_difference(assistant, sender):
@@ -261,8 +300,9 @@ def test_a_cancellation_taken_back_records_nothing(assistant, sender, ports):
 
 def test_a_prospect_s_answers_land_where_they_belong(assistant, sender, ports):
     desk, _ = ports
-    assistant.say("cuanto sale el internet? soy nuevo", sender)
-    assistant.say("no", sender)
+    reply = assistant.say("cuanto sale el internet? soy nuevo", sender)
+    # "Soy nuevo" already answers whether they are a customer (issue 10, class 3).
+    assert "¿A nombre de quién" in reply and "¿Ya tiene un servicio" not in reply
     reply = assistant.say("0982 111 222", sender)  # the phone before the name
     assert "¿A nombre de quién" in reply
     reply = assistant.say("Jorge Giménez", sender)

@@ -42,6 +42,29 @@ def invoice_number_in(text: str | None) -> str | None:
     return f"F-{match.group(1)}-{int(match.group(2)):06d}" if match else None
 
 
+_DUE_DATE = whole_words(_WORDS["due_date"])
+_QUESTION_OPENING = re.compile(rf"^{whole_words(_WORDS['question_openings']).pattern}")
+# Parts of a bill a follow-up question may ask about: the due date, then these charges. The
+# plan is left out: "¿y el plan de 600?" asks about another plan (a sales question).
+DUE_DATE = "due_date"
+_PARTS_ASKED = ("promotion", "installation", "extra", "reconnection")
+
+
+def bill_part_asked(text: str | None) -> str | None:
+    """The part of a bill a question asks about ("¿y cuándo vence?" -> "due_date", "¿cuánto es con
+    el descuento?" -> "promotion"), or None when the message asks about no one part.
+
+    Only a question: "no me aplicaron el descuento" is a claim, for the claim's flow.
+    """
+    plain_text = plain(text or "")
+    if "?" not in (text or "") and not _QUESTION_OPENING.search(plain_text):
+        return None
+    if _DUE_DATE.search(plain_text):
+        return DUE_DATE
+    named = [kind for kind in charges_named(text) if kind in _PARTS_ASKED]
+    return named[0] if named else None
+
+
 _ALREADY_CUSTOMER = whole_words(_WORDS["already_customer"])
 _NOT_CUSTOMER = whole_words(_WORDS["not_customer"])
 _FIX_FIRST = whole_words(_WORDS["fix_first"])

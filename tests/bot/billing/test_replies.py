@@ -32,6 +32,7 @@ from bot.billing.replies import (
     balance_replies,
     catalogue_replies,
     invoice_replies,
+    part_replies,
     promotion_replies,
     undue_replies,
     upgrade_replies,
@@ -459,3 +460,46 @@ def test_every_response_a_reply_names_is_in_the_domain_with_its_values() -> None
         for variant in RESPONSES[reply.response]:
             used = set(re.findall(r"\{(\w+)\}", variant.get("text", "")))
             assert used <= reply.values.keys(), (reply.response, used - reply.values.keys())
+
+
+# --- a follow-up about one part of the bill ---------------------------------------------------
+
+
+def _whole_answer(bill: Invoice, terms_contract: Contract) -> list[Reply]:
+    """What the balance answer says, in its order: balance, invoice, promotion."""
+    return [
+        *balance_replies(balance(owed="120000"), TERMS),
+        *invoice_replies(bill, terms_contract),
+        *promotion_replies(terms_contract, TODAY),
+    ]
+
+
+def test_a_follow_up_gets_the_part_asked_not_the_whole_bill() -> None:
+    bill = invoice(PLAN_LINE, line(LineKind.PROMOTION, "-30000", "Promo Verano"))
+    replies = _whole_answer(bill, contract())
+
+    assert [r.response for r in part_replies("due_date", replies)] == ["utter_billing_owed"]
+    assert [r.response for r in part_replies("promotion", replies)] == [
+        "utter_invoice_line_promotion_plan",
+        "utter_invoice_total_unpaid",
+        "utter_billing_promotion_ends",
+    ]
+
+
+def test_the_installation_asked_is_its_line() -> None:
+    fee = line(LineKind.INSTALLATION, "250000", "Instalación")
+    replies = _whole_answer(invoice(PLAN_LINE, fee), contract(promotion=None, installation_fee=D("250000")))
+    [installation] = part_replies("installation", replies)
+    assert installation.response == "utter_invoice_line_installation"
+    assert installation.values["amount"] == "250.000 PYG"
+    # On an older invoice than the latest, the line says which invoice it is on.
+    heading, line_again = part_replies("installation", replies, older_invoice=True)
+    assert (heading.response, line_again) == ("utter_invoice_heading", installation)
+
+
+@pytest.mark.parametrize("part", ["promotion", "installation", "extra", "reconnection"])
+def test_a_part_the_bill_does_not_have_is_said_so(part: str) -> None:
+    replies = _whole_answer(invoice(PLAN_LINE), contract(promotion=None))
+    [missing] = part_replies(part, replies)
+    assert missing == Reply(f"utter_bill_part_missing_{part}")
+    assert missing.response in RESPONSES

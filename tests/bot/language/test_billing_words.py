@@ -9,6 +9,7 @@ import pytest
 
 from bot.billing.port import LineKind
 from bot.language.es.billing import (
+    bill_part_asked,
     charges_named,
     invoice_number_in,
     keeps_the_service,
@@ -212,3 +213,25 @@ def test_money(amount: Decimal, currency: str, written: str) -> None:
 )
 def test_day_and_month(day: date, written: str) -> None:
     assert day_and_month(day) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("¿y cuándo vence?", "due_date"),
+        ("y hasta cuando tengo para pagar", "due_date"),
+        ("¿cuánto es con el descuento?", "promotion"),
+        ("¿y la instalación por qué?", "installation"),
+        ("y la instalacion por que", "installation"),
+        ("¿y la ip fija qué es?", "extra"),
+        ("que es la reconexion", "reconnection"),
+        # a claim, another plan, or a question about nothing in particular: no part
+        ("no me aplicaron el descuento", None),
+        ("me cobraron la instalación", None),
+        ("¿y el plan de 600?", None),
+        ("quiero cambiar de plan", None),
+        ("¿y eso?", None),
+    ],
+)
+def test_the_part_of_a_bill_a_follow_up_asks_about(text: str, part: str | None) -> None:
+    assert bill_part_asked(text) == part

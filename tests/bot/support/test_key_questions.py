@@ -61,3 +61,15 @@ def test_a_lone_device_is_the_household_only_when_the_household_was_asked() -> N
     assert "household_size" not in answers_in("un celular samsung", NOW, ASUNCION)
     assert answers_in("somos 3 y hay unos 7 equipos", NOW, ASUNCION)["household_size"]
     assert answers_in("un celular nomás", NOW, ASUNCION, asked="household_size")["household_size"]
+
+
+def test_the_device_named_for_the_brand_question_says_nothing_of_which_devices_fail() -> None:
+    # Issue 10, class 4: "el celular" or "desde el iphone" to "¿qué marca es el equipo?"
+    # overwrote "en todos" with "only one device" and said "ya lo corregí".
+    for text in ("el celular", "desde el iphone", "un iphone 11", "el celu, un samsung"):
+        assert "devices_scope" not in answers_in(text, NOW, ASUNCION, asked="device_brand"), text
+    assert answers_in("desde el iphone", NOW, ASUNCION, asked="device_brand")["device_brand"] == "Apple"
+    # Said as a correction, or to another question, it is the scope.
+    corrected = answers_in("perdón, en realidad es solo en el celular", NOW, ASUNCION, asked="device_brand")
+    assert corrected["devices_scope"] == "one"
+    assert answers_in("solo en el celular", NOW, ASUNCION, asked="devices_scope")["devices_scope"] == "one"
