@@ -21,30 +21,30 @@ credentials.yml always has it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict
+from types import FunctionType
+from typing import Any, Dict
 
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 
+from channels import rasa_methods
+
 logger = logging.getLogger(__name__)
-
-_PATCHED = "_validates_with_prebuilt_schema"
-
-ResultCheck = Callable[[Any, Dict[str, Any]], bool]
 
 
 def install(action_class: type = RemoteAction) -> bool:
     """Replace `action_class`'s response check by one with a prebuilt validator; True when done."""
-    original: ResultCheck | None = getattr(action_class, "_validate_action_result", None)
+    original = rasa_methods.rasa_function(
+        action_class, "_validate_action_result", FunctionType,
+        "action responses are validated by Rasa's slower default",
+    )
     format_spec = getattr(action_class, "action_response_format_spec", None)
+    if format_spec is None:
+        logger.warning("%s has no action_response_format_spec (Rasa upgraded?): action responses are "
+                       "validated by Rasa's slower default", action_class.__name__)
     if original is None or format_spec is None:
-        logger.warning(
-            "%s has no _validate_action_result/action_response_format_spec (Rasa upgraded?): "
-            "action responses are validated by Rasa's slower default",
-            action_class.__name__,
-        )
         return False
-    if getattr(original, _PATCHED, False):
+    if rasa_methods.is_replaced(original):
         return True
     schema = format_spec()
     validator_class = validator_for(schema)
@@ -56,7 +56,7 @@ def install(action_class: type = RemoteAction) -> bool:
             return True
         return original(self, result)  # Rasa's own check raises its own error
 
-    setattr(validate_action_result, _PATCHED, True)
-    validate_action_result.__doc__ = original.__doc__
-    action_class._validate_action_result = validate_action_result  # type: ignore[attr-defined]
+    rasa_methods.replace(
+        action_class, "_validate_action_result", FunctionType, validate_action_result, original
+    )
     return True

@@ -17,31 +17,22 @@ project is loaded (channels/action_server_guard.py).
 """
 from __future__ import annotations
 
-import logging
-from typing import Any, Callable, Dict, Type
+from typing import Any, Dict, Type
 
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
-logger = logging.getLogger(__name__)
-
-_PATCHED = "_resolves_from_a_table"
-
-Resolve = Callable[[str, Type[Any] | None], Type[Any] | None]
+from channels import rasa_methods
 
 
 def install(event_class: type = Event) -> bool:
     """Replace `event_class.resolve_by_type` by a table lookup with the same answers; True when done."""
-    original = event_class.__dict__.get("resolve_by_type")
-    if not isinstance(original, staticmethod):
-        logger.warning(
-            "%s.resolve_by_type is not a static method any more (Rasa upgraded?): "
-            "events are resolved by Rasa's slower default",
-            event_class.__name__,
-        )
+    resolve = rasa_methods.rasa_function(
+        event_class, "resolve_by_type", staticmethod, "events are resolved by Rasa's slower default"
+    )
+    if resolve is None:
         return False
-    resolve: Resolve = original.__func__
-    if getattr(resolve, _PATCHED, False):
+    if rasa_methods.is_replaced(resolve):
         return True
     table: Dict[str, Type[Any]] = {}
 
@@ -57,7 +48,5 @@ def install(event_class: type = Event) -> bool:
             found = table.get(type_name)
         return found if found is not None else resolve(type_name, default)
 
-    setattr(resolve_by_type, _PATCHED, True)
-    resolve_by_type.__doc__ = resolve.__doc__
-    event_class.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[attr-defined]
+    rasa_methods.replace(event_class, "resolve_by_type", staticmethod, resolve_by_type, resolve)
     return True

@@ -18,28 +18,23 @@ what this relies on, Rasa's own way is used: only slower.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from rasa.utils.tensorflow.models import RasaModel
 
+from channels import rasa_methods
+
 logger = logging.getLogger(__name__)
-
-_PATCHED = "_loads_for_prediction_only"
-
-Load = Callable[..., RasaModel]
 
 
 def install(model_class: type = RasaModel) -> bool:
     """Replace `model_class.load` by one that skips the training step when predicting; True when done."""
-    original = model_class.__dict__.get("load")
-    if not isinstance(original, classmethod) or not hasattr(model_class, "run_inference"):
-        logger.warning(
-            "%s.load is not the classmethod this expects (Rasa upgraded?): models load as Rasa does, slower",
-            model_class.__name__,
-        )
+    rasa_load = rasa_methods.rasa_function(
+        model_class, "load", classmethod, "models load as Rasa does, slower"
+    )
+    if rasa_load is None or not hasattr(model_class, "run_inference"):
         return False
-    rasa_load: Load = original.__func__
-    if getattr(rasa_load, _PATCHED, False):
+    if rasa_methods.is_replaced(rasa_load):
         return True
 
     def load(
@@ -62,10 +57,7 @@ def install(model_class: type = RasaModel) -> bool:
             return rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
                              *args, **kwargs)
 
-    setattr(load, _PATCHED, True)
-    load.__doc__ = rasa_load.__doc__
-    load.__wrapped__ = rasa_load  # type: ignore[attr-defined]  # Rasa's own, for comparison
-    model_class.load = classmethod(load)  # type: ignore[attr-defined]
+    rasa_methods.replace(model_class, "load", classmethod, load, rasa_load)
     return True
 
 

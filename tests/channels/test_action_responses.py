@@ -10,7 +10,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 import channels.action_server_guard  # noqa: F401  (a channel of this project installs the check)
-from channels import action_responses
+from channels import action_responses, rasa_methods
 
 VALID: Dict[str, Any] = {
     "events": [
@@ -35,7 +35,7 @@ def remote_action() -> RemoteAction:
 
 
 def test_a_channel_of_the_project_installs_it() -> None:
-    assert getattr(RemoteAction._validate_action_result, action_responses._PATCHED, False)
+    assert rasa_methods.is_replaced(RemoteAction._validate_action_result)
     assert action_responses.install() is True  # idempotent
 
 

@@ -10,7 +10,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
 
 import channels.action_server_guard  # noqa: F401  (a channel of this project installs it)
-from channels import event_types
+from channels import event_types, rasa_methods
 
 
 def rasa_answer(type_name: str, default: Any = None) -> Any:
@@ -22,7 +22,7 @@ def rasa_answer(type_name: str, default: Any = None) -> Any:
 
 
 def test_a_channel_of_the_project_installs_it() -> None:
-    assert getattr(Event.resolve_by_type, event_types._PATCHED, False)
+    assert rasa_methods.is_replaced(Event.resolve_by_type)
     assert event_types.install() is True  # idempotent
 
 

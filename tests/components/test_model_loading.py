@@ -10,6 +10,7 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.tensorflow.models import RasaModel
 
+from channels import rasa_methods
 from components import model_loading
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +34,7 @@ def _readings(agent: Agent, texts: List[str]) -> List[Any]:
 
 
 def test_it_is_installed_with_the_components() -> None:
-    assert getattr(RasaModel.load.__func__, model_loading._PATCHED, False)
+    assert rasa_methods.is_replaced(RasaModel.load.__func__)
     assert model_loading.install() is True  # idempotent
 
 
