@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict
 
 from rasa.core.actions.action import RemoteAction
 
-from channels import action_responses
+from channels import action_responses, rasa_methods
 
 RESPONSE: Dict[str, Any] = {
     "events": [
@@ -49,7 +49,7 @@ def main() -> int:
 
     action = RemoteAction("action_bench", None)
     shipped = RemoteAction._validate_action_result
-    if getattr(shipped, action_responses._PATCHED, False):
+    if rasa_methods.is_replaced(shipped):
         raise SystemExit("the check is already installed in this process: nothing to compare against")
     as_shipped = _per_call_ms(lambda response: shipped(action, response), args.calls)
     action_responses.install()
