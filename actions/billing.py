@@ -18,10 +18,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
 from actions.shared import (
+    answer_input_problem,
     anything_else,
     channel_of,
-    is_second_factor,
+    factor_kinds,
     latest_text,
+    second_factor_answer,
     services,
     user_events_with_the_bot,
     utter,
@@ -42,10 +44,21 @@ from bot.language.es.questions import asks_to_repeat, asks_why
 from bot.locale import ticket_description, ticket_note, ticket_subject, undue_kind_name
 from bot.ports.customers import ServiceStatus
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketRecord
-from bot.reception.identification import STRONG_KINDS, parse_claim
+from bot.reception.identification import (
+    STRONG_KINDS,
+    ClaimKind,
+    SecondFactor,
+    factor_still_missing,
+    parse_claim,
+)
 
 # Wrong answers to the second-factor question before a person is offered instead.
 MAX_SECOND_FACTOR_TRIES = 2
+# The second factor asked for by name, when the other one found the account.
+_SECOND_FACTOR_QUESTIONS = {
+    ClaimKind.PHONE: "utter_ask_billing_second_factor_phone",
+    ClaimKind.DOCUMENT_ID: "utter_ask_billing_second_factor_document_id",
+}
 
 
 def verified_twice(tracker: Tracker) -> bool:
@@ -88,8 +101,14 @@ class ValidateBillingVerificationForm(ProtocolFormValidationAction):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         answer = str(slot_value or "")
-        if await is_second_factor(tracker, answer):
+        factor = await second_factor_answer(tracker, answer)
+        if factor is SecondFactor.CONFIRMS:
             return {"billing_second_factor": "verified", "identity_factors": 2.0}
+        if factor is SecondFactor.ALREADY_USED:
+            # The identifier that found the account, written again: right, but no second factor.
+            # No try counted; the question that follows names the other one.
+            dispatcher.utter_message(response="utter_billing_second_factor_already_used")
+            return {"billing_second_factor": None}
         if not answer.strip() or asks_why(answer) or asks_to_repeat(answer):
             # A photo, "¿para qué?" or "eh?" is no wrong answer: the reason or the question again,
             # and no try counted (the play-test's customer lost both tries asking why).
@@ -98,15 +117,36 @@ class ValidateBillingVerificationForm(ProtocolFormValidationAction):
                 response="utter_billing_second_factor_why" if why else "utter_billing_second_factor_needed"
             )
             return {"billing_second_factor": None}
+        if answer_input_problem(dispatcher, tracker):  # emoji only, unreadable: no answer, no try
+            return {"billing_second_factor": None}
         tries = int(tracker.get_slot("billing_second_factor_tries") or 0) + 1
         if tries >= MAX_SECOND_FACTOR_TRIES:
             # Given up: the form ends, and action_billing offers a person (nothing is shown).
             return {"billing_second_factor": "not_verified", "billing_second_factor_tries": float(tries)}
         gave_one = parse_claim(answer, services().company.country).kind in STRONG_KINDS
-        dispatcher.utter_message(
-            response="utter_billing_second_factor_wrong" if gave_one else "utter_billing_second_factor_needed"
+        # When the factor missing is known, the question that follows names it.
+        wrong = "utter_billing_second_factor_wrong_one" if factor_still_missing(factor_kinds(tracker)) else (
+            "utter_billing_second_factor_wrong"
         )
+        dispatcher.utter_message(response=wrong if gave_one else "utter_billing_second_factor_needed")
         return {"billing_second_factor": None, "billing_second_factor_tries": float(tries)}
+
+
+class ActionAskBillingSecondFactor(Action):
+    """Asks for the second factor: by name when the other one found the account."""
+
+    def name(self) -> str:
+        return "action_ask_billing_second_factor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        missing = factor_still_missing(factor_kinds(tracker))
+        question = "utter_ask_billing_second_factor"  # either the ID or the phone
+        if missing is not None:
+            question = _SECOND_FACTOR_QUESTIONS.get(missing, question)
+        dispatcher.utter_message(response=question)
+        return []
 
 
 class ActionBilling(Action):

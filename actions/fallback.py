@@ -14,10 +14,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import attach_receipt
-from actions.shared import anything_else, intent_of, user_events
+from actions.shared import anything_else, input_problem, intent_of, user_events
 from actions.visits import close_when_service_back
 from bot.language.es.leaving import misread_leaving
-from bot.language.input_guard import InputProblem, classify
 from bot.reception.fallback import FallbackStep, fallback_step
 
 _NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
@@ -61,15 +60,6 @@ class ActionHandleFallback(Action):
         if service_back is not None:
             return service_back
         return answer_not_understood(dispatcher, tracker)[1]
-
-
-def input_problem(tracker: Tracker) -> InputProblem | None:
-    """What is wrong with the latest message: as NLU's InputGuard marked it (a text cut for NLU,
-    components/input_bound.py, is too long whatever its beginning), else as its text shows."""
-    marked = tracker.latest_message.get("input_problem")
-    if marked in {problem.value for problem in InputProblem}:
-        return InputProblem(marked)
-    return classify(tracker.latest_message.get("text"))
 
 
 def answer_not_understood(

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
-from actions.shared import identify, services, verified_customer
+from actions.shared import answer_input_problem, identify, services, verified_customer
 from bot.language.es.choices import read_choice
 from bot.language.es.questions import asks_why
 from bot.ports.customers import ServiceRecord
@@ -58,6 +58,10 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
+        if answer_input_problem(dispatcher, tracker):
+            # Emoji only, unreadable or a pasted page: the input guard's answer, then the question
+            # again; it is no "no data" answer (three of those end identification).
+            return {"identity_claim": None}
         claim = parse_claim(str(slot_value or ""), services().company.country)
         if claim.kind is ClaimKind.UNREADABLE and asks_why(str(slot_value or "")):
             # "¿Para qué querés mi cédula?": the reason, then the question again; no try counted.

@@ -5,7 +5,6 @@ each stays a thin wrapper: read the tracker, call the core, utter responses.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, List, Sequence
@@ -15,20 +14,26 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.billing.replies import Reply, catalogue_replies
+from bot.language.input_guard import InputProblem, classify
 from bot.locale import ticket_description, ticket_note
 from bot.needs import HUMAN_INTENT, Flow, Need, need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
 from bot.ports.tickets import AnswerAuthor, TicketCategory
 from bot.reception.contact import contact_shown
 from bot.reception.identification import (
+    SECOND_FACTOR_KINDS,
+    STRONG_KINDS,
     UNANSWERED_BEFORE_A_PERSON,
     Claim,
     ClaimKind,
     Outcome,
     PendingFactor,
     Resolution,
+    SecondFactor,
+    claims_in,
     parse_claim,
     resolve,
+    second_factor,
 )
 from bot.settings import get_settings
 from bot.support.cases import Case, CaseStep, existing_case_for, new_case_notes
@@ -105,28 +110,51 @@ async def verified_customer(tracker: Tracker) -> CustomerRecord | None:
     return await services().customers.get(int(customer_id)) if customer_id else None
 
 
-# What a second factor may be: the ID or the phone on file (a service number is guessable).
-_SECOND_FACTOR_KINDS = frozenset({ClaimKind.DOCUMENT_ID, ClaimKind.PHONE})
+def factor_kinds(tracker: Tracker) -> List[ClaimKind]:
+    """The kinds of identifier that found the verified customer's account (slot `identity_factor_kinds`)."""
+    known = {kind.value for kind in ClaimKind}
+    return [ClaimKind(value) for value in tracker.get_slot("identity_factor_kinds") or [] if value in known]
 
 
-def _given_before(tracker: Tracker, claim: Claim) -> bool:
-    """Whether an earlier message of the conversation already held this identifier."""
-    digits = re.sub(r"\D", "", claim.value)[-8:]
-    earlier = user_events(tracker)[:-1]
-    return bool(digits) and any(digits in re.sub(r"\D", "", event.get("text") or "") for event in earlier)
+async def second_factor_answer(tracker: Tracker, answer: str) -> SecondFactor:
+    """What `answer` is to the second-factor question (bot.reception.identification.second_factor).
+
+    The identifier that found the account is no second factor, said again; one
+    written earlier but not used to find it (during a failed try, say) is.
+    """
+    claim = parse_claim(answer, services().company.country)
+    if claim.kind not in SECOND_FACTOR_KINDS:
+        return SecondFactor.OTHER
+    resolution = await resolve(services().customers, claim)
+    found = resolution.customer is not None and str(resolution.customer.id) == tracker.get_slot("customer_id")
+    return second_factor(claim, found, factor_kinds(tracker))
 
 
 async def is_second_factor(tracker: Tracker, answer: str) -> bool:
-    """Whether `answer` is the identified customer's ID or phone on file, new in this conversation.
+    """Whether `answer` is the identified customer's ID or phone on file, not the one that found them."""
+    return await second_factor_answer(tracker, answer) is SecondFactor.CONFIRMS
 
-    What verified the customer already (the service number or ID given a minute
-    ago) is no second factor; nor is anything that names another customer.
+
+def input_problem(tracker: Tracker) -> InputProblem | None:
+    """What the input guard found wrong with the latest message (emoji only, unreadable, too long),
+    as NLU marked it (a text cut for NLU is too long whatever its beginning), else as its text shows."""
+    marked = (tracker.latest_message or {}).get("input_problem")
+    if marked in {problem.value for problem in InputProblem}:
+        return InputProblem(marked)
+    return classify((tracker.latest_message or {}).get("text"))
+
+
+def answer_input_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer a message the input guard rejects with its polite reply; whether it was one.
+
+    Asked a question, such a message is no answer at all: no try, no "no data"
+    counted, and the question is asked again.
     """
-    claim = parse_claim(answer, services().company.country)
-    if claim.kind not in _SECOND_FACTOR_KINDS or _given_before(tracker, claim):
+    problem = input_problem(tracker)
+    if problem is None:
         return False
-    resolution = await resolve(services().customers, claim)
-    return resolution.customer is not None and str(resolution.customer.id) == tracker.get_slot("customer_id")
+    dispatcher.utter_message(response=f"utter_input_{problem.value}")
+    return True
 
 
 async def current_service(tracker: Tracker) -> ServiceRecord | None:
@@ -139,7 +167,9 @@ async def current_service(tracker: Tracker) -> ServiceRecord | None:
 # --- identification outcomes, shared by triage and the identification form -------------
 
 
-def verified_slots(customer: CustomerRecord, service_number: int | None, factors: int) -> Dict[str, Any]:
+def verified_slots(
+    customer: CustomerRecord, service_number: int | None, factors: int, kinds: Sequence[ClaimKind] = ()
+) -> Dict[str, Any]:
     """Slots describing a verified customer; the contact details as they may be shown to them."""
     numbers = [service.service_number for service in customer.selectable_services]
     if service_number is None and len(numbers) == 1:
@@ -151,6 +181,7 @@ def verified_slots(customer: CustomerRecord, service_number: int | None, factors
         "customer_phone": shown.phone,
         "customer_email": shown.email,
         "identity_factors": float(factors),
+        "identity_factor_kinds": list(dict.fromkeys(kind.value for kind in kinds)) or None,
         "service_number": str(service_number) if service_number in numbers else None,
         "identity_candidates": None,
         "identity_pending_factor": None,
@@ -168,19 +199,34 @@ async def identify(
 
     Locked (this conversation failed too often, or the sender is locked out,
     bot.reception.lockout): no lookup at all, and the route offers a person.
+    Identification ended only because the customer had no identifier at hand
+    (`_gave_up`) is no lock: a service number, ID or phone given later is looked up.
+    The other identifiers of the message go along (`claims_in`): one naming the
+    same holder is a second factor ("serv 1001 ci 4123567").
     """
     if claim is None:
         return {}
     lock = services().identification_lock
     now = datetime.now(timezone.utc)
-    if tracker.get_slot("identification_locked") or await lock.is_locked(tracker.sender_id, now):
+    reopened: Dict[str, Any] = {}
+    if tracker.get_slot("identification_locked") and _gave_up(tracker) and claim.kind in STRONG_KINDS:
+        reopened = {"identification_locked": False, "identity_unanswered": None}
+    elif tracker.get_slot("identification_locked"):
         return {"identification_locked": True, "identity_candidates": None, "identity_pending_factor": None}
-    resolution = await resolve(services().customers, claim, candidates, pending, latest_text(tracker))
-    return await apply_resolution(resolution, dispatcher, tracker)
+    if await lock.is_locked(tracker.sender_id, now):
+        return {"identification_locked": True, "identity_candidates": None, "identity_pending_factor": None}
+    said = latest_text(tracker)
+    along = claims_in(said, services().company.country)
+    resolution = await resolve(services().customers, claim, candidates, pending, said, along)
+    earlier = factor_kinds(tracker) if pending is not None else []
+    return {**reopened, **await apply_resolution(resolution, dispatcher, tracker, earlier)}
 
 
 async def apply_resolution(
-    resolution: Resolution, dispatcher: CollectingDispatcher, tracker: Tracker
+    resolution: Resolution,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    earlier_kinds: Sequence[ClaimKind] = (),
 ) -> Dict[str, Any]:
     """Tell the customer what the lookup found and return the slots to set.
 
@@ -189,7 +235,8 @@ async def apply_resolution(
     person (`locked_out`), not by an invitation to try again.
     """
     if resolution.outcome == Outcome.VERIFIED and resolution.customer is not None:
-        slots = verified_slots(resolution.customer, resolution.service_number, resolution.factors)
+        kinds = [*earlier_kinds, *resolution.kinds]  # a shared phone, then the holder's name
+        slots = verified_slots(resolution.customer, resolution.service_number, resolution.factors, kinds)
         dispatcher.utter_message(response="utter_identified", customer_name=slots["customer_name"])
         return slots
     if resolution.outcome in (Outcome.NEED_STRONG_FACTOR, Outcome.NEED_HOLDER_NAME):
@@ -198,6 +245,7 @@ async def apply_resolution(
             "identity_unanswered": None,
             "identity_candidates": list(resolution.candidates),
             "identity_pending_factor": resolution.pending.value if resolution.pending else None,
+            "identity_factor_kinds": [kind.value for kind in resolution.kinds] or None,
         }
     if resolution.outcome in (Outcome.UNREADABLE, Outcome.NOT_KNOWN):
         return _unanswered(resolution.outcome, dispatcher, tracker)
@@ -216,6 +264,7 @@ async def apply_resolution(
         "identity_attempts": float(attempts),
         "identity_candidates": None,
         "identity_pending_factor": None,
+        "identity_factor_kinds": None,
         "identification_locked": locked,
     }
 

@@ -120,7 +120,9 @@ class ActionTriage(Action):
             # identification a prospect cannot pass (play-test; NLU reads it as a follow-up or,
             # for "cuándo", as a billing question).
             dispatcher.utter_message(response="utter_lead_follow_up", ticket_number=lead)
-            return []
+            # Answered: no rule follows a triage that opens nothing, and the core fallback's "no
+            # entendí" came after the answer (play-test).
+            return [FollowupAction("action_listen")]
         part = _bill_part_followed_up(tracker, need)
         if part is not None:
             # "¿Y cuándo vence?" after the bill was explained: that part, answered at once by rule

@@ -161,15 +161,38 @@ def claim_named_in(text: str | None, country: str) -> Claim | None:
     words before it) counts: "pagué 250000" in a message about the service is no
     service number, and a wrong lookup would count as a failed attempt.
     """
+    claims = _named_claims(text, country)
+    return claims[0] if claims else None
+
+
+def claims_in(text: str | None, country: str) -> list[Claim]:
+    """Every strong identifier of a message, one per kind: those their kind names first
+    ("serv 1001 ci 4123567"), then bare numbers as `parse_claim` reads them.
+
+    For the identifiers given together with the one looked up: one that names the same
+    holder is a second factor. Plan speeds and amounts are no identifiers.
+    """
+    named = _named_claims(text, country)
+    cleaned = _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text or "")))
+    bare = [_claim_from_number(raw.strip(" .-"), None, country) for raw in _NUMBER.findall(cleaned)]
+    found: dict[ClaimKind, Claim] = {}
+    for claim in (*named, *bare):
+        if claim.kind in STRONG_KINDS and _plausible(claim):
+            found.setdefault(claim.kind, claim)
+    return list(found.values())
+
+
+def _named_claims(text: str | None, country: str) -> list[Claim]:
     plain_text = re.sub(r"[()]", " ", (text or "").lower())
+    claims = []
     for kind, hint in _HINTS:
         for found in hint.finditer(plain_text):
             named = _NAMED_NUMBER.match(plain_text, found.end())
             if named:
                 claim = _claim_from_number(named.group(1).strip(" .-"), kind, country)
                 if claim.kind in STRONG_KINDS and _plausible(claim):
-                    return claim
-    return None
+                    claims.append(claim)
+    return claims
 
 
 def without_named_identifiers(text: str | None) -> str:
@@ -250,8 +273,12 @@ class Resolution:
     pending: PendingFactor | None = None
     service_number: int | None = None  # when the claim named the service
     # Independent factors that verified the customer: 1 for a strong factor alone, 2 when
-    # it settled what an earlier factor (a name, or a phone shared by several) left open.
+    # it settled what an earlier factor (a name, or a phone shared by several) left open,
+    # or another identifier of the same message named the same holder.
     factors: int = 0
+    # The strong identifiers that found the account (or, pending a holder's name, the one
+    # that matched several): none of them can be the second factor asked for later.
+    kinds: tuple[ClaimKind, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -278,12 +305,17 @@ async def resolve(
     candidates: Sequence[str] = (),
     pending: PendingFactor | None = None,
     said: str = "",
+    along: Sequence[Claim] = (),
 ) -> Resolution:
     """Combine a new claim with the candidates earlier claims left.
 
     `said` is the whole message the claim came from: a strong factor given with
     the holder's full name ("soy pedro ramirez, ci 2876543") is two factors, as
-    the name and the number in two messages are.
+    the name and the number in two messages are. `along` are the other
+    identifiers of that message (`claims_in`): one of another kind that names the
+    same holder ("serv 1001 ci 4123567") is a second factor; one that names
+    nobody, or someone else, is ignored (no failed attempt, and the account
+    stays verified by one factor).
     """
     if claim.kind == ClaimKind.UNREADABLE:
         return Resolution(Outcome.UNREADABLE, candidates=tuple(candidates), pending=pending)
@@ -305,12 +337,33 @@ async def resolve(
             return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=named, pending=PendingFactor.STRONG)
         if not matches:
             return Resolution(Outcome.NOT_FOUND)
+        confirmed = await _confirmed_by(directory, claim, matches, along)
+        if confirmed is not None:
+            holder, other = confirmed
+            if other.kind == ClaimKind.SERVICE_NUMBER:
+                service_number = int(other.value)
+            return Resolution(
+                Outcome.VERIFIED,
+                customer=holder,
+                service_number=service_number,
+                factors=2,
+                kinds=(claim.kind, other.kind),
+            )
         if len(matches) == 1:
             factors = 2 if names_the_holder(said, matches[0]) else 1
             return Resolution(
-                Outcome.VERIFIED, customer=matches[0], service_number=service_number, factors=factors
+                Outcome.VERIFIED,
+                customer=matches[0],
+                service_number=service_number,
+                factors=factors,
+                kinds=(claim.kind,),
             )
-        return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(matches), pending=PendingFactor.NAME)
+        return Resolution(
+            Outcome.NEED_HOLDER_NAME,
+            candidates=_ids(matches),
+            pending=PendingFactor.NAME,
+            kinds=(claim.kind,),
+        )
 
     if pending == PendingFactor.STRONG and not is_strong:
         # A second name: it can only narrow the names, never verify.
@@ -321,7 +374,11 @@ async def resolve(
         # name is a second factor.
         factors = 2 if is_strong or is_full_name(claim.value) else 1
         return Resolution(
-            Outcome.VERIFIED, customer=narrowed[0], service_number=service_number, factors=factors
+            Outcome.VERIFIED,
+            customer=narrowed[0],
+            service_number=service_number,
+            factors=factors,
+            kinds=(claim.kind,) if is_strong else (),
         )
     if pending == PendingFactor.STRONG and not narrowed:
         # The name did not name this holder: a misread word ("ni idea", "asdfg") or a
@@ -329,10 +386,61 @@ async def resolve(
         # given (one factor, so contact details stay masked); answering "no coincide"
         # would reject the customer's correct number, and would tell whether the name
         # belongs to some other customer.
-        return await resolve(directory, claim)
+        return await resolve(directory, claim, along=along)
     if len(narrowed) > 1:
         return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
     return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)
+
+
+async def _confirmed_by(
+    directory: CustomerDirectory,
+    claim: Claim,
+    matches: Sequence[CustomerRecord],
+    along: Sequence[Claim],
+) -> tuple[CustomerRecord, Claim] | None:
+    """The one holder among `matches` that another kind of identifier in `along` names too."""
+    for other in along:
+        if other.kind == claim.kind or other.kind not in STRONG_KINDS:
+            continue
+        named = set(_ids(await _lookup(directory, other)))
+        both = [customer for customer in matches if str(customer.id) in named]
+        if len(both) == 1:
+            return both[0], other
+    return None
+
+
+class SecondFactor(str, Enum):
+    """What an answer to the second-factor question is."""
+
+    CONFIRMS = "confirms"  # the holder's ID or phone, not the one that found the account
+    ALREADY_USED = "already_used"  # the very identifier that found the account
+    OTHER = "other"  # anything else: another customer's, a service number, no identifier
+
+
+# What a second factor may be: the ID or the phone on file (a service number is guessable).
+SECOND_FACTOR_KINDS = (ClaimKind.DOCUMENT_ID, ClaimKind.PHONE)
+
+
+def second_factor(claim: Claim, names_the_customer: bool, used: Iterable[ClaimKind]) -> SecondFactor:
+    """Whether `claim`, an answer to the second-factor question, verifies the customer again.
+
+    `names_the_customer`: the claim's lookup found the verified customer. `used`: the
+    kinds of identifier that found the account. A customer has one ID and one phone, so
+    the same kind naming the same customer is the same identifier given again; anything
+    typed earlier but not used to find the account (a phone written during a failed
+    try) counts.
+    """
+    if claim.kind not in SECOND_FACTOR_KINDS or not names_the_customer:
+        return SecondFactor.OTHER
+    return SecondFactor.ALREADY_USED if claim.kind in set(used) else SecondFactor.CONFIRMS
+
+
+def factor_still_missing(used: Iterable[ClaimKind]) -> ClaimKind | None:
+    """The second factor to ask for by name: the phone when the ID found the account, the ID
+    when the phone did; None when either will do (a service number or a name found it)."""
+    used_kinds = set(used)
+    missing = [kind for kind in SECOND_FACTOR_KINDS if kind not in used_kinds]
+    return missing[0] if len(missing) == 1 else None
 
 
 def names_the_holder(text: str, customer: CustomerRecord) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import ActionBilling, ValidateBillingVerificationForm
+from actions.billing import ActionAskBillingSecondFactor, ActionBilling, ValidateBillingVerificationForm
 from actions.fallback import ActionHandleFallback
 from actions.routing import ActionRouteNeed
 from bot.ports.tickets import TicketKind
@@ -20,6 +20,7 @@ from tests.support.ports import Blocking
 MARIA, PEDRO, LUCIA, GABRIELA = "4123567", "2876543", "5012346", "6123789"
 BILLING_INTENTS = ("billing_balance", "billing_charge_dispute", "billing_payment")
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+ PYG")
+VERIFIED = {"billing_second_factor": "verified", "identity_factors": 2.0}
 
 
 def responses(messages):
@@ -85,6 +86,52 @@ def test_a_question_back_or_a_photo_is_no_wrong_second_factor(demo_services: Ser
     tracker.slots["billing_second_factor_tries"] = 1.0
     assert _second_factor(tracker, "no se")[1]["billing_second_factor"] == "not_verified"
     assert _second_factor(tracker, MARIA)[1] == {"billing_second_factor": "verified", "identity_factors": 2.0}
+
+
+def test_the_identifier_that_found_the_account_is_no_second_factor_nor_a_wrong_one(
+    demo_services: Services,  # noqa: F811
+) -> None:
+    """Play-test c29: "mi ci es 4123567", then the ID again was answered "no coincide" and counted."""
+    said = "cuanto debo? mi ci es 4123567"
+    tracker = identified(demo_services, MARIA, "1001", "billing_balance", said, 1.0)
+    tracker.slots["identity_factor_kinds"] = ["document_id"]
+    assert _second_factor(tracker, "4123567 te puse arriba") == (
+        ["utter_billing_second_factor_already_used"], {"billing_second_factor": None}  # no try counted
+    )
+    messages, _ = run_action(ActionAskBillingSecondFactor(), tracker)
+    assert responses(messages) == ["utter_ask_billing_second_factor_phone"]  # the other one, by name
+    assert _second_factor(tracker, "0981 234567")[1] == VERIFIED
+    # Found by the phone: the ID is asked for, and the phone again is already used.
+    tracker.slots["identity_factor_kinds"] = ["phone"]
+    assert responses(run_action(ActionAskBillingSecondFactor(), tracker)[0]) == [
+        "utter_ask_billing_second_factor_document_id"
+    ]
+    assert _second_factor(tracker, "0981234567")[0] == ["utter_billing_second_factor_already_used"]
+    # A wrong ID, the factor missing known: "no coincide", then the question naming it.
+    said, slots_set = _second_factor(tracker, "1234567")
+    assert said == ["utter_billing_second_factor_wrong_one"]
+    assert slots_set["billing_second_factor_tries"] == 1.0
+
+
+def test_an_identifier_written_earlier_but_not_used_is_a_second_factor(demo_services: Services) -> None:  # noqa: F811
+    """Play-test c28: the phone typed while billing was refused, then asked again, was refused as
+    "given before"; only what found the account (here the service number) does not count."""
+    tracker = identified(demo_services, MARIA, "1001", "billing_payment", "ya pagué, servicio 1001", 1.0)
+    tracker.slots["identity_factor_kinds"] = ["service_number"]
+    earlier = {"event": "user", "text": "no. mi telefono es 0981 234567",
+               "parse_data": {"intent": {"name": "inform"}}}
+    tracker.events.insert(2, earlier)
+    messages, _ = run_action(ActionAskBillingSecondFactor(), tracker)
+    assert responses(messages) == ["utter_ask_billing_second_factor"]  # either will do
+    assert _second_factor(tracker, "0981 234567")[1] == VERIFIED
+    assert _second_factor(tracker, "1001")[0] == ["utter_billing_second_factor_wrong"]  # no service number
+
+
+def test_emoji_or_junk_to_the_second_factor_question_is_no_try(demo_services: Services) -> None:  # noqa: F811
+    tracker = identified(demo_services, MARIA, "1001", "billing_balance", "cuánto debo", factors=1.0)
+    for text, response in (("😡😡", "utter_input_no_words"), ("\x9a\x85\ufffd\ufffd", "utter_input_binary")):
+        tracker.latest_message = {"text": text, "intent": {"name": "nlu_fallback"}}
+        assert _second_factor(tracker, text) == ([response], {"billing_second_factor": None})
 
 
 def test_two_factors_see_the_balance_and_the_invoice(demo_services: Services) -> None:  # noqa: F811

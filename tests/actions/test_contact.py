@@ -215,11 +215,14 @@ def test_a_second_factor_of_someone_else_drops_the_change(demo_services):  # noq
 
 def test_the_factor_that_verified_the_customer_is_no_second_one(demo_services):  # noqa: F811
     held = {"phone": "+595991111222"}
-    for earlier, answer in (("mi ci es 4.123.567", MARIA), ("servicio 1001", "1001")):
+    cases = (("mi ci es 4.123.567", MARIA, "document_id"), ("servicio 1001", "1001", "service_number"))
+    for earlier, answer, kind in cases:
         tracker = answered(demo_services, answer, "inform", asked="contact_verification", factors=1.0)
         given = {"event": "user", "text": earlier, "parse_data": {"intent": {"name": "inform"}}}
         tracker.events.insert(0, given)
-        tracker.slots.update(contact_pending_change=held, contact_confirmed=True)
+        # What found the account is in `identity_factor_kinds` (actions/shared.py verified_slots).
+        tracker.slots.update(contact_pending_change=held, contact_confirmed=True,
+                             identity_factor_kinds=[kind])
         messages, found = validate(tracker)
         assert responses(messages) == ["utter_contact_verification_failed"]
         assert maria(demo_services).phone == "+595981234567"

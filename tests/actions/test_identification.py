@@ -134,7 +134,7 @@ def test_failures_of_earlier_conversations_of_the_sender_count(demo_services: Se
 
 def test_unreadable_answers_and_emails_are_not_attempts(demo_services: Services):  # noqa: F811
     for text, response in (("no lo tengo a mano", "utter_identity_not_known"),
-                           ("🙂🙂", "utter_identity_unreadable"),
+                           ("🙂🙂", "utter_input_no_words"),
                            ("maria@example.com", "utter_identity_email_not_accepted")):
         messages, found = validate(claim_given(text, identity_attempts=2.0))
         assert responses(messages) == [response]
@@ -155,6 +155,52 @@ def test_answers_without_an_identifier_get_other_help_then_a_person(demo_service
 def test_an_identifier_after_not_knowing_one_starts_the_count_again(demo_services: Services):  # noqa: F811
     messages, found = validate(claim_given("9999", identity_unanswered=2.0))
     assert found["identity_unanswered"] is None and not found.get("identification_locked")
+
+
+def test_junk_in_the_identification_question_gets_the_input_guard_answer_and_counts_nothing(
+    demo_services: Services,  # noqa: F811
+):
+    """Issue 13 (play-test c25): emoji only, unreadable bytes and a pasted page three times in a
+    row used to end identification as "no data"; now they are no answer at all."""
+    unanswered = None
+    junk = (("😡😡", {}, "utter_input_no_words"),
+            ("\x9a\x85\x1d\x19\ufffd\ufffd", {}, "utter_input_binary"),
+            ("a" * 3000, {"input_problem": "too_long"}, "utter_input_too_long"))
+    for text, marked, response in junk:
+        tracker = claim_given(text, "nlu_fallback", identity_unanswered=unanswered)
+        tracker.latest_message.update(marked)
+        messages, found = validate(tracker)
+        assert responses(messages) == [response]
+        assert found["identity_claim"] is None
+        assert "identity_unanswered" not in found and not found.get("identification_locked")
+        unanswered = found.get("identity_unanswered", unanswered)
+    messages, found = validate(claim_given("servicio 1001", identity_unanswered=unanswered))
+    assert responses(messages) == ["utter_identified"] and found["customer_id"]
+
+
+def test_an_identifier_after_giving_up_for_want_of_data_is_looked_up(demo_services: Services):  # noqa: F811
+    """Identification ended because the customer had no identifier (three "no sé"): no lockout,
+    so "no tengo internet, servicio 1001" later identifies them."""
+    tracker = need_stated("no tengo internet, servicio 1001", "report_no_connection", "1001",
+                          identity_unanswered=3.0, identification_locked=True)
+
+    messages, events = run_action(ActionTriage(), tracker)
+
+    assert "utter_identified" in responses(messages)
+    found = slots(events)
+    assert found["customer_id"] and found["identification_locked"] is False
+    assert found["identity_unanswered"] is None
+
+
+def test_giving_up_then_a_wrong_number_counts_as_a_failed_attempt(demo_services: Services):  # noqa: F811
+    tracker = need_stated("no tengo internet, servicio 9999", "report_no_connection", "9999",
+                          identity_unanswered=3.0, identification_locked=True, identity_attempts=2.0)
+
+    messages, events = run_action(ActionTriage(), tracker)
+
+    found = slots(events)
+    assert "customer_id" not in found and found["identification_locked"] is True
+    assert found["identity_attempts"] == 3.0
 
 
 def test_restating_the_need_resets_nothing(demo_services: Services):  # noqa: F811
@@ -214,3 +260,36 @@ def test_asking_why_gets_the_reason_and_counts_nothing(demo_services: Services):
     messages, found = validate(claim_given("para q queres mi cedula?"))
     assert responses(messages) == ["utter_identity_why"]
     assert found.get("identity_claim") is None and "identity_unanswered" not in found
+
+
+# --- two identifiers of the same holder in one message -------------------------------------
+
+
+def test_a_service_number_and_the_holders_id_in_the_first_message_are_two_factors(
+    demo_services: Services,  # noqa: F811
+):
+    """Play-test c28: "serv 1001 ci 4123567" verified by one factor, then billing refused the ID."""
+    text = "hola buenas. ya pague la factura de este mes por transferencia, 220mil. serv 1001 ci 4123567"
+    messages, events = run_action(ActionTriage(), need_stated(text, "billing_payment"))
+
+    found = slots(events)
+    assert "utter_identified" in responses(messages)
+    assert found["identity_factors"] == 2.0 and found["service_number"] == "1001"
+    assert set(found["identity_factor_kinds"]) == {"document_id", "service_number"}
+    assert found["customer_phone"] == "0981 234567"  # two factors: shown in full
+
+
+def test_an_id_of_someone_else_with_the_service_number_leaves_one_factor(demo_services: Services):  # noqa: F811
+    messages, events = run_action(ActionTriage(), need_stated("cuanto debo? serv 1001 ci 5012346",
+                                                              "billing_balance"))
+    found = slots(events)
+    assert found["customer_id"] and found["identity_factors"] == 1.0
+    assert "identity_attempts" not in found  # no failed attempt for the other number
+
+
+def test_both_identifiers_answering_the_identification_question_are_two_factors(
+    demo_services: Services,  # noqa: F811
+):
+    messages, found = validate(claim_given("1001 y mi cedula 4.123.567"))
+    assert responses(messages) == ["utter_identified"]
+    assert found["identity_factors"] == 2.0 and found["service_number"] == "1001"

@@ -42,9 +42,30 @@ def test_bad_input_is_answered_politely_and_kept(assistant, sender, message, exp
 def test_bad_input_inside_identification_is_answered_and_identification_goes_on(assistant, sender):
     assistant.say("no tengo internet", sender)
     reply = assistant.say("😀😀", sender)
-    assert "No logré reconocer" in reply
+    assert "emojis" in reply and "¿me indica su número de servicio" in reply  # the guard's answer, then again
     reply = assistant.say("1001", sender)
     assert "Ya encontré su cuenta" in reply
+
+
+def test_junk_in_the_identification_question_never_ends_identification(assistant, sender):
+    """Play-test c25 (issue 13): emoji, a pasted page and unreadable bytes answered as "no data"
+    three times ended identification, and a valid service number was then refused."""
+    assistant.say("no me anda el internet", sender)
+    for junk, expected in (("😡😡", "emojis"), (HUGE, "muy extenso"),
+                           ("\x9a\x85\x1d\x19\ufffd\ufffd\ufffd", "no puedo leer")):
+        reply = assistant.say(junk, sender)
+        assert expected in reply and "una persona" not in reply, reply
+    reply = assistant.say("no tengo internet, servicio 1001", sender)
+    assert "Ya encontré su cuenta" in reply and "sin esos datos" not in reply, reply
+
+
+def test_an_identifier_after_giving_up_for_want_of_data_is_looked_up(assistant, sender):
+    assistant.say("no me anda el internet", sender)
+    for answer in ("no sé cuál es", "no tengo la factura a mano", "ni idea la verdad"):
+        reply = assistant.say(answer, sender)
+    assert "una persona" in reply, reply
+    reply = assistant.say("no tengo internet, servicio 1001", sender)
+    assert "Ya encontré su cuenta" in reply and "sin esos datos" not in reply, reply
 
 
 def test_sql_looking_name_is_harmless(assistant, sender):

@@ -57,6 +57,28 @@ def test_maria_s_balance_and_her_pending_invoice_line_by_line(assistant, sender,
     assert "¿Hay algo más en lo que le pueda ayudar?" in reply
 
 
+def test_the_service_number_and_the_id_in_the_first_message_are_two_factors(assistant, sender, ports):
+    """Play-test c28: both identifiers at once; billing asked again and refused the ID."""
+    reply = assistant.say("cuanto debo? serv 1001 ci 4123567", sender)
+    assert "Ya encontré su cuenta" in reply and "0981 234567" in reply  # two factors: shown in full
+    reply = assistant.say("si", sender)
+    assert SECOND_FACTOR_QUESTION not in reply and "no coincide" not in reply, reply
+    assert "Su saldo a pagar es de 220.000 PYG" in reply
+
+
+def test_the_id_that_found_the_account_is_asked_again_as_the_phone_not_refused(assistant, sender, ports):
+    """Play-test c29: "mi ci es 4123567", then the ID again was "no coincide" and a try lost."""
+    assistant.say("cuanto debo? mi ci es 4123567", sender)
+    reply = assistant.say("si", sender)
+    assert "¿me indica el teléfono registrado en la cuenta?" in reply, reply
+    reply = assistant.say("4123567", sender)
+    assert "ya encontré su cuenta" in reply and "no coincide" not in reply, reply
+    assert "¿me indica el teléfono registrado en la cuenta?" in reply
+    assert not ACCOUNT_DATA.search(reply)
+    reply = assistant.say("0981 234567", sender)
+    assert "Su saldo a pagar es de 220.000 PYG" in reply, reply
+
+
 def test_pedro_suspended_learns_what_is_overdue_how_to_pay_and_when_service_returns(
     assistant, sender, ports
 ):
@@ -192,6 +214,7 @@ def test_a_prospect_sees_the_plans_and_leaves_a_lead_without_being_identified(as
     reply = assistant.say("y cuando me llaman?", sender)
     assert ticket.number in reply and "asesor de ventas le contacta" in reply
     assert "número de servicio" not in reply and "cédula" not in reply
+    assert "no entendí" not in reply  # nothing after the answer
 
 
 def test_a_prospect_who_gives_a_phone_at_once_is_no_identification_attempt(assistant, sender, ports):

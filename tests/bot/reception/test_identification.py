@@ -15,8 +15,12 @@ from bot.reception.identification import (
     Outcome,
     PendingFactor,
     Resolution,
+    SecondFactor,
+    claims_in,
+    factor_still_missing,
     parse_claim,
     resolve,
+    second_factor,
 )
 
 
@@ -187,3 +191,46 @@ def test_a_shared_phone_settled_by_the_holder_name_is_two_factors(seeded_session
 )
 def test_only_failed_lookups_are_failed_attempts(outcome, failed):
     assert Resolution(outcome).failed is failed
+
+
+# --- several identifiers in one message; the second factor asked for later -------------------
+
+
+def test_claims_in_reads_every_strong_identifier_once_per_kind():
+    found = claims_in("ya pague 220mil por transferencia. serv 1001 ci 4.123.567, el plan de 300 megas", "PY")
+    assert found == [Claim(ClaimKind.DOCUMENT_ID, "4123567"), Claim(ClaimKind.SERVICE_NUMBER, "1001")]
+    assert claims_in("1001 y 0981 234567", "PY") == [
+        Claim(ClaimKind.SERVICE_NUMBER, "1001"), Claim(ClaimKind.PHONE, "+595981234567")
+    ]
+    assert claims_in("no tengo internet", "PY") == []
+
+
+def test_a_service_number_with_the_holders_id_in_one_message_is_two_factors(directory):
+    along = [Claim(ClaimKind.SERVICE_NUMBER, "1001")]
+    resolution = resolve_now(directory, Claim(ClaimKind.DOCUMENT_ID, "4123567"), (), None, "", along)
+    assert resolution.outcome == Outcome.VERIFIED and resolution.factors == 2
+    assert resolution.service_number == 1001
+    assert set(resolution.kinds) == {ClaimKind.DOCUMENT_ID, ClaimKind.SERVICE_NUMBER}
+
+
+def test_an_identifier_of_someone_else_along_is_ignored(directory):
+    along = [Claim(ClaimKind.DOCUMENT_ID, "5012346"), Claim(ClaimKind.SERVICE_NUMBER, "1002")]
+    resolution = resolve_now(directory, claim("1001"), (), None, "", along)
+    assert resolution.outcome == Outcome.VERIFIED and resolution.factors == 1
+    assert resolution.customer.first_name == "María" and resolution.kinds == (ClaimKind.SERVICE_NUMBER,)
+
+
+def test_the_identifier_that_found_the_account_is_no_second_factor():
+    ci, phone = Claim(ClaimKind.DOCUMENT_ID, "4123567"), Claim(ClaimKind.PHONE, "+595981234567")
+    assert second_factor(ci, True, [ClaimKind.DOCUMENT_ID]) is SecondFactor.ALREADY_USED
+    assert second_factor(phone, True, [ClaimKind.DOCUMENT_ID]) is SecondFactor.CONFIRMS
+    assert second_factor(ci, True, [ClaimKind.SERVICE_NUMBER]) is SecondFactor.CONFIRMS
+    assert second_factor(ci, False, [ClaimKind.SERVICE_NUMBER]) is SecondFactor.OTHER  # someone else's
+    assert second_factor(Claim(ClaimKind.SERVICE_NUMBER, "1001"), True, []) is SecondFactor.OTHER
+
+
+def test_the_factor_still_missing_is_the_other_one():
+    assert factor_still_missing([ClaimKind.DOCUMENT_ID]) is ClaimKind.PHONE
+    assert factor_still_missing([ClaimKind.PHONE]) is ClaimKind.DOCUMENT_ID
+    assert factor_still_missing([ClaimKind.SERVICE_NUMBER]) is None
+    assert factor_still_missing([]) is None
