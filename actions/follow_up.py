@@ -12,12 +12,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, is_new_message_for
 from actions.shared import anything_else, latest_intent, latest_text, services, user_events
+from actions.visits import act_on_visit_request
 from bot.language.es.choices import read_choice
 from bot.language.es.formatting import long_date, window_text, window_variables
 from bot.language.es.leaving import says_leaving
+from bot.language.es.visit_questions import visit_questions
 from bot.locale import ticket_note
-from bot.ports.tickets import AnswerAuthor, parse_ticket_number
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketRecord, parse_ticket_number
 from bot.support.scheduling import VisitWindow, visit_windows_where
+from bot.support.visit_cancel import is_intermittent_case, visit_request
 from bot.support.visit_choice import (
     Found,
     Keep,
@@ -79,6 +82,13 @@ class ActionTicketStatus(Action):
         if not tickets:
             dispatcher.utter_message(response="utter_no_open_tickets")
             return [SlotSet("can_reschedule", False), *anything_else(dispatcher, tracker)]
+        now = datetime.now(timezone.utc)
+        # "Ya anda, no hace falta que venga", "cancelá la visita": NLU reads them as a follow-up or
+        # the fault reported again; the visit is cancelled (and the case closed) instead of told.
+        technical = _technical_case(tickets, now)
+        acted = await act_on_visit_request(dispatcher, tracker, technical) if technical else None
+        if acted is not None:
+            return [SlotSet("can_reschedule", False), *acted]
 
         for ticket in tickets:
             dispatcher.utter_message(
@@ -87,13 +97,13 @@ class ActionTicketStatus(Action):
                 ticket_subject=ticket.subject,
                 ticket_created=long_date(ticket.created_at, tz),
             )
-        now = datetime.now(timezone.utc)
         upcoming = next((ticket for ticket in tickets if ticket.has_visit_after(now)), None)
         if upcoming is None or upcoming.visit_start is None or upcoming.visit_end is None:
             return [SlotSet("can_reschedule", False), *anything_else(dispatcher, tracker)]
         dispatcher.utter_message(
             response="utter_ticket_visit", **window_variables(upcoming.visit_start, upcoming.visit_end, tz)
         )
+        _answer_visit_questions(dispatcher, tracker)  # "¿y si no estoy?" read as the fault again
         dispatcher.utter_message(response="utter_ask_reschedule")
         return [
             SlotSet("can_reschedule", True),
@@ -101,6 +111,30 @@ class ActionTicketStatus(Action):
             SlotSet("visit_options", None),  # the windows are offered afresh, once asked for
             SlotSet("visit_choice", None),
         ]
+
+
+def _technical_case(tickets: List[TicketRecord], now: datetime) -> TicketRecord | None:
+    """The open technical ticket a "ya anda" or "cancelá la visita" is about: the one with a visit first."""
+    technical = [
+        ticket for ticket in tickets if ticket.is_open and ticket.category is TicketCategory.TECHNICAL
+    ]
+    with_visit = [ticket for ticket in technical if ticket.has_visit_after(now)]
+    found = with_visit or technical
+    return found[0] if found else None
+
+
+def _asks_of_visit(tracker: Tracker, subject: str) -> bool:
+    """Whether the latest message says the service works again or calls the visit off."""
+    intermittent = is_intermittent_case(tracker.get_slot("need_intent"), subject)
+    return visit_request(latest_text(tracker), intermittent) is not None
+
+
+def _answer_visit_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answers "¿me avisan antes de venir?", "¿y si no estoy?"; whether the message asked any."""
+    answers = visit_questions(latest_text(tracker))
+    for response in answers:
+        dispatcher.utter_message(response=response)
+    return bool(answers)
 
 
 Reply = Pick | Search | Soonest | Keep | None
@@ -191,6 +225,13 @@ def _said_since_customer(tracker: Tracker, response: str | None = None) -> bool:
     return False
 
 
+async def _asks_of_current_visit(tracker: Tracker) -> bool:
+    """`_asks_of_visit` for the ticket whose visit the form is moving."""
+    number = tracker.get_slot("reschedule_ticket")
+    ticket = await services().tickets.get(number) if number else None
+    return ticket is not None and _asks_of_visit(tracker, ticket.subject)
+
+
 class ActionAskVisitChoice(Action):
     """Asks the reschedule form's question: whether to move the visit, then which window.
 
@@ -251,7 +292,8 @@ class ValidateRescheduleForm(ProtocolFormValidationAction):
             return events
         if any(event.get("name") == "visit_choice" for event in events):
             return events
-        if _read_reply(text, intent, _options(tracker), await _current_visit(tracker)) is not None:
+        reply = _read_reply(text, intent, _options(tracker), await _current_visit(tracker))
+        if reply is not None or visit_questions(text) or await _asks_of_current_visit(tracker):
             events.append(SlotSet("visit_choice", text))
         return events
 
@@ -263,15 +305,24 @@ class ValidateRescheduleForm(ProtocolFormValidationAction):
             # Rasa validates the slot at the form's start too (action_ticket_status clears it):
             # no reply has been given yet, so the question is simply asked.
             return {"visit_choice": None}
+        if await _asks_of_current_visit(tracker):
+            # "Ya anda, no hace falta que venga", "cancelá la visita": the form ends without a
+            # window; action_reschedule_visit cancels the visit (bot/support/visit_cancel.py).
+            return {"visit_choice": None, "requested_slot": None}
         offered, current = _options(tracker), await _current_visit(tracker)
         reply = _read_reply(str(slot_value or ""), latest_intent(tracker), offered, current)
         if isinstance(reply, Keep):
-            # The form ends without a choice; action_reschedule_visit then says the visit stays.
+            # The form ends without a choice; action_reschedule_visit then says the visit stays
+            # (and answers "¿me avisan antes?" after that).
             return {"visit_choice": None, "requested_slot": None}
+        # "¿Y si no estoy?" answered before the windows it may ask for, or the question asked again.
+        answered = _answer_visit_questions(dispatcher, tracker)
         if isinstance(reply, Pick):
             return {"visit_choice": str(reply.position)}
         if isinstance(reply, (Search, Soonest)):
             return self._offer(dispatcher, reply, offered, current)
+        if answered:
+            return {"visit_choice": None}
         help_response = "utter_visit_choice_invalid" if offered else "utter_help_reschedule"
         dispatcher.utter_message(response=help_response)
         return {"visit_choice": None}
@@ -319,12 +370,17 @@ class ActionRescheduleVisit(Action):
             return done
         desk, tz = services().tickets, services().company.tzinfo
         if position is None:
+            ticket = await desk.get(number)
+            acted = await act_on_visit_request(dispatcher, tracker, ticket) if ticket else None
+            if acted is not None:  # the form ended on "ya anda" or "cancelá la visita"
+                return [*acted, *done]
             dispatcher.utter_message(response="utter_visit_kept")
             current = await _current_visit(tracker)
             if current is not None:
                 dispatcher.utter_message(
                     response="utter_ticket_visit", **window_variables(current.start, current.end, tz)
                 )
+            _answer_visit_questions(dispatcher, tracker)  # "no, pero ¿me avisan antes de venir?"
             return [*anything_else(dispatcher, tracker), *done]
         window = deserialise_window(options[position - 1])
         await desk.update(number, visit_start=window.start, visit_end=window.end)

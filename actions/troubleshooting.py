@@ -23,9 +23,11 @@ from actions.forms import (
 )
 from actions.shared import latest_intent, latest_text, services
 from bot.language.es.questions import asks_to_repeat
-from bot.language.es.service_back import says_service_back
 from bot.language.input_guard import classify
+from bot.locale import ticket_note
+from bot.ports.tickets import AnswerAuthor
 from bot.support.key_questions import KEY_QUESTIONS, answer_without_parser, answers_in, is_correction
+from bot.support.visit_cancel import VisitRequest, visit_request
 
 # What a key question left unanswered after two rounds of examples holds (for the ticket).
 UNANSWERED = "no sabe"
@@ -47,6 +49,11 @@ def _helped_twice(tracker: Tracker, question: str) -> bool:
     return False
 
 
+def _intermittent(tracker: Tracker) -> bool:
+    """Whether the fault being asked about comes and goes ("se me corta a cada rato")."""
+    return tracker.get_slot("need_intent") == "report_intermittent"
+
+
 # Messages that answer nothing: the question is simply asked again.
 _COURTESIES = COURTESY_INTENTS | {"affirm"}
 
@@ -62,10 +69,20 @@ class ValidateTroubleshootingForm(ProtocolFormValidationAction):
     ) -> List[Dict[str, Any]]:
         requested = tracker.get_slot("requested_slot")
         answering = requested and is_new_message_for(self.form_name(), tracker)
-        if answering and says_service_back(latest_text(tracker)):
+        request = visit_request(latest_text(tracker), _intermittent(tracker)) if answering else None
+        if request is VisitRequest.SOLVED:
             # "Ya volvió", "ya anda": the form ends here, nothing more is asked; the line checks'
             # action, next by rule, closes the case as solved instead of checking (and booking).
             return [SlotSet(requested, None), SlotSet("requested_slot", None)]
+        ticket_number = tracker.get_slot("ticket_number")
+        if request is VisitRequest.STILL_INTERMITTENT and ticket_number:
+            # A fault that comes and goes "coming back" proves nothing: the case stays open and
+            # the questions go on (the form asks the open one again).
+            note = ticket_note("intermittent_back")
+            await services().tickets.add_answer(ticket_number, AnswerAuthor.BOT, note)
+            response = "utter_intermittent_back_case_open"
+            dispatcher.utter_message(response=response, ticket_number=ticket_number)
+            return []
         return await super().run(dispatcher, tracker, domain)
 
     async def get_extraction_events(

@@ -10,12 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import anything_else, current_service, latest_text, services
 from bot.language.es.formatting import window_text, window_variables
-from bot.language.es.service_back import says_service_back
 from bot.locale import ticket_note
 from bot.needs import complaint_for_intent
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketRecord, TicketStatus
 from bot.support.decisions import Complaint, Verdict
 from bot.support.scheduling import next_visit_window
+from bot.support.visit_cancel import VisitRequest, is_intermittent_case, visit_request
 
 # Verdicts with no technical fault that another team follows up, and which team.
 # What a line's verdict leads to when the customer accepts the offer: how to pay a suspended
@@ -71,8 +71,9 @@ class ActionScheduleVisit(Action):
         if not ticket_number:
             dispatcher.utter_message(response="utter_how_can_help")
             return []
-        # "No... bueno, volvió la luz y ya funciona" to "¿se solucionó?": no visit for a working line.
-        service_back = await close_when_service_back(dispatcher, tracker)
+        # "No... bueno, volvió la luz y ya funciona" to "¿se solucionó?": no visit for a working line
+        # (an intermittent one is booked all the same, after saying why).
+        service_back = await close_when_service_back(dispatcher, tracker, booking=True)
         if service_back is not None:
             return service_back
         desk, tz = services().tickets, services().company.tzinfo
@@ -143,23 +144,78 @@ class ActionOpenRelatedCase(Action):
 
 
 async def close_when_service_back(
-    dispatcher: CollectingDispatcher, tracker: Tracker
+    dispatcher: CollectingDispatcher, tracker: Tracker, booking: bool = False
 ) -> List[EventType] | None:
-    """Closes the technical case as solved when the latest message says the service works again.
+    """Acts on the latest message when it says the service works again or calls the visit off.
 
-    "Ya volvió", "ya anda", "volvió la luz y ya funciona" while the technical
-    ticket of this conversation is open: NLU reads them as anything (a stop, the
-    fault reported again, a message not understood), so every action that may
+    "Ya volvió", "ya anda", "cancelá la visita" while the technical ticket of
+    this conversation is open: NLU reads them as anything (a stop, the fault
+    reported again, a message not understood), so every action that may
     receive them after the advice or a booked visit asks this first. None when
     the message says no such thing or no technical case is under way.
+    `booking`: the caller books a visit next, which an intermittent fault still gets.
     """
     ticket_number = tracker.get_slot("ticket_number")
-    if not ticket_number or not says_service_back(latest_text(tracker)):
+    if not ticket_number:
         return None
     ticket = await services().tickets.get(ticket_number)
     if ticket is None or not ticket.is_open or ticket.category is not TicketCategory.TECHNICAL:
         return None
-    return await _close_service_back(dispatcher, tracker, ticket)
+    return await act_on_visit_request(dispatcher, tracker, ticket, booking)
+
+
+async def act_on_visit_request(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketRecord, booking: bool = False
+) -> List[EventType] | None:
+    """The policy of `bot.support.visit_cancel` for `ticket`; None when the message asks nothing of it."""
+    # "Ya anda" to "¿con esto se solucionó?" is a yes to the advice, intermittent or not.
+    intermittent = is_intermittent_case(tracker.get_slot("need_intent"), ticket.subject)
+    request = visit_request(latest_text(tracker), intermittent and not _answers_advice(tracker))
+    has_visit = ticket.has_visit_after(datetime.now(timezone.utc))
+    if request is VisitRequest.SOLVED:
+        return await _close_service_back(dispatcher, tracker, ticket)
+    if request is VisitRequest.CANCEL and has_visit:
+        return await _cancel_visit(dispatcher, tracker, ticket)
+    if request is VisitRequest.STILL_INTERMITTENT:
+        await services().tickets.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note("intermittent_back"))
+        dispatcher.utter_message(response="utter_intermittent_back_case_open", ticket_number=ticket.number)
+        if booking:
+            return None  # the visit is booked all the same
+        if has_visit and ticket.visit_start and ticket.visit_end:
+            window = window_variables(ticket.visit_start, ticket.visit_end, services().company.tzinfo)
+            dispatcher.utter_message(response="utter_intermittent_back_visit_kept", **window)
+        if (tracker.active_loop or {}).get("name"):
+            return []  # the form under way (the key questions) goes on: the RulePolicy resumes it
+        return anything_else(dispatcher, tracker)
+    return None
+
+
+async def _cancel_visit(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketRecord
+) -> List[EventType]:
+    """The visit is called off; the fault was not said to be gone, so the ticket stays open."""
+    desk, tz = services().tickets, services().company.tzinfo
+    assert ticket.visit_start and ticket.visit_end  # has_visit_after checked by the caller
+    window = window_variables(ticket.visit_start, ticket.visit_end, tz)
+    note = ticket_note("visit_cancelled", window=window_text(ticket.visit_start, ticket.visit_end, tz))
+    await desk.add_answer(ticket.number, AnswerAuthor.BOT, note)
+    await desk.update(ticket.number, visit_start=None, visit_end=None)
+    dispatcher.utter_message(response="utter_visit_cancelled", ticket_number=ticket.number, **window)
+    return [*_end_form(tracker), *anything_else(dispatcher, tracker)]
+
+
+def _answers_advice(tracker: Tracker) -> bool:
+    """Whether the assistant's last words before the latest message asked if the advice helped."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action") == "utter_ask_advice_helped"
+    return False
+
+
+def _end_form(tracker: Tracker) -> List[EventType]:
+    """Said while another question was open (moving the visit): that question is over too."""
+    in_form = bool((tracker.active_loop or {}).get("name"))
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] if in_form else []
 
 
 async def _close_service_back(
@@ -180,7 +236,4 @@ async def _close_service_back(
         await desk.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note("service_back"))
         await desk.update(ticket.number, status=TicketStatus.CLOSED)
         dispatcher.utter_message(response="utter_service_back", ticket_number=ticket.number)
-    # Said while another question was open (moving the visit): that question is over too.
-    in_form = bool((tracker.active_loop or {}).get("name"))
-    ended: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] if in_form else []
-    return [*ended, *anything_else(dispatcher, tracker)]
+    return [*_end_form(tracker), *anything_else(dispatcher, tracker)]
