@@ -156,7 +156,8 @@ async def close_when_service_back(
     `booking`: the caller books a visit next, which an intermittent fault still gets.
     """
     ticket_number = tracker.get_slot("ticket_number")
-    if not ticket_number:
+    # The words first: most messages say nothing of the sort, and need no ticket read.
+    if not ticket_number or visit_request(latest_text(tracker), intermittent=False) is None:
         return None
     ticket = await services().tickets.get(ticket_number)
     if ticket is None or not ticket.is_open or ticket.category is not TicketCategory.TECHNICAL:

@@ -10,13 +10,16 @@ import actions.billing
 import actions.cancellation
 import actions.contact
 import actions.follow_up
+import actions.greeting
 import actions.handoff
 import actions.identification
 import actions.line_checks
 import actions.routing
 import actions.sales
+import actions.session
 import actions.shared
 import actions.triage
+import actions.troubleshooting
 import actions.visits
 from bot.adapters.local.customers import LocalCustomerDirectory
 from bot.settings import load_settings
@@ -37,6 +40,9 @@ _USERS = (
     actions.billing,
     actions.sales,
     actions.cancellation,
+    actions.greeting,
+    actions.session,
+    actions.troubleshooting,
 )
 
 
