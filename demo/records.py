@@ -81,7 +81,7 @@ class DemoTicket:
     customer_words: str | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
     channel: str | None = None
-    visit_tomorrow: bool = False  # a technician visit tomorrow, 08:00-12:00 local time
+    visit_tomorrow: bool = False  # a technician visit the next business day, 08:00-12:00 local time
     answers: tuple[tuple[str, str], ...] = ()  # (author, body)
 
 

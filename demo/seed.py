@@ -36,6 +36,7 @@ from bot.db.models import (
 )
 from bot.db.session import make_session_factory, session_scope
 from bot.settings import get_settings
+from bot.support.scheduling import FieldCalendar
 from demo.agents import seed_agents
 from demo.records import (
     PING_COUNT,
@@ -324,9 +325,11 @@ def _ticket(session: Session, service: Service, demo: DemoTicket, now: datetime,
     closed = opened + timedelta(days=1) if demo.status == "closed" else None
     visit_start = visit_end = None
     if demo.visit_tomorrow:
-        tomorrow = now.astimezone(tz).date() + timedelta(days=1)
-        visit_start = datetime.combine(tomorrow, time(8), tzinfo=tz)
-        visit_end = datetime.combine(tomorrow, time(12), tzinfo=tz)
+        # Technicians visit on business days only: seeded on a Friday, "tomorrow" is Monday.
+        calendar = FieldCalendar.from_settings(get_settings())
+        visit_day = calendar.business_days_after(now.astimezone(tz).date(), 1)
+        visit_start = datetime.combine(visit_day, time(8), tzinfo=tz)
+        visit_end = datetime.combine(visit_day, time(12), tzinfo=tz)
     return Ticket(
         number=next_ticket_number(session),
         customer=service.customer,

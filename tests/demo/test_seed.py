@@ -63,6 +63,19 @@ def test_seeding_twice_changes_nothing(database_url: str) -> None:
     assert len(first["customers"]) == len(DEMO_CUSTOMERS) >= 10
 
 
+def test_seeded_on_a_friday_the_demo_visit_is_on_monday(database_url: str) -> None:
+    """Technicians work on business days: the demo visit never falls on a weekend."""
+    assert NOW.astimezone(COMPANY_TZ).strftime("%A") == "Friday"
+    upgrade(database_url)
+    factory = make_session_factory(database_url)
+    seed(factory, now=NOW)
+    with session_scope(factory) as session:
+        visit = session.scalars(select(Ticket).where(Ticket.number == "TK-10001")).one().visit_start
+    factory.kw["bind"].dispose()
+    assert visit.astimezone(COMPANY_TZ).date().isoformat() == "2026-03-23"  # the Monday
+    assert visit.astimezone(COMPANY_TZ).hour == 8
+
+
 def test_reseeding_a_database_seeded_before_network_states_adds_only_them(
     database_url: str,
 ) -> None:
