@@ -33,12 +33,20 @@ from bot.billing.replies import (
     balance_replies,
     invoice_replies,
     part_replies,
+    payments_replies,
     promotion_replies,
     undue_replies,
 )
 from bot.billing.review import Review, review_claim
 from bot.language.es.amounts import amounts_in
-from bot.language.es.billing import DUE_DATE, charges_named, invoice_number_in, reports_payment
+from bot.language.es.billing import (
+    DUE_DATE,
+    PAYMENTS,
+    asks_payments_made,
+    charges_named,
+    invoice_number_in,
+    reports_payment,
+)
 from bot.language.es.formatting import day_and_month, money
 from bot.language.es.questions import asks_to_repeat, asks_why
 from bot.locale import ticket_description, ticket_note, ticket_subject, undue_kind_name
@@ -167,7 +175,11 @@ class ActionBilling(Action):
             return [*done, *_offer_a_person(dispatcher, "utter_billing_not_verified")]
         number = int(tracker.get_slot("service_number"))
         intent, part = tracker.get_slot("need_intent"), tracker.get_slot("bill_part")
-        if part:
+        if part == PAYMENTS or (not part and _asks_payments_made(tracker)):
+            # "¿Cuánto pagué el mes pasado?": the payments on record, not the ways to pay nor a
+            # payment report (play-test), whatever NLU read.
+            events = await _payments_made(dispatcher, tracker, number)
+        elif part:
             events = await _part_of_the_bill(dispatcher, tracker, number, part)
         elif intent == "billing_charge_dispute":
             events = await _claim(dispatcher, tracker, number)
@@ -191,6 +203,26 @@ async def _balance(dispatcher: CollectingDispatcher, tracker: Tracker, number: i
     if review.charges:
         # Seed 001: do not wait for the customer to find it; an undue charge is claimed for them.
         return await _request_recalculation(dispatcher, tracker, number, review)
+    return anything_else(dispatcher, tracker)
+
+
+def _asks_payments_made(tracker: Tracker) -> bool:
+    """The need's words ask about the payments made, and report none ("ya pagué" is a report)."""
+    words = _claim_words(tracker)
+    return asks_payments_made(words) and not reports_payment(words)
+
+
+# How many of the latest payments answer "¿cuánto pagué?" (the month before and some more).
+_PAYMENTS_SHOWN = 3
+
+
+async def _payments_made(dispatcher: CollectingDispatcher, tracker: Tracker, number: int) -> List[EventType]:
+    """The latest payments on record, newest first: when, how much, how, for which invoice."""
+    contract = await services().billing.contract(number)
+    if contract is None:
+        return _offer_a_person(dispatcher, "utter_billing_unavailable")
+    payments = await services().billing.payments(number, limit=_PAYMENTS_SHOWN)
+    utter(dispatcher, payments_replies(payments, contract.currency))
     return anything_else(dispatcher, tracker)
 
 

@@ -27,12 +27,14 @@ from bot.language.es.cancel_reasons import cancel_reason_in
 from bot.language.es.needs import has_area_words, needs_stated
 from bot.locale import ticket_description, ticket_note, ticket_subject
 from bot.needs import NEEDS, Flow, Need, Route, need_for_intent
-from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketRecord
 from bot.support.cases import new_case_notes
 
 # Needs behind a cancellation the bot can look at first.
 _FIXABLE = frozenset({Need.TECHNICAL, Need.BILLING})
 FIX, LEAVE, STAY = "fix", "leave", "stay"
+# The cancellation asked again while its retention ticket is open (answered with that ticket).
+ALREADY = "already_requested"
 CANCEL_INTENT = "cancel_service"
 # Words of these needs are a reason to leave ("se corta todo el tiempo").
 _FIXABLE_INTENTS = frozenset(spec.intent for spec in NEEDS if spec.need in _FIXABLE)
@@ -110,6 +112,25 @@ def reason_already_given(tracker: Tracker) -> Dict[str, Any]:
     return slots
 
 
+async def open_retention_request(tracker: Tracker) -> TicketRecord | None:
+    """The retention ticket still open for this customer's service, if any: a conversation never
+    opens a second one for the same service."""
+    customer_id, number = tracker.get_slot("customer_id"), tracker.get_slot("service_number")
+    if not customer_id:
+        return None
+    service_number = int(number) if number else None
+    ticket = await services().tickets.find_open_ticket(
+        int(customer_id), service_number, TicketCategory.CANCELLATION
+    )
+    return ticket if ticket is not None and ticket.kind is TicketKind.RETENTION else None
+
+
+def _request_words(tracker: Tracker) -> str:
+    """The customer's words asking for the cancellation again (kept on the open ticket)."""
+    said = [str(e.get("text") or "") for e in _messages_of_this_need(tracker) if e.get("text")]
+    return " / ".join(said)[:500] or (tracker.get_slot("need_text") or "")
+
+
 class ValidateCancellationForm(ProtocolFormValidationAction):
     """Why the customer wants to leave, and what they choose among the fix and the offers."""
 
@@ -121,6 +142,22 @@ class ValidateCancellationForm(ProtocolFormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
+        if (tracker.active_loop or {}).get("name") != self.form_name():
+            # Activation: a cancellation asked again while its retention ticket is open is that
+            # ticket; the reason and the offers are not asked a second time (play-test).
+            ticket = await open_retention_request(tracker)
+            if ticket is not None:
+                dispatcher.utter_message(
+                    response="utter_cancel_already_requested", ticket_number=ticket.number
+                )
+                words = _request_words(tracker)
+                await services().tickets.add_answer(ticket.number, AnswerAuthor.CUSTOMER, words)
+                return [
+                    SlotSet("cancel_reason", tracker.get_slot("cancel_reason") or ALREADY),
+                    SlotSet("cancel_choice", ALREADY),
+                    SlotSet("ticket_number", ticket.number),
+                    SlotSet("requested_slot", None),
+                ]
         asked = tracker.get_slot("requested_slot")
         if asked == "cancel_reason" and is_new_message_for(self.form_name(), tracker):
             # The reason is the answer even when it states a need: it is offered as the fix
@@ -209,6 +246,14 @@ class ActionCancellation(Action):
             for slot in ("cancel_reason", "cancel_choice", "cancel_problem", "cancel_fixed_first")
         ]
         problem = tracker.get_slot("cancel_problem")
+        if choice == ALREADY:
+            # Answered when the form started (ValidateCancellationForm.run): the open ticket.
+            return [
+                *reset,
+                SlotSet("need_intent", None),
+                SlotSet("route", Flow.HANDOVER.value),
+                *anything_else(dispatcher, tracker),
+            ]
         if choice == STAY:
             dispatcher.utter_message(response="utter_cancel_withdrawn")
             return [
@@ -243,6 +288,20 @@ class ActionCancellation(Action):
         channel = channel_of(tracker)
         reason = tracker.get_slot("cancel_reason") or ""
         number = tracker.get_slot("service_number")
+        existing = await open_retention_request(tracker)
+        if existing is not None:
+            # One retention ticket per service while it is open: what was chosen now goes on it.
+            note = ticket_note(f"retention_{'offer' if option else LEAVE}", reason=reason, offer=option or "")
+            await services().tickets.add_answer(existing.number, AnswerAuthor.BOT, note)
+            said = "utter_cancel_already_requested_offer" if option else "utter_cancel_already_requested"
+            dispatcher.utter_message(response=said, option=option or "", ticket_number=existing.number)
+            return [
+                *reset,
+                SlotSet("ticket_number", existing.number),
+                SlotSet("need_intent", None),
+                SlotSet("route", Flow.HANDOVER.value),
+                *anything_else(dispatcher, tracker),
+            ]
         ticket = await services().tickets.open_ticket(
             customer_id=int(tracker.get_slot("customer_id")),
             service_number=int(number) if number else None,

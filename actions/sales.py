@@ -27,14 +27,15 @@ from actions.shared import (
     user_events_with_the_bot,
     utter,
 )
-from bot.billing.replies import upgrade_replies
-from bot.language.es.billing import says_already_customer
+from bot.billing.port import Plan
+from bot.billing.replies import plan_change_target, upgrade_replies
+from bot.language.es.billing import plan_speed_named, says_already_customer, wants_plan_change
 from bot.language.es.identifiers import find_email
 from bot.language.input_guard import classify
 from bot.language.phones import normalize_phone
 from bot.locale import ticket_description, ticket_subject
 from bot.needs import Flow, Route
-from bot.ports.tickets import TicketCategory, TicketKind
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind
 from bot.reception.identification import STRONG_KINDS, parse_claim
 from bot.reception.lead import LEAD_SLOTS, lead_details_in, name_answer
 
@@ -210,7 +211,12 @@ class ActionSalesLead(Action):
 
 
 class ActionSales(Action):
-    """A customer's plan and the next faster one with the price difference; a person makes the change."""
+    """A customer's plan and the next faster one with the price difference; a person makes the change.
+
+    A customer who asks to change plan ("quiero pasarme al plan de 300", "subir de plan") has
+    the request recorded as a sales ticket of kind plan_change (one per service while it is
+    open), which the adviser offered then takes: never a bare "talk to a person" ticket.
+    """
 
     def name(self) -> str:
         return "action_sales"
@@ -220,6 +226,7 @@ class ActionSales(Action):
     ) -> List[EventType]:
         number = tracker.get_slot("service_number")
         contract = await services().billing.contract(int(number)) if number else None
+        events: List[EventType] = []
         if contract is None:
             await show_catalogue(dispatcher)
         else:
@@ -228,7 +235,54 @@ class ActionSales(Action):
             if float(tracker.get_slot("identity_factors") or 0) < 2:
                 # What they pay is account data: with one factor, their plan at its list price.
                 current = next((plan for plan in catalogue if plan.name == current.name), current)
-            utter(dispatcher, upgrade_replies(current, catalogue, contract.currency))
-        # "Sí" reaches the sales team with the case (data/rules/fallback.yml).
+            words = _sales_words(tracker)
+            wanted = plan_speed_named(words, frozenset(plan.download_mbps for plan in catalogue))
+            utter(dispatcher, upgrade_replies(current, catalogue, contract.currency, wanted))
+            target = plan_change_target(current, catalogue, wanted)
+            if target is not None and wants_plan_change(words):
+                events = await _plan_change_requested(dispatcher, tracker, int(number), current, target)
+        # "Sí" reaches the sales team with the case (data/rules/fallback.yml): the plan change
+        # ticket when there is one (actions/routing.py continues the ticket_number's case).
         dispatcher.utter_message(response="utter_sales_offer_adviser")
-        return [SlotSet("already_customer", None), SlotSet("offered_human", True)]
+        return [*events, SlotSet("already_customer", None), SlotSet("offered_human", True)]
+
+
+def _sales_words(tracker: Tracker) -> str:
+    """What the customer said of this sales need: the need's words and the latest message."""
+    return " ".join(filter(None, (tracker.get_slot("need_text"), latest_text(tracker))))
+
+
+async def _plan_change_requested(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: int, current: Plan, target: Plan
+) -> List[EventType]:
+    """The plan change asked for, on a sales ticket of kind plan_change; the open one, if any."""
+    desk, customer_id = services().tickets, int(tracker.get_slot("customer_id"))
+    words = _sales_words(tracker)
+    existing = await desk.find_open_ticket(customer_id, number, TicketCategory.SALES)
+    if existing is not None and existing.kind is TicketKind.PLAN_CHANGE:
+        await desk.add_answer(existing.number, AnswerAuthor.CUSTOMER, words)
+        dispatcher.utter_message(
+            response="utter_sales_plan_change_already_requested", ticket_number=existing.number
+        )
+        return [SlotSet("ticket_number", existing.number)]
+    channel = channel_of(tracker)
+    ticket = await desk.open_ticket(
+        customer_id=customer_id,
+        service_number=number,
+        category=TicketCategory.SALES,
+        subject=ticket_subject("sales_inquiry"),
+        description=ticket_description(channel, words),
+        channel=channel,
+        customer_words=words,
+        kind=TicketKind.PLAN_CHANGE,
+        diagnostics={
+            "current_plan": current.name,
+            "requested_plan": target.name,
+            "current_price": str(current.monthly_price),
+            "requested_price": str(target.monthly_price),
+        },
+    )
+    dispatcher.utter_message(
+        response="utter_sales_plan_change_recorded", next_plan=target.name, ticket_number=ticket.number
+    )
+    return [SlotSet("ticket_number", ticket.number)]

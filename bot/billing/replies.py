@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from bot.billing.disputes import ExplainedLine, UndueCharge, UndueKind, explain, total_undue
 from bot.billing.money import ZERO
-from bot.billing.port import Balance, Contract, Invoice, LineKind, Plan, Promotion
+from bot.billing.port import Balance, Contract, Invoice, LineKind, Payment, Plan, Promotion
 from bot.billing.terms import BillingTerms
+from bot.language.es.billing import PAYMENT_METHOD_NAMES, PROMOTION_END
 from bot.language.es.formatting import day_and_month, money
 from bot.ports.customers import ServiceStatus
 
@@ -201,6 +202,9 @@ _PART_LINES = {
     "reconnection": ("utter_invoice_line_reconnection",),
 }
 _PART_COMPANIONS = {"promotion": ("utter_invoice_total_", "utter_billing_promotion_")}
+# "¿Hasta cuándo dura la promo?": the promotion's end and the price after it, from the
+# promotion answer; a promotion already over has only its invoice line ("vale hasta el …").
+_PROMOTION_END_LINES = (("utter_billing_promotion_",), ("utter_invoice_line_promotion_",))
 
 
 def part_replies(part: str, replies: Sequence[Reply], older_invoice: bool = False) -> list[Reply]:
@@ -211,6 +215,12 @@ def part_replies(part: str, replies: Sequence[Reply], older_invoice: bool = Fals
     ("la instalación": the first one) comes with that invoice's heading, so it is not
     taken for this month's.
     """
+    if part == PROMOTION_END:
+        for lines in _PROMOTION_END_LINES:
+            found = [reply for reply in replies if reply.response.startswith(lines)]
+            if found:
+                return found
+        return [Reply("utter_bill_part_missing_promotion")]
     lines = _PART_LINES[part]
     if not any(reply.response.startswith(lines) for reply in replies):
         return [Reply(f"utter_bill_part_missing_{part}")]
@@ -218,27 +228,64 @@ def part_replies(part: str, replies: Sequence[Reply], older_invoice: bool = Fals
     return [reply for reply in replies if reply.response.startswith(wanted)]
 
 
-def upgrade_replies(current: Plan, catalogue: Sequence[Plan], currency: str) -> list[Reply]:
-    """The customer's plan, and the next faster plan on sale with the price difference."""
+def payments_replies(payments: Sequence[Payment], currency: str) -> list[Reply]:
+    """The payments on record, newest first: when, how much, how, and which invoice they paid."""
+    if not payments:
+        return [Reply("utter_payments_made_none")]
+    replies = [Reply("utter_payments_made_heading")]
+    for payment in payments:
+        values = {
+            "paid_on": day_and_month(payment.paid_on),
+            "amount": money(payment.amount, currency),
+            # The way it was paid, in words (bot/language/es/billing_words.yml).
+            "description": PAYMENT_METHOD_NAMES.get(payment.method.value, PAYMENT_METHOD_NAMES["other"]),
+            "invoice": payment.invoice_number or "",
+        }
+        paid_for = "utter_payments_made_item"
+        if not payment.invoice_number:
+            paid_for = "utter_payments_made_item_on_account"
+        replies.append(Reply(paid_for, values))
+    return replies
+
+
+def plan_change_target(
+    current: Plan, catalogue: Sequence[Plan], wanted_mbps: int | None = None
+) -> Plan | None:
+    """The plan a change would be to: the one the customer named ("el plan de 300"), else the
+    next faster plan on sale; None when there is none. The plan they already have, named, is
+    no change: the next faster one is offered."""
+    named = [plan for plan in catalogue if plan.download_mbps == wanted_mbps != current.download_mbps]
+    if named:
+        return named[0]
     faster = sorted(
         (plan for plan in catalogue if plan.download_mbps > current.download_mbps),
         key=lambda plan: (plan.download_mbps, plan.monthly_price),
     )
+    return faster[0] if faster else None
+
+
+def upgrade_replies(
+    current: Plan, catalogue: Sequence[Plan], currency: str, wanted_mbps: int | None = None
+) -> list[Reply]:
+    """The customer's plan, and the plan they named or the next faster plan on sale, with the
+    price difference per month."""
     values = {
         "plan": current.name,
         "mbps": str(current.download_mbps),
         "price": money(current.monthly_price, currency),
     }
-    if not faster:
+    target = plan_change_target(current, catalogue, wanted_mbps)
+    if target is None:
         return [Reply("utter_sales_fastest_plan", values)]
-    upgrade = faster[0]
+    difference = target.monthly_price - current.monthly_price
     values.update(
-        next_plan=upgrade.name,
-        next_mbps=str(upgrade.download_mbps),
-        next_price=money(upgrade.monthly_price, currency),
-        difference=money(upgrade.monthly_price - current.monthly_price, currency),
+        next_plan=target.name,
+        next_mbps=str(target.download_mbps),
+        next_price=money(target.monthly_price, currency),
+        difference=money(abs(difference), currency),
     )
-    return [Reply("utter_sales_upgrade_offer", values)]
+    slower = target.download_mbps < current.download_mbps
+    return [Reply("utter_sales_downgrade_offer" if slower else "utter_sales_upgrade_offer", values)]
 
 
 def catalogue_replies(catalogue: Sequence[Plan], currency: str) -> list[Reply]:

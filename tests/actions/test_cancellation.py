@@ -205,3 +205,51 @@ def test_dejalo_asi_read_as_a_stop_declines_the_cancellation_too():
 
     assert responses(messages) == ["utter_cancel_withdrawn", "utter_anything_else"]
     assert slots(events)["pending_needs"] == [] and slots(events)["cancel_fixed_first"] is None
+
+
+# Play-test (issue 10): asked again after the retention offer, a second retention ticket was opened.
+def _retention_chosen(demo_services: Services, choice: str) -> Tracker:  # noqa: F811
+    tracker = at_contact_answer("no, quiero seguir con la baja igual", "cancel_service",
+                                cancel_reason="es muy caro", cancel_choice=choice, route="cancellation")
+    tracker.slots.update(customer_id=demo_customer_id(demo_services, JUAN), service_number="1003")
+    return tracker
+
+
+def test_a_cancellation_asked_again_never_opens_a_second_retention_ticket(demo_services: Services):  # noqa: F811
+    messages, events = run_action(ActionCancellation(), _retention_chosen(demo_services, "leave"))
+    assert responses(messages) == ["utter_cancel_request_recorded"]
+    first = slots(events)["ticket_number"]
+
+    # The request again, then an offer chosen: that ticket, with the choice added to it.
+    again = (("leave", "utter_cancel_already_requested"), ("2", "utter_cancel_already_requested_offer"))
+    for choice, said in again:
+        messages, events = run_action(ActionCancellation(), _retention_chosen(demo_services, choice))
+        assert responses(messages)[0] == said and messages[0]["ticket_number"] == first
+        assert slots(events)["ticket_number"] == first and slots(events)["route"] == "handover"
+    ticket = Blocking(demo_services.tickets).get(first)
+    customer = int(ticket.customer_id)
+    still_open = Blocking(demo_services.tickets).open_tickets_for(customer)
+    retention = [t for t in still_open if t.kind is TicketKind.RETENTION]
+    assert [t.number for t in retention] == [first]
+    assert "Pasar a un plan" in ticket.answers[-1].body
+
+
+def test_the_form_started_again_answers_with_the_open_ticket_at_once(demo_services: Services):  # noqa: F811
+    _, events = run_action(ActionCancellation(), _retention_chosen(demo_services, "leave"))
+    first = slots(events)["ticket_number"]
+    tracker = _retention_chosen(demo_services, None)
+    tracker.slots.update(cancel_reason=None, requested_slot=None)
+    tracker.active_loop = {}  # the form being activated: nothing asked yet
+    dispatcher = CollectingDispatcher()
+    validated = asyncio.run(ValidateCancellationForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher.messages) == ["utter_cancel_already_requested"]
+    assert dispatcher.messages[0]["ticket_number"] == first
+    found = {event["name"]: event["value"] for event in validated if event["event"] == "slot"}
+    assert found["requested_slot"] is None and found["cancel_choice"] == "already_requested"
+    # The form done, action_cancellation only closes the need: nothing recorded, nothing said twice.
+    tracker.slots.update(found)
+    messages, events = run_action(ActionCancellation(), tracker)
+    [said] = responses(messages)  # what comes next (a need queued on the way, or "¿algo más?")
+    assert said.startswith(("utter_anything_else", "utter_next_need_"))
+    assert slots(events)["route"] == "handover"
+    assert len(Blocking(demo_services.tickets).get(first).answers) >= 2  # the words asked again kept

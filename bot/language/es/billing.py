@@ -15,6 +15,7 @@ from bot.language.es.text import plain, whole_words
 _WORDS = yaml.safe_load(Path(__file__).with_name("billing_words.yml").read_text(encoding="utf-8"))
 _CHARGES = {kind: whole_words(words) for kind, words in _WORDS["charges"].items()}
 _PAYMENT_MADE = whole_words(_WORDS["payment_made"])
+_PAYMENTS_ASKED = whole_words(_WORDS["payments_asked"])
 # "F-2026-000123", "f 2026 123", "factura 2026-000123": the year and the sequence, after an
 # "F" or the word "factura", or as the biller prints it ("2026-000123"); a bare "2026 12" is a
 # date or an amount.
@@ -32,8 +33,20 @@ def charges_named(text: str | None) -> list[str]:
 
 
 def reports_payment(text: str | None) -> bool:
-    """"Ya pagué", "transferí ayer, te paso el comprobante": a payment made, not a question."""
-    return bool(_PAYMENT_MADE.search(plain(text or "")))
+    """"Ya pagué", "transferí ayer, te paso el comprobante": a payment made, not a question.
+
+    A question about the payments made ("¿cuánto pagué el mes pasado?") reports none: its
+    "pagué el" is left out (play-test: it was recorded as a payment report).
+    """
+    return bool(_PAYMENT_MADE.search(_PAYMENTS_ASKED.sub(" ", plain(text or ""))))
+
+
+def asks_payments_made(text: str | None) -> bool:
+    """"¿Cuánto pagué el mes pasado?", "¿me llegó el pago?": the payments on record asked for."""
+    return bool(_PAYMENTS_ASKED.search(plain(text or "")))
+
+
+PAYMENT_METHOD_NAMES: dict[str, str] = dict(_WORDS["payment_method_names"])
 
 
 def invoice_number_in(text: str | None) -> str | None:
@@ -43,25 +56,35 @@ def invoice_number_in(text: str | None) -> str | None:
 
 
 _DUE_DATE = whole_words(_WORDS["due_date"])
+_PROMOTION_END = whole_words(_WORDS["promotion_end"])
 _QUESTION_OPENING = re.compile(rf"^{whole_words(_WORDS['question_openings']).pattern}")
 # Parts of a bill a follow-up question may ask about: the due date, then these charges. The
 # plan is left out: "¿y el plan de 600?" asks about another plan (a sales question).
 DUE_DATE = "due_date"
+# "¿Hasta cuándo dura la promo?": the promotion's end, not the due date ("hasta cuándo" is both).
+PROMOTION_END = "promotion_end"
+# "¿Cuánto pagué el mes pasado?": the payments on record (not part of a bill, but asked after one).
+PAYMENTS = "payments"
 _PARTS_ASKED = ("promotion", "installation", "extra", "reconnection")
 
 
 def bill_part_asked(text: str | None) -> str | None:
     """The part of a bill a question asks about ("¿y cuándo vence?" -> "due_date", "¿cuánto es con
-    el descuento?" -> "promotion"), or None when the message asks about no one part.
+    el descuento?" -> "promotion", "¿hasta cuándo dura la promo?" -> "promotion_end", "¿cuánto
+    pagué el mes pasado?" -> "payments"), or None when the message asks about no one part.
 
     Only a question: "no me aplicaron el descuento" is a claim, for the claim's flow.
     """
     plain_text = plain(text or "")
     if "?" not in (text or "") and not _QUESTION_OPENING.search(plain_text):
         return None
+    if asks_payments_made(text):
+        return PAYMENTS
+    named = [kind for kind in charges_named(text) if kind in _PARTS_ASKED]
+    if "promotion" in named and _PROMOTION_END.search(plain_text):
+        return PROMOTION_END
     if _DUE_DATE.search(plain_text):
         return DUE_DATE
-    named = [kind for kind in charges_named(text) if kind in _PARTS_ASKED]
     return named[0] if named else None
 
 
@@ -95,3 +118,21 @@ def keeps_the_service(text: str | None) -> bool:
 def leaves_anyway(text: str | None) -> bool:
     """"Igual quiero la baja", "ninguna": the customer keeps to the cancellation."""
     return bool(_LEAVE_ANYWAY.search(plain(text or "")))
+
+
+_PLAN_CHANGE = whole_words(_WORDS["plan_change"])
+# A speed written alone ("el plan de 300", "600 megas"), not part of a longer number (an ID with dots).
+_SPEED = re.compile(r"(?<![\d.,])(\d{2,4})(?![\d]|[.,]\d)")
+
+
+def wants_plan_change(text: str | None) -> bool:
+    """"Quiero pasarme al plan de 300", "subir de plan": a customer asks to change plan."""
+    return bool(_PLAN_CHANGE.search(plain(text or "")))
+
+
+def plan_speed_named(text: str | None, speeds: set[int] | frozenset[int]) -> int | None:
+    """The download speed of a plan on sale the text names ("el plan de 300" -> 300), if any."""
+    for match in _SPEED.finditer(text or ""):
+        if int(match.group(1)) in speeds:
+            return int(match.group(1))
+    return None
