@@ -69,7 +69,7 @@ _AMOUNT = re.compile(
 _HINTS = (
     (ClaimKind.DOCUMENT_ID, re.compile(r"\b(c[eé]dula|ci|c\.i\.|dni|documento|identidad|ruc|curp|ine)\b")),
     (ClaimKind.PHONE, re.compile(r"\b(tel[eé]fono|tel|cel|celular|m[oó]vil|whatsapp|wsp|wpp|l[ií]nea)\b")),
-    (ClaimKind.SERVICE_NUMBER, re.compile(r"\b(servicio|cliente|contrato|abonado|id)\b")),
+    (ClaimKind.SERVICE_NUMBER, re.compile(r"\b(servicio|serv|cliente|contrato|abonado|id)\b")),
 )
 
 # After a hint word, up to three of these words ("es el", "nro", "número") before the number.
@@ -166,20 +166,42 @@ def claim_named_in(text: str | None, country: str) -> Claim | None:
 
 
 def claims_in(text: str | None, country: str) -> list[Claim]:
-    """Every strong identifier of a message, one per kind: those their kind names first
+    """Every strong identifier of a message, each once: those their kind names first
     ("serv 1001 ci 4123567"), then bare numbers as `parse_claim` reads them.
 
-    For the identifiers given together with the one looked up: one that names the same
-    holder is a second factor. Plan speeds and amounts are no identifiers.
+    For the identifiers given together with the one looked up (`resolve`): one that
+    names the same holder is a second factor, one that does not makes the message a
+    mismatch, counted as a failed attempt. So only what is written as an identifier
+    counts: plan speeds, amounts, years and dates are none, and in a message about
+    money ("pagué 150000") a bare number is an amount, not an ID; only a phone or a
+    number its kind names counts there. A correction keeps what follows it ("1007,
+    no perdón 1008").
     """
+    text = _corrected(text or "")
     named = _named_claims(text, country)
-    cleaned = _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text or "")))
+    cleaned = _DATES_AND_YEARS.sub(" ", _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text))))
     bare = [_claim_from_number(raw.strip(" .-"), None, country) for raw in _NUMBER.findall(cleaned)]
-    found: dict[ClaimKind, Claim] = {}
+    if _MONEY.search(text):
+        bare = [claim for claim in bare if claim.kind == ClaimKind.PHONE]
+    found: dict[tuple[ClaimKind, str], Claim] = {}
     for claim in (*named, *bare):
         if claim.kind in STRONG_KINDS and _plausible(claim):
-            found.setdefault(claim.kind, claim)
+            found.setdefault((claim.kind, claim.value), claim)
     return list(found.values())
+
+
+# "desde 2019", "el 15/03/2024": a year or a date, not a service number or an ID.
+_DATES_AND_YEARS = re.compile(
+    r"\b\d{1,2}[/-]\d{1,2}(?:[/-]\d{2,4})?\b"
+    r"|\b(?:desde|en|del|año|ano|hasta|hace)\s+(?:el\s+)?(?:año\s+)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+# A message about money: its bare numbers are amounts ("pagué 150000", "me cobraron 220.000").
+_MONEY = re.compile(
+    r"\b(?:pag\w*|cobr\w*|factur\w*|monto|precio|cuota|saldo|deb[eoí]\w*|transfer\w*|"
+    r"abon[eéoó]\w*|plata|gs|guaran[ií]es|mil|lucas|pesos)\b|[$₲]",
+    re.IGNORECASE,
+)
 
 
 def _named_claims(text: str | None, country: str) -> list[Claim]:
@@ -193,6 +215,24 @@ def _named_claims(text: str | None, country: str) -> list[Claim]:
                 if claim.kind in STRONG_KINDS and _plausible(claim):
                     claims.append(claim)
     return claims
+
+
+def named_identifier_spans(text: str | None) -> list[tuple[int, int, ClaimKind]]:
+    """Where `text` writes a number its kind names, and that kind: "mi ci es 4.123.567" ->
+    the span of "4.123.567", DOCUMENT_ID. For masking (bot.privacy); nothing is checked."""
+    plain_text = re.sub(r"[()]", " ", (text or "").lower())
+    if len(plain_text) != len(text or ""):  # lower() changed the length: positions would not carry over
+        return []
+    spans = []
+    for kind, hint in _HINTS:
+        for found in hint.finditer(plain_text):
+            named = _NAMED_NUMBER.match(plain_text, found.end())
+            if named:
+                start, end = named.span(1)
+                raw = plain_text[start:end]
+                stripped = raw.rstrip(" .-")
+                spans.append((start + len(raw) - len(raw.lstrip(" .-")), start + len(stripped), kind))
+    return spans
 
 
 def without_named_identifiers(text: str | None) -> str:
@@ -312,10 +352,14 @@ async def resolve(
     `said` is the whole message the claim came from: a strong factor given with
     the holder's full name ("soy pedro ramirez, ci 2876543") is two factors, as
     the name and the number in two messages are. `along` are the other
-    identifiers of that message (`claims_in`): one of another kind that names the
-    same holder ("serv 1001 ci 4123567") is a second factor; one that names
-    nobody, or someone else, is ignored (no failed attempt, and the account
-    stays verified by one factor).
+    identifiers of that message (`claims_in`), each looked up: one of another kind
+    that names the same holder ("serv 1001 ci 4123567") is a second factor; one
+    that names nobody, or someone else ("serv 1001 ci <someone else's>", a second
+    service number of another account), makes the whole message a MISMATCH, a
+    failed attempt like any other. Ignoring it would make every guess written
+    next to a known service number a free lookup, and whether the account then
+    showed one or two factors would tell whether the guess was right. The reply
+    says only that the data does not match, never which identifier.
     """
     if claim.kind == ClaimKind.UNREADABLE:
         return Resolution(Outcome.UNREADABLE, candidates=tuple(candidates), pending=pending)
@@ -325,88 +369,104 @@ async def resolve(
         return Resolution(Outcome.EMAIL_NOT_ACCEPTED, candidates=tuple(candidates), pending=pending)
 
     matches = await _lookup(directory, claim)
-    service_number = int(claim.value) if claim.kind == ClaimKind.SERVICE_NUMBER else None
     is_strong = claim.kind in STRONG_KINDS
-
-    if pending is None:
-        if not is_strong:
-            # Never tell whether the name exists: always ask for a strong factor. A first name
-            # alone ("soy maria") narrows nothing: with a guessable service number it would
-            # count as a second factor and show the account (docs/architecture.md).
-            named = _ids(matches) if is_full_name(claim.value) else ()
-            return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=named, pending=PendingFactor.STRONG)
-        if not matches:
-            return Resolution(Outcome.NOT_FOUND)
-        confirmed = await _confirmed_by(directory, claim, matches, along)
-        if confirmed is not None:
-            holder, other = confirmed
-            if other.kind == ClaimKind.SERVICE_NUMBER:
-                service_number = int(other.value)
-            return Resolution(
-                Outcome.VERIFIED,
-                customer=holder,
-                service_number=service_number,
-                factors=2,
-                kinds=(claim.kind, other.kind),
-            )
-        if len(matches) == 1:
-            factors = 2 if names_the_holder(said, matches[0]) else 1
-            return Resolution(
-                Outcome.VERIFIED,
-                customer=matches[0],
-                service_number=service_number,
-                factors=factors,
-                kinds=(claim.kind,),
-            )
-        return Resolution(
-            Outcome.NEED_HOLDER_NAME,
-            candidates=_ids(matches),
-            pending=PendingFactor.NAME,
-            kinds=(claim.kind,),
-        )
-
     if pending == PendingFactor.STRONG and not is_strong:
         # A second name: it can only narrow the names, never verify.
         return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=_ids(matches), pending=pending)
-    narrowed = [customer for customer in matches if str(customer.id) in set(candidates)]
-    if len(narrowed) == 1:
-        # The holder's first name picks them among a shared phone's holders, but only a full
-        # name is a second factor.
-        factors = 2 if is_strong or is_full_name(claim.value) else 1
-        return Resolution(
-            Outcome.VERIFIED,
-            customer=narrowed[0],
-            service_number=service_number,
-            factors=factors,
-            kinds=(claim.kind,) if is_strong else (),
-        )
-    if pending == PendingFactor.STRONG and not narrowed:
+    if pending is None and not is_strong:
+        # Never tell whether the name exists: always ask for a strong factor. A first name
+        # alone ("soy maria") narrows nothing: with a guessable service number it would
+        # count as a second factor and show the account (docs/architecture.md).
+        named = _ids(matches) if is_full_name(claim.value) else ()
+        return Resolution(Outcome.NEED_STRONG_FACTOR, candidates=named, pending=PendingFactor.STRONG)
+    if is_strong and not matches:
+        if pending == PendingFactor.NAME:  # the holder's name was asked: not theirs either
+            return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)
+        return Resolution(Outcome.NOT_FOUND)
+
+    agreed = await _agreed_by(directory, claim, matches, along) if is_strong else _Agreement(tuple(matches))
+    if agreed is None:
+        return Resolution(Outcome.MISMATCH)
+    service_number = int(claim.value) if claim.kind == ClaimKind.SERVICE_NUMBER else None
+    if agreed.service_number is not None and service_number is None:
+        service_number = agreed.service_number
+    extra = (agreed.confirmed_by.kind,) if agreed.confirmed_by is not None else ()
+
+    if pending is not None:
+        narrowed = [customer for customer in agreed.holders if str(customer.id) in set(candidates)]
+        if len(narrowed) == 1:
+            # The holder's first name picks them among a shared phone's holders, but only a full
+            # name is a second factor.
+            factors = 2 if is_strong or is_full_name(claim.value) else 1
+            return Resolution(
+                Outcome.VERIFIED,
+                customer=narrowed[0],
+                service_number=service_number,
+                factors=factors,
+                kinds=(claim.kind, *extra) if is_strong else (),
+            )
+        if len(narrowed) > 1:
+            return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
+        if pending == PendingFactor.NAME:
+            return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)
         # The name did not name this holder: a misread word ("ni idea", "asdfg") or a
         # mistyped name. The strong factor stands on its own, as if no name had been
         # given (one factor, so contact details stay masked); answering "no coincide"
         # would reject the customer's correct number, and would tell whether the name
         # belongs to some other customer.
-        return await resolve(directory, claim, along=along)
-    if len(narrowed) > 1:
-        return Resolution(Outcome.NEED_HOLDER_NAME, candidates=_ids(narrowed), pending=PendingFactor.NAME)
-    return Resolution(Outcome.MISMATCH, candidates=tuple(candidates), pending=pending)
+
+    if len(agreed.holders) == 1:
+        holder = agreed.holders[0]
+        factors = 2 if agreed.confirmed_by is not None or names_the_holder(said, holder) else 1
+        return Resolution(
+            Outcome.VERIFIED,
+            customer=holder,
+            service_number=service_number,
+            factors=factors,
+            kinds=(claim.kind, *extra),
+        )
+    return Resolution(
+        Outcome.NEED_HOLDER_NAME,
+        candidates=_ids(agreed.holders),
+        pending=PendingFactor.NAME,
+        kinds=(claim.kind,),
+    )
 
 
-async def _confirmed_by(
+@dataclass(frozen=True)
+class _Agreement:
+    """The holders every identifier of a message names, and what the others added."""
+
+    holders: tuple[CustomerRecord, ...]
+    confirmed_by: Claim | None = None  # another kind of identifier of the same holder: a second factor
+    service_number: int | None = None  # a service of the holder written along ("ci 4765120, servicio 1006")
+
+
+async def _agreed_by(
     directory: CustomerDirectory,
     claim: Claim,
     matches: Sequence[CustomerRecord],
     along: Sequence[Claim],
-) -> tuple[CustomerRecord, Claim] | None:
-    """The one holder among `matches` that another kind of identifier in `along` names too."""
+) -> _Agreement | None:
+    """The holders among `matches` that every other identifier in `along` names too; None when
+    one of them names none of them (the lookups stop there: nothing more is checked)."""
+    holders = tuple(matches)
+    confirmed_by: Claim | None = None
+    service_number: int | None = None
     for other in along:
-        if other.kind == claim.kind or other.kind not in STRONG_KINDS:
+        if other == claim or other.kind not in STRONG_KINDS:
             continue
         named = set(_ids(await _lookup(directory, other)))
-        both = [customer for customer in matches if str(customer.id) in named]
-        if len(both) == 1:
-            return both[0], other
-    return None
+        holders = tuple(customer for customer in holders if str(customer.id) in named)
+        if not holders:
+            return None
+        if other.kind != claim.kind and confirmed_by is None:
+            confirmed_by = other
+        if other.kind == ClaimKind.SERVICE_NUMBER and service_number is None:
+            service_number = int(other.value)
+    if len(holders) != 1:
+        confirmed_by = None  # a second factor of whom? still several holders
+    return _Agreement(holders, confirmed_by, service_number)
 
 
 class SecondFactor(str, Enum):
@@ -453,30 +513,3 @@ def names_the_holder(text: str, customer: CustomerRecord) -> bool:
 def is_full_name(name: str) -> bool:
     """A given name and a surname at least ("María Benítez"), not a first name alone."""
     return len(name.split()) >= 2
-
-
-def choose_service(
-    answer: str, numbers: Sequence[int], places: Sequence[str] = (), position: int | None = None
-) -> int | None:
-    """The service a customer picked: by its number, its position in the list ("2", "la
-    segunda", `position`, negative from the end) or a word of where it is ("el de asuncion";
-    `places[i]` is the zone and address of `numbers[i]`) that names it alone."""
-    for token in re.findall(r"\d+", answer):
-        value = int(token)
-        if value in numbers:
-            return value
-        if 1 <= value <= len(numbers):
-            return numbers[value - 1]
-    if position is not None and 1 <= abs(position) <= len(numbers):
-        return numbers[position - 1] if position > 0 else numbers[position]
-    said = set(plain(answer).split())
-    named = [
-        number
-        for number, place in zip(numbers, places, strict=False)
-        if said & {word for word in plain(place).split() if len(word) >= _PLACE_WORD_MIN}
-    ]
-    return named[0] if len(named) == 1 else None
-
-
-# Shorter words of an address ("av", "km", "de") name no place.
-_PLACE_WORD_MIN = 4

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.language.es.billing import says_already_customer
 from bot.language.es.identifiers import find_email
-from bot.language.es.names import cued_name_span
+from bot.language.es.names import cued_name_span, name_in
 from bot.language.es.places import zone_in
 from bot.language.phones import phones_in
 
@@ -60,7 +60,8 @@ def name_answer(text: str, country: str) -> str:
     """The name in an answer to "¿a nombre de quién?" that may say more ("Ana, vivo en Luque").
 
     The cued name, else the first clause when the rest gives the contact or the
-    zone, else the whole answer as written.
+    zone, else the name the answer gives ("ya te dije, Ana Benítez"), else the
+    whole answer as written.
     """
     details = lead_details_in(text, country)
     if "lead_name" in details:
@@ -68,4 +69,5 @@ def name_answer(text: str, country: str) -> str:
     first, _, rest = text.partition(",")
     if rest and ({"lead_contact", "lead_zone"} & set(lead_details_in(rest, country))):
         return first.strip()
-    return text
+    # "ya te dije, Ana Benítez": the name alone, without the filler around it.
+    return name_in(text) or text

@@ -279,12 +279,24 @@ def test_a_service_number_and_the_holders_id_in_the_first_message_are_two_factor
     assert found["customer_phone"] == "0981 234567"  # two factors: shown in full
 
 
-def test_an_id_of_someone_else_with_the_service_number_leaves_one_factor(demo_services: Services):  # noqa: F811
+def test_an_id_of_someone_else_with_the_service_number_is_a_failed_attempt(demo_services: Services):  # noqa: F811
+    """Every identifier looked up counts: the other customer's ID is no free guess next to a known number."""
     messages, events = run_action(ActionTriage(), need_stated("cuanto debo? serv 1001 ci 5012346",
                                                               "billing_balance"))
     found = slots(events)
-    assert found["customer_id"] and found["identity_factors"] == 1.0
-    assert "identity_attempts" not in found  # no failed attempt for the other number
+    assert "customer_id" not in found and found["identity_attempts"] == 1.0
+    # The usual "no coincide", which does not say which of the two did not match.
+    assert "utter_identity_mismatch" in responses(messages) and "utter_identified" not in responses(messages)
+
+
+def test_identifiers_that_do_not_agree_lock_like_any_failed_lookup(demo_services: Services):  # noqa: F811
+    for attempts, text in enumerate(("1001 y mi cedula 5012346", "servicio 1001 y 1002"), start=1):
+        messages, found = validate(claim_given(text, identity_attempts=float(attempts - 1)))
+        assert responses(messages) == ["utter_identity_mismatch"]
+        assert found["identity_attempts"] == float(attempts) and "customer_id" not in found
+    messages, found = validate(claim_given("1001, tel 0972 789012", identity_attempts=2.0))
+    assert found["identification_locked"] is True and "customer_id" not in found
+    assert locked_until(demo_services, "fixture-identification-claim") is not None
 
 
 def test_both_identifiers_answering_the_identification_question_are_two_factors(
@@ -293,3 +305,21 @@ def test_both_identifiers_answering_the_identification_question_are_two_factors(
     messages, found = validate(claim_given("1001 y mi cedula 4.123.567"))
     assert responses(messages) == ["utter_identified"]
     assert found["identity_factors"] == 2.0 and found["service_number"] == "1001"
+
+
+def test_one_of_several_services_is_chosen_by_its_speed_or_place(demo_services: Services):  # noqa: F811
+    """Ana (1005: 300 Mbps in Asunción, 1006: 50 Mbps in San Bernardino) answers which service."""
+    [ana] = asyncio.run(demo_services.customers.find_by_service_number(1005))
+    for answer, expected in [("el de 300", "1005"), ("el de 50 megas", "1006"),
+                             ("el de San Bernardino", "1006"), ("el segundo", "1006")]:
+        tracker = claim_given(answer, customer_id=str(ana.id))
+        dispatcher = CollectingDispatcher()
+        found = asyncio.run(ValidateIdentificationForm().validate_service_choice(
+            answer, dispatcher, tracker, DOMAIN))
+        assert found == {"service_choice": answer, "service_number": expected}, answer
+        assert dispatcher.messages == []
+    dispatcher = CollectingDispatcher()
+    found = asyncio.run(ValidateIdentificationForm().validate_service_choice(
+        "el de mi casa", dispatcher, claim_given("el de mi casa", customer_id=str(ana.id)), DOMAIN))
+    assert found == {"service_choice": None}
+    assert responses(dispatcher.messages) == ["utter_service_choice_invalid"]

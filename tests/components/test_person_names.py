@@ -46,3 +46,21 @@ def test_a_name_after_a_cue_is_added_and_wins_over_what_overlaps_it() -> None:
     kept = {"entity": "person", "start": 12, "end": 17, "value": "pedro"}
     assert with_cued_name(text, [kept]) == [kept]  # a name already found stays as found
     assert with_cued_name("no tengo internet", [duration]) == [duration]
+
+
+def test_a_name_is_kept_when_another_soy_follows() -> None:
+    """Play-test: "soy Ana, soy clienta hace años" gave no name, or "clienta"."""
+    text = "soy Ana, soy clienta hace años"
+    assert [entity["value"] for entity in with_cued_name(text, [])] == ["Ana"]
+    assert _values(text, [_person(text, "clienta")]) == []  # what the customer is, not who
+    assert _values(text, [_person(text, "Ana")]) == ["Ana"]
+
+
+def test_a_name_given_again_is_the_name_alone() -> None:
+    """Play-test: "ya te dije, Ana Benítez" kept the words around the name."""
+    for text in ("ya te dije, Ana Benítez", "Ana Benítez, como le dije", "te lo repito: Ana Benítez"):
+        assert _values(text, [_person(text, text)]) == ["Ana Benítez"]
+        assert _values(text, [_person(text, "Ana Benítez")]) == ["Ana Benítez"]
+    # No "said before" around it: a capitalised name in a sentence is still no name given.
+    text = "Hola Lucía, mi modem no anda"
+    assert _values(text, [_person(text, "Lucía")]) == []

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
+import phonenumbers
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql import Select
@@ -32,6 +33,7 @@ from bot.ports.tickets import (
     TicketStatus,
     parse_ticket_number,
 )
+from bot.privacy import mask_second_factors
 
 TICKET_COUNTER = "ticket_number"  # its row is created by the initial migration
 E = TypeVar("E", bound=Enum)
@@ -71,7 +73,13 @@ def next_ticket_number(session: Session) -> str:
 
 
 class LocalTicketDesk:
-    """TicketDesk over the application database."""
+    """TicketDesk over the application database.
+
+    The customer's words (the description, `customer_words`, the customer's answers)
+    are stored with their second factors masked (`_words_masker`): a ticket is read by
+    the whole team and kept for years, and the ID or phone a customer typed to prove
+    who they are would let anyone who reads it pass as them.
+    """
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -143,8 +151,11 @@ class LocalTicketDesk:
         request: _Request,
     ) -> TicketRecord:
         with session_scope(self._session_factory) as session:
-            if customer_id is not None and session.get(Customer, customer_id) is None:
+            customer = session.get(Customer, customer_id) if customer_id is not None else None
+            if customer_id is not None and customer is None:
                 raise LookupError(f"customer {customer_id} does not exist")
+            masked = _words_masker(session, customer)
+            description, customer_words = masked(description), masked(customer_words)
             ticket = Ticket(
                 number=next_ticket_number(session),
                 customer_id=customer_id,
@@ -205,6 +216,8 @@ class LocalTicketDesk:
     def _add_answer(self, number: str, author: AnswerAuthor, body: str) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
+            if author is AnswerAuthor.CUSTOMER:
+                body = _words_masker(session, ticket.customer)(body)
             ticket.answers.append(TicketAnswer(author=author.value, body=body))
             ticket.updated_at = utcnow()
             session.flush()
@@ -213,9 +226,12 @@ class LocalTicketDesk:
     def _update(self, number: str, changes: dict[str, Any]) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
+            masked = _words_masker(session, ticket.customer)
             for name, value in changes.items():
                 if name == "diagnostics":
                     value = {**ticket.diagnostics, **value}
+                elif name in _CUSTOMER_TEXT_FIELDS:
+                    value = masked(value)
                 setattr(ticket, name, value)
             if "status" in changes:
                 closed = ticket.status == TicketStatus.CLOSED.value
@@ -224,6 +240,33 @@ class LocalTicketDesk:
                 raise ValueError("the visit window must end after it starts")
             session.flush()
             return _ticket_record(ticket)
+
+
+_CUSTOMER_TEXT_FIELDS = frozenset({"description", "customer_words"})
+
+
+def _words_masker(session: Session, customer: Customer | None) -> Callable[[str | None], str | None]:
+    """What masks the second factors in a customer's words (bot.privacy.mask_second_factors):
+    the holder's own ID and phones however written, and any customer's ID. Phones are read
+    in the country of the holder's phone on file; a prospect's words (no holder) only mask
+    what names itself an ID or phone, or a phone written with its country code."""
+    own = (customer.document_id, customer.phone, customer.phone_alt) if customer is not None else ()
+    country = _country_of(customer.phone) if customer is not None else None
+
+    def is_an_id(digits: str) -> bool:
+        return session.scalar(select(Customer.id).where(Customer.document_id == digits).limit(1)) is not None
+
+    def masked(text: str | None) -> str | None:
+        return mask_second_factors(text, country, own, is_an_id) if text else text
+
+    return masked
+
+
+def _country_of(phone: str | None) -> str | None:
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(phone or "")) if phone else None
+    except phonenumbers.NumberParseException:
+        return None
 
 
 def _one_of(kind: type[E], name: str, value: Any) -> E:

@@ -35,6 +35,11 @@ _COURTESY_WORDS = frozenset(
 )
 # Words a surname may contain between other words ("María de la Cruz", "Del Puerto").
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los"})
+# "ya te dije", "como le dije antes": said around a name given again, never part of it.
+_SAID_BEFORE_WORDS = frozenset(str(word) for word in _NOT_NAMES["said_before"])
+_SMALL_WORDS = (
+    frozenset(str(word) for word in _NOT_NAMES["function_words"]) | _COURTESY_WORDS | _NAME_PARTICLES
+)
 _MAX_NAME_WORDS = 6
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Between its words a name has spaces, hyphens or dots ("J. Pérez"), never ");" or "?".
@@ -59,25 +64,45 @@ def _around_a_name(plain_word: str) -> bool:
     return _in(_COURTESY_WORDS, plain_word) or plain_word in _NAME_PARTICLES
 
 
-def _after_last_cue(text: str) -> str:
-    """What follows the last "soy" / "me llamo" / … in `text`; all of it when there is none."""
+def _cues(text: str) -> list[re.Match[str]]:
+    """The "soy" / "me llamo" / … of `text`, whose positions are the original text's."""
     folded = fold(text)
-    cues = list(_CUE_ANYWHERE.finditer(folded))
     # fold() keeps the length of Spanish text, so positions carry over to the original.
-    return text[cues[-1].end() :] if cues and len(folded) == len(text) else text
+    return list(_CUE_ANYWHERE.finditer(folded)) if len(folded) == len(text) else []
 
 
 def name_in(text: str | None) -> str | None:
     """The person's name `text` gives, without the cue, greetings and titles around it.
 
-    "Hola, soy Juan Pérez" -> "Juan Pérez"; "Sr. Duarte" -> "Duarte". None when
-    what is left is no name: a greeting ("hola"), a yes or no, a word of the
+    "Hola, soy Juan Pérez" -> "Juan Pérez"; "Sr. Duarte" -> "Duarte"; "ya te dije,
+    Ana Benítez" -> "Ana Benítez"; "soy Ana, soy clienta hace años" -> "Ana". None
+    when what is left is no name: a greeting ("hola"), a yes or no, a word of the
     assistant's own subject ("modem", "factura"), a relation ("mi mamá"), a
     sentence ("no tengo internet") or symbols.
     """
     if not text or any(char.isdigit() for char in text):
         return None
-    text = _after_last_cue(text)
+    cues = _cues(text)
+    if not cues:
+        return _name_of(text) or _name_of(_without_said_before(text))
+    # "soy Ana, soy clienta hace años": what follows the last cue is no name, an earlier one may be.
+    ends = [cue.start() for cue in cues[1:]] + [len(text)]
+    for cue, limit in reversed(list(zip(cues, ends, strict=True))):
+        if cue.group() == "soy" and _says_where_from(text, cue.end()):
+            continue  # "soy de Luque" says where from, not who
+        if limit == len(text):  # after the last cue, all of it must be the name
+            after = text[cue.end() :]
+            name = _name_of(after) or _name_of(_without_said_before(after))
+        else:
+            span = _leading_name_span(text, cue.end(), limit)
+            name = text[span[0] : span[1]] if span else None
+        if name is not None:
+            return name
+    return None
+
+
+def _name_of(text: str) -> str | None:
+    """`text` without the courtesies at its edges, when what is left is a name."""
     matches = list(_WORD.finditer(text))
     plain_words = [_plain_word(match.group()) for match in matches]
     start, end = 0, len(matches)
@@ -92,6 +117,37 @@ def name_in(text: str | None) -> str | None:
         return None
     name = text[matches[start].start() : matches[end - 1].end()]
     return name if _NAME_SHAPE.match(name) else None
+
+
+def _without_said_before(text: str) -> str:
+    """`text` without "ya te dije", "como le dije antes" at its start or end; all of it without.
+
+    What is left must be set apart from them, by punctuation ("como te dije, ana
+    benitez") or by being written as a name ("ya te dije Ana Benítez"): "otra vez
+    lo mismo" is no name.
+    """
+    words = list(_WORD.finditer(text))
+    start, end = _said_before_run(words), len(words) - _said_before_run(words[::-1])
+    if start >= end or (start == 0 and end == len(words)):
+        return text
+    kept = text[words[start].start() : words[end - 1].end()]
+    apart = (start == 0 or _PUNCTUATION.search(text, words[start - 1].end(), words[start].start())) and (
+        end == len(words) or _PUNCTUATION.search(text, words[end - 1].end(), words[end].start())
+    )
+    return kept if apart or _written_as_a_name(kept) else text
+
+
+def _said_before_run(words: list[re.Match[str]]) -> int:
+    """How many of `words`, from the first, are small words saying it was said before (0 if none)."""
+    run = 0
+    while run < len(words) and _is_small_or_said_before(_plain_word(words[run].group())):
+        run += 1
+    said = any(_in(_SAID_BEFORE_WORDS, _plain_word(word.group())) for word in words[:run])
+    return run if said else 0
+
+
+def _is_small_or_said_before(plain_word: str) -> bool:
+    return _in(_SAID_BEFORE_WORDS, plain_word) or _in(_SMALL_WORDS, plain_word)
 
 
 def is_name_cue(text_before: str) -> bool:
@@ -112,7 +168,13 @@ def may_give_a_name(text: str) -> bool:
         return False
     if _CUE_ANYWHERE.search(plain(text)) or _CUE_ANYWHERE.search(fold(text)):
         return True
-    return all(_in(_COURTESY_WORDS, _plain_word(word)) or _written_as_a_name(word) for word in words)
+    said_before = any(_in(_SAID_BEFORE_WORDS, _plain_word(word)) for word in words)
+    return all(
+        _in(_COURTESY_WORDS, _plain_word(word))
+        or _written_as_a_name(word)
+        or (said_before and _is_small_or_said_before(_plain_word(word)))
+        for word in words
+    )
 
 
 def given_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -133,7 +195,8 @@ def given_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if is_name_cue(text[: span[0]]):
         return span
     # Without a cue, only a name written as one: "asdfg" or "restart" alone is no introduction.
-    if _only_courtesies(text[: span[0]] + " " + text[span[1] :]) and _written_as_a_name(name):
+    around = text[: span[0]] + " " + text[span[1] :]
+    if (_only_courtesies(around) or _only_said_before(around)) and _written_as_a_name(name):
         return span
     return None
 
@@ -146,31 +209,53 @@ def _written_as_a_name(name: str) -> bool:
 
 # Where a cued name ends: punctuation, or the sentence going on ("soy lucia, quiero…").
 _NAME_END = re.compile(r"[,.;:!?¡¿()\n]")
+_PUNCTUATION = _NAME_END
 
 
 def cued_name_span(text: str) -> tuple[int, int] | None:
-    """The name after the last cue, however it is written: "hola, soy sofia" -> "sofia".
+    """The name after the last cue that gives one, however it is written: "hola, soy sofia" ->
+    "sofia"; "soy Ana, soy clienta hace años" -> "Ana".
 
     Models miss lowercase names; a cue says a name follows. The words up to the
-    next punctuation are tried, then fewer, until what is left is a name
-    ("soy lucia fernandez y quiero…" -> "lucia fernandez").
+    next punctuation (or the next cue) are tried, then fewer, until what is left
+    is a name ("soy lucia fernandez y quiero…" -> "lucia fernandez").
     """
-    folded = fold(text)
-    cues = list(_CUE_ANYWHERE.finditer(folded))
-    if not cues or len(folded) != len(text):
-        return None
-    start = cues[-1].end()
-    stop = _NAME_END.search(text, start)
-    words = list(_WORD.finditer(text, start, stop.start() if stop else len(text)))
-    if words and cues[-1].group() == "soy" and fold(words[0].group()) in ("de", "del"):
-        return None  # "soy de Asunción" says where from, not who
+    cues = _cues(text)
+    ends = [cue.start() for cue in cues[1:]] + [len(text)] if cues else []
+    for cue, limit in reversed(list(zip(cues, ends, strict=True))):
+        if cue.group() == "soy" and _says_where_from(text, cue.end()):
+            continue  # "soy de Asunción" says where from, not who
+        span = _leading_name_span(text, cue.end(), limit)
+        if span is not None:
+            return span
+    return None
+
+
+def _says_where_from(text: str, start: int) -> bool:
+    first = _WORD.search(text, start)
+    return first is not None and fold(first.group()) in ("de", "del")
+
+
+def _leading_name_span(text: str, start: int, limit: int) -> tuple[int, int] | None:
+    """The longest run of words from `start` (up to punctuation or `limit`) that is a name."""
+    stop = _NAME_END.search(text, start, limit)
+    words = list(_WORD.finditer(text, start, stop.start() if stop else limit))
     for count in range(min(len(words), _MAX_NAME_WORDS), 0, -1):
         segment_start, segment_end = words[0].start(), words[count - 1].end()
-        name = name_in(text[segment_start:segment_end])
+        name = _name_of(text[segment_start:segment_end])
         if name is not None and text[segment_start:segment_end].endswith(name):
             offset = text.find(name, segment_start, segment_end)
             return offset, offset + len(name)
     return None
+
+
+def _only_said_before(text: str) -> bool:
+    """Whether `text` only says the name was given before ("ya te dije, ", ", como le dije")."""
+    words = [_plain_word(word) for word in _WORD.findall(text)]
+    return (
+        all(_is_small_or_said_before(word) for word in words)
+        and any(_in(_SAID_BEFORE_WORDS, word) for word in words)
+    )
 
 
 def _only_courtesies(text: str) -> bool:

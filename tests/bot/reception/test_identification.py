@@ -213,11 +213,57 @@ def test_a_service_number_with_the_holders_id_in_one_message_is_two_factors(dire
     assert set(resolution.kinds) == {ClaimKind.DOCUMENT_ID, ClaimKind.SERVICE_NUMBER}
 
 
-def test_an_identifier_of_someone_else_along_is_ignored(directory):
-    along = [Claim(ClaimKind.DOCUMENT_ID, "5012346"), Claim(ClaimKind.SERVICE_NUMBER, "1002")]
+@pytest.mark.parametrize(
+    "along",
+    [
+        [Claim(ClaimKind.DOCUMENT_ID, "5012346")],  # Lucía's ID next to María's service number
+        [Claim(ClaimKind.SERVICE_NUMBER, "1002")],  # a second service number, of Juan Carlos
+        [Claim(ClaimKind.PHONE, "+595981000000")],  # a phone of nobody
+        [Claim(ClaimKind.DOCUMENT_ID, "4123567"), Claim(ClaimKind.SERVICE_NUMBER, "1099")],
+    ],
+)
+def test_an_identifier_along_that_names_someone_else_or_nobody_is_a_mismatch(directory, along):
+    """No free lookup: the message fails as a whole (a failed attempt), and says nothing of which part."""
     resolution = resolve_now(directory, claim("1001"), (), None, "", along)
-    assert resolution.outcome == Outcome.VERIFIED and resolution.factors == 1
-    assert resolution.customer.first_name == "María" and resolution.kinds == (ClaimKind.SERVICE_NUMBER,)
+    assert resolution.outcome is Outcome.MISMATCH and resolution.failed
+    assert resolution.customer is None and resolution.candidates == () and resolution.pending is None
+
+
+def test_identifiers_along_of_the_same_holder_agree(directory):
+    # Ana's two services, and her ID with one of them.
+    both = resolve_now(directory, claim("1005"), (), None, "", [Claim(ClaimKind.SERVICE_NUMBER, "1006")])
+    assert both.outcome is Outcome.VERIFIED and both.customer.first_name == "Ana" and both.factors == 1
+    assert both.service_number == 1005
+    service = [Claim(ClaimKind.SERVICE_NUMBER, "1006")]
+    by_id = resolve_now(directory, claim("ci 4765120"), (), None, "", service)
+    assert by_id.outcome is Outcome.VERIFIED and by_id.factors == 2 and by_id.service_number == 1006
+    # The claim itself among the message's identifiers is no second check.
+    itself = resolve_now(directory, claim("1001"), (), None, "", [Claim(ClaimKind.SERVICE_NUMBER, "1001")])
+    assert itself.outcome is Outcome.VERIFIED and itself.factors == 1
+
+
+def test_a_mismatch_along_after_a_name_is_a_mismatch_too(directory):
+    first = resolve_now(directory, claim("soy maria benitez"))
+    assert first.pending is PendingFactor.STRONG
+    along = [Claim(ClaimKind.DOCUMENT_ID, "5012346")]
+    second = resolve_now(directory, claim("1001"), first.candidates, first.pending, "", along)
+    assert second.outcome is Outcome.MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("servicio 1001 y 1002", [("service_number", "1001"), ("service_number", "1002")]),
+        ("ci 4123567 servicio 1002", [("document_id", "4123567"), ("service_number", "1002")]),
+        ("1007, no perdón 1008", [("service_number", "1008")]),  # the correction is what counts
+        ("cliente desde 2019, servicio 1001", [("service_number", "1001")]),  # a year
+        ("el 15/03/2024 se cortó, 1001", [("service_number", "1001")]),  # a date
+        ("ya pagué 150000 y me siguen cortando, servicio 1001", [("service_number", "1001")]),  # an amount
+        ("me cobraron 220.000, mi ci 4123567", [("document_id", "4123567")]),
+    ],
+)
+def test_claims_in_reads_identifiers_not_years_dates_or_amounts(text, found):
+    assert [(claim.kind.value, claim.value) for claim in claims_in(text, "PY")] == found
 
 
 def test_the_identifier_that_found_the_account_is_no_second_factor():

@@ -37,4 +37,6 @@ def test_the_name_answer_leaves_out_what_else_it_says() -> None:
     assert name_answer("Ana, vivo en Luque", "PY") == "Ana"
     assert name_answer("soy Ana Gómez, de Luque", "PY") == "Ana Gómez"
     assert name_answer("Ana Gómez", "PY") == "Ana Gómez"
-    assert name_answer("María de la Cruz, gracias", "PY") == "María de la Cruz, gracias"
+    assert name_answer("María de la Cruz, gracias", "PY") == "María de la Cruz"
+    assert name_answer("ya te dije, Ana Benítez", "PY") == "Ana Benítez"
+    assert name_answer("la vecina de al lado", "PY") == "la vecina de al lado"  # no name: as written
