@@ -1,7 +1,6 @@
 """Identification form: who the customer is and which service they mean."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -11,10 +10,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
 from actions.shared import answer_input_problem, identify, services, verified_customer
-from bot.language.es.choices import read_choice
+from bot.language.es.choices import ServiceOption, chosen_service
 from bot.language.es.questions import asks_why
 from bot.ports.customers import ServiceRecord
-from bot.reception.identification import STRONG_KINDS, ClaimKind, PendingFactor, choose_service, parse_claim
+from bot.reception.identification import STRONG_KINDS, ClaimKind, PendingFactor, parse_claim
 
 
 def _pending(tracker: Tracker) -> PendingFactor | None:
@@ -82,11 +81,9 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
     ) -> Dict[str, Any]:
         listed = await _services_of_verified(tracker)
         answer = str(slot_value or "")
-        chosen = choose_service(
+        chosen = chosen_service(
             answer,
-            [service.service_number for service in listed],
-            [f"{service.zone} {service.address}" for service in listed],
-            read_choice(answer, date.today()).position,
+            [ServiceOption(s.service_number, s.download_mbps, f"{s.zone} {s.address}") for s in listed],
         )
         if chosen is None:
             dispatcher.utter_message(response="utter_service_choice_invalid")

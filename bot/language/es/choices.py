@@ -272,3 +272,52 @@ def leading_yes_or_no(answer: str) -> bool | None:
     if _DENY.search(first) and not _NOT_DENY.search(first):
         return False
     return None
+
+
+# --- which of the customer's services ("el de 300", "el de San Bernardino", "el segundo") ---------
+
+_SPEED = re.compile(r"(?<!\w)(?P<n>\d{2,4}) ?(?:megas?|mb|mbps|mega)?(?!\w)")
+# Words of an address or zone shorter than this name no place ("av", "km", "de", "san").
+_PLACE_WORD_MIN = 4
+
+
+@dataclass(frozen=True)
+class ServiceOption:
+    """One of the services listed for the customer to pick from."""
+
+    number: int  # the service number
+    download_mbps: int  # the plan's speed: "el de 300"
+    place: str = ""  # zone and address: "el de San Bernardino"
+
+
+def chosen_service(answer: str, options: list[ServiceOption] | tuple[ServiceOption, ...]) -> int | None:
+    """The service number `answer` picks among `options` (in the order listed), or None.
+
+    By service number ("1006"), by position ("2", "el segundo", "la última"), by
+    plan speed ("el de 300", "el de 50 megas"), or by a word of its zone or address
+    ("el de San Bernardino", "el de Asunción"). A speed or place shared by several
+    services picks none: the customer is asked again. A number is a service number,
+    then a position, then a speed.
+    """
+    numbers = [option.number for option in options]
+    text = plain(answer or "")
+    digits = [int(token) for token in re.findall(r"\d+", text)]
+    for value in digits:
+        if value in numbers:
+            return value
+    position = _position(text)
+    if position is None:
+        position = next((value for value in digits if 1 <= value <= len(options)), None)
+    if position is not None and 1 <= abs(position) <= len(options):
+        return numbers[position - 1] if position > 0 else numbers[position]
+    speeds = {int(match.group("n")) for match in _SPEED.finditer(text)}
+    by_speed = [option.number for option in options if option.download_mbps in speeds]
+    if len(by_speed) == 1:
+        return by_speed[0]
+    said = set(text.split())
+    by_place = [
+        option.number
+        for option in options
+        if said & {word for word in plain(option.place).split() if len(word) >= _PLACE_WORD_MIN}
+    ]
+    return by_place[0] if len(by_place) == 1 else None

@@ -3,7 +3,6 @@ import pytest
 from bot.reception.identification import (
     Claim,
     ClaimKind,
-    choose_service,
     claim_from_entities,
     claim_named_in,
     parse_claim,
@@ -170,26 +169,3 @@ def test_amounts_of_money_are_no_identifiers(text, expected):
 )
 def test_named_identifiers_are_left_out_of_the_words_a_rule_reads(text, left):
     assert without_named_identifiers(text) == left
-
-
-# Ana's two services: her home in Asunción and the weekend house in San Bernardino.
-ANA_NUMBERS = [1005, 1006]
-ANA_PLACES = ["Asunción Centro Av. España 1550, Asunción", "San Bernardino Ruta 2 km 48, San Bernardino"]
-
-
-@pytest.mark.parametrize(
-    ("answer", "position", "expected"),
-    [
-        ("1006", None, 1006),
-        ("2", None, 1006),
-        ("la segunda", 2, 1006),
-        ("el último", -1, 1006),
-        ("el de asuncion", None, 1005),
-        ("la casa de San Bernardino", None, 1006),
-        ("el de la ruta", None, 1006),
-        ("el de mi casa", None, None),  # names neither
-        ("de asuncion o san bernardino", None, None),  # names both
-    ],
-)
-def test_a_service_is_chosen_by_number_position_or_place(answer, position, expected) -> None:
-    assert choose_service(answer, ANA_NUMBERS, ANA_PLACES, position) == expected
