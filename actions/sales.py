@@ -31,6 +31,8 @@ from bot.billing.port import Plan
 from bot.billing.replies import plan_change_target, upgrade_replies
 from bot.language.es.billing import plan_speed_named, says_already_customer, wants_plan_change
 from bot.language.es.identifiers import find_email
+from bot.language.es.names import name_in
+from bot.language.es.places import zone_in
 from bot.language.input_guard import classify
 from bot.language.phones import normalize_phone
 from bot.locale import ticket_description, ticket_subject
@@ -51,6 +53,13 @@ def lead_already_given(tracker: Tracker) -> Dict[str, Any]:
     return {slot: value for slot, value in found.items() if tracker.get_slot(slot) is None}
 
 
+def _names_the_asked(requested: str, text: str) -> bool:
+    """A short answer that is a place for the zone question, or a name for the name question."""
+    if requested == "lead_zone":
+        return zone_in(f"en {text}") is not None  # as if after "en": "Luque", not "ok" or "sí"
+    return requested == "lead_name" and name_in(text) is not None
+
+
 class ValidateLeadForm(ProtocolFormValidationAction):
     """Customer or prospect; a prospect's name, phone or e-mail, and zone."""
 
@@ -67,9 +76,15 @@ class ValidateLeadForm(ProtocolFormValidationAction):
     def is_answer(self, tracker: Tracker, requested: str) -> bool:
         # A name or a zone is any text ("Chau Ramírez", "Luque"); a need said there is queued as usual.
         if requested in LEAD_SLOTS and not digression(tracker, trust_intent=False):
-            # "Fernando de la Mora" read as a yes is a place; a bare "sí" or "gracias" answers nothing.
-            bare = len(latest_text(tracker).split()) <= 2
-            no_content = bare and latest_intent(tracker) in {"affirm", "deny", "thanks"}
+            # "Fernando de la Mora" or "Luque" read as a yes is a place; a bare "sí" or "gracias"
+            # answers nothing.
+            text = latest_text(tracker)
+            bare = len(text.split()) <= 2
+            no_content = (
+                bare
+                and latest_intent(tracker) in {"affirm", "deny", "thanks"}
+                and not _names_the_asked(requested, text)
+            )
             return self.any_text_answers(tracker) and not no_content
         return super().is_answer(tracker, requested)
 

@@ -1,0 +1,41 @@
+"""The prospect's lead form: which short answers answer its free-text questions."""
+from __future__ import annotations
+
+import pytest
+
+from actions.sales import ValidateLeadForm
+from tests.actions.conftest import load_tracker
+
+
+def asked(slot: str, text: str, intent: str):
+    """The identification fixture turned into the lead form asking `slot`, answered with `text`."""
+    tracker = load_tracker("identification_claim_given")
+    tracker.latest_message = {"text": text, "intent": {"name": intent, "confidence": 0.66}, "entities": []}
+    tracker.events[-3] = {**tracker.events[-3], "text": text,
+                          "parse_data": {"intent": {"name": intent}, "entities": []}}
+    tracker.active_loop = {"name": "lead_form"}
+    tracker.slots["requested_slot"] = slot
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "intent"),
+    [
+        ("lead_zone", "Luque", "affirm"),  # NLU read the town as a yes (play-test, model of 2026-12-04)
+        ("lead_zone", "luque", "affirm"),
+        ("lead_zone", "San Lorenzo", "deny"),
+        ("lead_zone", "Fernando de la Mora", "greet"),
+        ("lead_name", "Ana", "affirm"),
+    ],
+)
+def test_a_place_or_a_name_read_as_yes_or_no_answers(slot, text, intent):
+    assert ValidateLeadForm().is_answer(asked(slot, text, intent), slot)
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "intent"),
+    [("lead_zone", "sí", "affirm"), ("lead_zone", "ok", "affirm"), ("lead_zone", "gracias", "thanks"),
+     ("lead_name", "no", "deny"), ("lead_name", "dale", "affirm")],
+)
+def test_a_bare_yes_no_or_thanks_answers_nothing(slot, text, intent):
+    assert not ValidateLeadForm().is_answer(asked(slot, text, intent), slot)
