@@ -66,6 +66,13 @@ _AMOUNT = re.compile(
     r"(?:[$₲]\s*)\d[\d.,]*|\b\d[\d.,]*\s*(?:mil|millones|palos?|gs|guaran[ií]es|pyg)\b",
     re.IGNORECASE,
 )
+# "TK-10001", "el reclamo 10038", "#10031", "F-2026-000123": a ticket or an invoice, never an
+# identifier (a ticket's five digits would otherwise be the longest number, a service number).
+_REFERENCES = re.compile(
+    r"\b(?:tk|ticket|reclamo|caso)\s*(?:(?:n(?:ro|°|º)?\.?|n[uú]mero|es|de|el|#|-)\s*)*\d+"
+    r"|#\s*\d+|\bF-\d{4}-\d+",
+    re.IGNORECASE,
+)
 _HINTS = (
     (ClaimKind.DOCUMENT_ID, re.compile(r"\b(c[eé]dula|ci|c\.i\.|dni|documento|identidad|ruc|curp|ine)\b")),
     (ClaimKind.PHONE, re.compile(r"\b(tel[eé]fono|tel|cel|celular|m[oó]vil|whatsapp|wsp|wpp|l[ií]nea)\b")),
@@ -139,7 +146,9 @@ def parse_claim(text: str | None, country: str) -> Claim:
         return Claim(ClaimKind.EMAIL, email)
     # "fibra 600", "el plan de 300 megas": a speed, not an identifier; "440 mil" an amount.
     # "(0971) 456-789": the parentheses of an area code join the number, not split it.
-    numbers = _NUMBER.findall(_AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _corrected(text)))))
+    numbers = _NUMBER.findall(
+        _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _REFERENCES.sub(" ", _corrected(text)))))
+    )
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
         return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)
@@ -177,7 +186,7 @@ def claims_in(text: str | None, country: str) -> list[Claim]:
     number its kind names counts there. A correction keeps what follows it ("1007,
     no perdón 1008").
     """
-    text = _corrected(text or "")
+    text = _REFERENCES.sub(" ", _corrected(text or ""))
     named = _named_claims(text, country)
     cleaned = _DATES_AND_YEARS.sub(" ", _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text))))
     bare = [_claim_from_number(raw.strip(" .-"), None, country) for raw in _NUMBER.findall(cleaned)]

@@ -5,6 +5,7 @@ from bot.reception.identification import (
     ClaimKind,
     claim_from_entities,
     claim_named_in,
+    claims_in,
     parse_claim,
     without_named_identifiers,
 )
@@ -169,3 +170,21 @@ def test_amounts_of_money_are_no_identifiers(text, expected):
 )
 def test_named_identifiers_are_left_out_of_the_words_a_rule_reads(text, left):
     assert without_named_identifiers(text) == left
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("cuándo viene el técnico del reclamo TK-10001? mi servicio es 1002", [("service_number", "1002")]),
+        ("el reclamo nro 10038, servicio 1003", [("service_number", "1003")]),
+        ("#10031 servicio 1001", [("service_number", "1001")]),
+        ("mi caso es el 10044 y mi ci 3987654", [("document_id", "3987654")]),
+        ("mi factura F-2026-000123 está mal, ci 4.123.456", [("document_id", "4123456")]),
+        ("TK-10020", []),
+    ],
+)
+def test_a_ticket_or_an_invoice_number_is_no_identifier(text, claims):
+    """A ticket's five digits were the longest number, read as a service number of nobody."""
+    assert [(claim.kind.value, claim.value) for claim in claims_in(text, "PY")] == claims
+    expected = claims[0] if claims else ("unreadable", text)
+    assert (parse_claim(text, "PY").kind.value, parse_claim(text, "PY").value) == expected
