@@ -216,8 +216,8 @@ def part_replies(part: str, replies: Sequence[Reply], older_invoice: bool = Fals
     taken for this month's.
     """
     if part == PROMOTION_END:
-        for lines in _PROMOTION_END_LINES:
-            found = [reply for reply in replies if reply.response.startswith(lines)]
+        for end_lines in _PROMOTION_END_LINES:
+            found = [reply for reply in replies if reply.response.startswith(end_lines)]
             if found:
                 return found
         return [Reply("utter_bill_part_missing_promotion")]

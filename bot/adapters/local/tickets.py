@@ -155,7 +155,7 @@ class LocalTicketDesk:
             if customer_id is not None and customer is None:
                 raise LookupError(f"customer {customer_id} does not exist")
             masked = _words_masker(session, customer)
-            description, customer_words = masked(description), masked(customer_words)
+            description, customer_words = masked(description) or description, masked(customer_words)
             ticket = Ticket(
                 number=next_ticket_number(session),
                 customer_id=customer_id,
@@ -217,7 +217,7 @@ class LocalTicketDesk:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
             if author is AnswerAuthor.CUSTOMER:
-                body = _words_masker(session, ticket.customer)(body)
+                body = _words_masker(session, ticket.customer)(body) or body
             ticket.answers.append(TicketAnswer(author=author.value, body=body))
             ticket.updated_at = utcnow()
             session.flush()
