@@ -20,9 +20,9 @@ from actions.forms import ProtocolFormValidationAction
 from actions.shared import (
     answer_input_problem,
     anything_else,
-    channel_of,
     factor_kinds,
     latest_text,
+    open_request,
     second_factor_answer,
     services,
     user_events_with_the_bot,
@@ -49,7 +49,7 @@ from bot.language.es.billing import (
 )
 from bot.language.es.formatting import day_and_month, money
 from bot.language.es.questions import asks_to_repeat, asks_why
-from bot.locale import ticket_description, ticket_note, ticket_subject, undue_kind_name
+from bot.locale import ticket_note, undue_kind_name
 from bot.ports.customers import ServiceStatus
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketRecord
 from bot.reception.identification import (
@@ -278,16 +278,9 @@ async def _request_recalculation(
         )
         return [SlotSet("ticket_number", open_claim.number), *anything_else(dispatcher, tracker)]
     resolve_by = services().billing_terms.resolution_date(_today(), services().calendar)
-    channel, words = channel_of(tracker), _claim_words(tracker)
-    ticket = await desk.open_ticket(
-        customer_id=customer_id,
-        service_number=number,
-        category=TicketCategory.BILLING,
-        subject=ticket_subject(RECALCULATION_AND_CREDIT),
-        description=ticket_description(channel, words),
-        channel=channel,
-        customer_words=words,
-        kind=TicketKind.RECALCULATION_AND_CREDIT,
+    ticket = await open_request(
+        tracker, TicketCategory.BILLING, TicketKind.RECALCULATION_AND_CREDIT, RECALCULATION_AND_CREDIT,
+        _claim_words(tracker), number,
         amount=total_undue(review.charges),
         invoice_number=invoice.number,
         resolve_by=resolve_by,
@@ -337,16 +330,8 @@ async def _payment_report(
         if attachments:  # a receipt sent with the report again: kept with the first one
             ticket = await _with_attachments(ticket, attachments)
     else:
-        channel = channel_of(tracker)
-        ticket = await desk.open_ticket(
-            customer_id=customer_id,
-            service_number=number,
-            category=TicketCategory.BILLING,
-            subject=ticket_subject("payment_report"),
-            description=ticket_description(channel, words),
-            channel=channel,
-            customer_words=words,
-            kind=TicketKind.PAYMENT_REPORT,
+        ticket = await open_request(
+            tracker, TicketCategory.BILLING, TicketKind.PAYMENT_REPORT, "payment_report", words, number,
             amount=amounts[0] if amounts else None,
             diagnostics={"attachments": attachments} if attachments else None,
         )

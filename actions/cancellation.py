@@ -21,11 +21,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, is_new_message_for
-from actions.shared import anything_else, channel_of, current_service, intent_of, latest_intent, services
+from actions.shared import (
+    anything_else,
+    current_service,
+    intent_of,
+    latest_intent,
+    open_request,
+    services,
+)
 from bot.language.es.billing import keeps_the_service, leaves_anyway, wants_fix_first
 from bot.language.es.cancel_reasons import cancel_reason_in
 from bot.language.es.needs import has_area_words, needs_stated
-from bot.locale import ticket_description, ticket_note, ticket_subject
+from bot.locale import ticket_note
 from bot.needs import NEEDS, Flow, Need, Route, need_for_intent
 from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketRecord
 from bot.support.cases import new_case_notes
@@ -285,7 +292,6 @@ class ActionCancellation(Action):
         options = services().billing_terms.retention_options
         chosen = int(choice) if choice and choice.isdigit() else 0
         option = options[chosen - 1] if 1 <= chosen <= len(options) else None
-        channel = channel_of(tracker)
         reason = tracker.get_slot("cancel_reason") or ""
         number = tracker.get_slot("service_number")
         existing = await open_retention_request(tracker)
@@ -302,15 +308,9 @@ class ActionCancellation(Action):
                 SlotSet("route", Flow.HANDOVER.value),
                 *anything_else(dispatcher, tracker),
             ]
-        ticket = await services().tickets.open_ticket(
-            customer_id=int(tracker.get_slot("customer_id")),
-            service_number=int(number) if number else None,
-            category=TicketCategory.CANCELLATION,
-            subject=ticket_subject("cancel_service"),
-            description=ticket_description(channel, reason),
-            channel=channel,
-            customer_words=reason,
-            kind=TicketKind.RETENTION,
+        ticket = await open_request(
+            tracker, TicketCategory.CANCELLATION, TicketKind.RETENTION, "cancel_service", reason,
+            int(number) if number else None,
             diagnostics={"reason": reason, "choice": "offer" if option else LEAVE, "offer": option},
         )
         # What retention must know before the call: the request, and a suspended service's debt.

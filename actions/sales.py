@@ -22,6 +22,7 @@ from actions.shared import (
     identify,
     latest_intent,
     latest_text,
+    open_request,
     services,
     show_catalogue,
     user_events_with_the_bot,
@@ -280,16 +281,8 @@ async def _plan_change_requested(
             response="utter_sales_plan_change_already_requested", ticket_number=existing.number
         )
         return [SlotSet("ticket_number", existing.number)]
-    channel = channel_of(tracker)
-    ticket = await desk.open_ticket(
-        customer_id=customer_id,
-        service_number=number,
-        category=TicketCategory.SALES,
-        subject=ticket_subject("sales_inquiry"),
-        description=ticket_description(channel, words),
-        channel=channel,
-        customer_words=words,
-        kind=TicketKind.PLAN_CHANGE,
+    ticket = await open_request(
+        tracker, TicketCategory.SALES, TicketKind.PLAN_CHANGE, "sales_inquiry", words, number,
         diagnostics={
             "current_plan": current.name,
             "requested_plan": target.name,

@@ -15,10 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.billing.replies import Reply, catalogue_replies
 from bot.language.input_guard import InputProblem, classify
-from bot.locale import ticket_description, ticket_note
+from bot.locale import ticket_description, ticket_note, ticket_subject
 from bot.needs import HUMAN_INTENT, Flow, Need, need_for_intent
 from bot.ports.customers import CustomerRecord, ServiceRecord
-from bot.ports.tickets import AnswerAuthor, TicketCategory
+from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketKind, TicketRecord
 from bot.reception.contact import contact_shown
 from bot.reception.identification import (
     SECOND_FACTOR_KINDS,
@@ -93,6 +93,32 @@ def intent_of(event: Dict[str, Any]) -> str | None:
 
 def channel_of(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "chat"
+
+
+async def open_request(
+    tracker: Tracker,
+    category: TicketCategory,
+    kind: TicketKind,
+    subject: str,
+    words: str,
+    service_number: int | None,
+    **request: Any,
+) -> TicketRecord:
+    """A ticket of the identified customer asking for something (a claim, a payment report, a
+    plan change, a cancellation): the subject of `subject` (bot/locale), the customer's words
+    and the channel, with what the request holds (`amount`, `invoice_number`, `diagnostics`…)."""
+    channel = channel_of(tracker)
+    return await services().tickets.open_ticket(
+        customer_id=int(tracker.get_slot("customer_id")),
+        service_number=service_number,
+        category=category,
+        subject=ticket_subject(subject),
+        description=ticket_description(channel, words),
+        channel=channel,
+        customer_words=words,
+        kind=kind,
+        **request,
+    )
 
 
 def customer_words(tracker: Tracker) -> str:
