@@ -255,7 +255,9 @@ class ActionSales(Action):
             wanted = plan_speed_named(words, frozenset(plan.download_mbps for plan in catalogue))
             utter(dispatcher, upgrade_replies(current, catalogue, contract.currency, wanted))
             target = plan_change_target(current, catalogue, wanted)
-            if target is not None and wants_plan_change(words):
+            # Recorded only for the plan the customer named: "quiero subir de plan" hears the
+            # next faster one and the adviser, and is not booked onto a plan nobody chose.
+            if target is not None and wanted is not None and wants_plan_change(words):
                 events = await _plan_change_requested(dispatcher, tracker, int(number), current, target)
         # "Sí" reaches the sales team with the case (data/rules/fallback.yml): the plan change
         # ticket when there is one (actions/routing.py continues the ticket_number's case).

@@ -36,12 +36,14 @@ def test_pasarme_al_plan_de_300_is_a_plan_change_ticket_for_that_plan(demo_servi
     assert [t.number for t in open_tickets if t.kind is TicketKind.PLAN_CHANGE] == [ticket.number]
 
 
-def test_subir_de_plan_asks_for_the_next_faster_plan(demo_services: Services) -> None:  # noqa: F811
+def test_subir_de_plan_hears_the_next_faster_plan_and_books_none(demo_services: Services) -> None:  # noqa: F811
+    """No plan named: the next faster one is offered, with the adviser, but nothing is recorded
+    for a plan the customer never chose (play-test: "quiero subir de plan" booked Fibra 100)."""
     tracker = identified(demo_services, MARIA, "1001", "sales_inquiry", "quiero subir de plan", factors=2.0)
     messages, events = run_action(ActionSales(), tracker)
     assert messages[0]["next_plan"] == "Fibra 600"
-    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
-    assert ticket.kind is TicketKind.PLAN_CHANGE and ticket.diagnostics["requested_plan"] == "Fibra 600"
+    assert responses(messages) == ["utter_sales_upgrade_offer", "utter_sales_offer_adviser"]
+    assert "ticket_number" not in slots(events)
 
 
 def test_a_question_about_prices_records_nothing(demo_services: Services) -> None:  # noqa: F811

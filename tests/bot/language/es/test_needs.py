@@ -33,6 +33,11 @@ def test_needs_in_the_order_they_were_written(text: str, needs: list[str]) -> No
          ["report_no_connection", "billing_charge_dispute"]),
         ("en la factura no me figura el descuento que me prometieron", ["billing_charge_dispute"]),
         ("no tengo la factura a mano", []),
+        # Play-test: the fault after the balance, and a fault given as the reason to cancel.
+        ("hola, cuanto debo y tmb el internet de finde no anda", ["billing_balance", "report_no_connection"]),
+        ("quiero dar de baja el servicio xq no anda hace 3 dias", ["cancel_service", "report_no_connection"]),
+        ("hola de nuevo, sigue cortandose el internet", ["report_intermittent"]),
+        ("el wifi no anda en el patio", []),
     ],
 )
 def test_phrases_with_words_between(text: str, needs: list[str]) -> None:
