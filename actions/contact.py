@@ -59,6 +59,9 @@ class ValidateContactForm(ProtocolFormValidationAction):
         corrected = self._identity_corrected(tracker)
         if corrected is not None:
             return await self._identify_again(corrected, dispatcher, tracker)
+        verified = await self._second_factor_given(dispatcher, tracker)
+        if verified is not None:
+            return verified
         if not (await self._details_given(tracker)).gives_details:
             return await super().run(dispatcher, tracker, domain)
         # A phone or e-mail written is an answer whatever NLU's intent (never a courtesy, nor a
@@ -165,6 +168,36 @@ class ValidateContactForm(ProtocolFormValidationAction):
             return None  # a service number to "¿me indica su cédula…?" is an answer, not a correction
         claim = parse_claim(latest_text(tracker), services().company.country)
         return claim if claim.kind in _ACCOUNT_KINDS else None
+
+    async def _second_factor_given(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[Dict[str, Any]] | None:
+        """The holder's cédula written to "¿sus datos siguen siendo…?" by a customer verified by
+        one factor (play-test: "4123567" was ignored and the question asked again, then the
+        second factor asked for): it verifies them, and the question is asked again with the
+        details in full. A phone written there is read as the contact answer it also is."""
+        if (
+            tracker.get_slot("requested_slot") != "contact_confirmed"
+            or not is_new_message_for(self.form_name(), tracker)
+            or float(tracker.get_slot("identity_factors") or 0) >= 2
+        ):
+            return None
+        text = latest_text(tracker)
+        if parse_claim(text, services().company.country).kind is not ClaimKind.DOCUMENT_ID:
+            return None
+        customer = await verified_customer(tracker)
+        if customer is None or not await is_second_factor(tracker, text):
+            return None
+        shown = contact_shown(customer.phone, customer.email, 2, services().company.country)
+        used = tracker.get_slot("identity_factor_kinds") or []
+        kinds = list(dict.fromkeys([*used, ClaimKind.DOCUMENT_ID.value]))
+        dispatcher.utter_message(response="utter_second_factor_confirmed")
+        return [
+            SlotSet("identity_factors", 2.0),
+            SlotSet("identity_factor_kinds", kinds),
+            SlotSet("customer_phone", shown.phone),
+            SlotSet("customer_email", shown.email),
+        ]
 
     @staticmethod
     async def _identify_again(

@@ -233,3 +233,26 @@ def test_a_yes_opening_a_message_with_another_need_confirms_and_queues_it(demo_s
     messages, found = validate(tracker)
     assert responses(messages) == ["utter_contact_kept", "utter_need_queued_billing"]
     assert found["contact_confirmed"] is True and found["pending_needs"] == ["billing_balance"]
+
+
+def test_the_holders_cedula_written_to_the_question_verifies_them(demo_services):  # noqa: F811
+    """Play-test: "4123567" to "¿sus datos siguen siendo…?" was ignored and asked for later."""
+    for text in ("4123567", "mi ci es 4.123.567"):
+        tracker = answered(demo_services, text, "inform", factors=1.0)
+        tracker.slots["identity_factor_kinds"] = ["service_number"]
+        messages, found = validate(tracker)
+        assert responses(messages) == ["utter_second_factor_confirmed"], text
+        assert found["identity_factors"] == 2.0
+        assert found["identity_factor_kinds"] == ["service_number", "document_id"]
+        assert found["customer_phone"] == "0981 234567" and "***" not in found["customer_email"]
+        assert "contact_confirmed" not in found  # the question is asked again, with the details in full
+
+
+def test_a_cedula_that_is_not_a_second_factor_verifies_nobody(demo_services):  # noqa: F811
+    # Juan's cédula; María's own, when it is what found her account.
+    for text, kinds in (("5234871", ["service_number"]), ("4123567", ["document_id"])):
+        tracker = answered(demo_services, text, "inform", factors=1.0)
+        tracker.slots["identity_factor_kinds"] = kinds
+        messages, found = validate(tracker)
+        assert "utter_second_factor_confirmed" not in responses(messages), text
+        assert found.get("identity_factors") != 2.0
