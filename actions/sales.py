@@ -30,7 +30,7 @@ from actions.shared import (
 )
 from bot.billing.port import Plan
 from bot.billing.replies import plan_change_target, upgrade_replies
-from bot.language.es.billing import plan_speed_named, says_already_customer, wants_plan_change
+from bot.language.es.billing import asks_prices, plan_speed_named, says_already_customer, wants_plan_change
 from bot.language.es.identifiers import find_email
 from bot.language.es.names import name_in
 from bot.language.es.places import zone_in
@@ -141,6 +141,11 @@ class ValidateLeadForm(ProtocolFormValidationAction):
         if not is_new_message_for(self.form_name(), tracker):
             return {"lead_name": slot_value}  # prefilled from what was said (action_triage)
         if tracker.get_slot("requested_slot") == "lead_name":
+            if _a_question(str(slot_value or "")) and name_in(str(slot_value)) is None:
+                # "¿y el de 600?" asked back: answered, and the name asked again (play-test:
+                # it was the lead's name).
+                await _answer_lead_question(dispatcher, str(slot_value))
+                return {"lead_name": None}
             # "Carla Ruiz, mi cel 0985…": the name; the rest was read by get_extraction_events.
             slot_value = name_answer(str(slot_value or ""), services().company.country)
         contact = _contact_in(str(slot_value or ""))
@@ -162,9 +167,38 @@ class ValidateLeadForm(ProtocolFormValidationAction):
         if not is_new_message_for(self.form_name(), tracker):
             return {"lead_contact": slot_value}  # prefilled from what was said (action_triage)
         contact = _contact_in(str(slot_value or ""))
-        if contact is None:
+        if contact is None and _a_question(str(slot_value or "")):
+            await _answer_lead_question(dispatcher, str(slot_value))
+        elif contact is None:
             dispatcher.utter_message(response="utter_lead_contact_invalid")
         return {"lead_contact": contact}
+
+
+def _a_question(text: str) -> bool:
+    return "?" in text or "¿" in text
+
+
+def _questions_in_the_form(tracker: Tracker) -> List[str]:
+    """What the prospect asked back during the lead form (utter_lead_question_for_adviser
+    promised it to the adviser): the questions that answered no lead question."""
+    asked: List[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "lead_form":
+            break
+        text = str(event.get("text") or "") if event.get("event") == "user" else ""
+        if _a_question(text) and not any(text == tracker.get_slot(slot) for slot in LEAD_SLOTS):
+            asked.append(text)
+    return asked[::-1]
+
+
+async def _answer_lead_question(dispatcher: CollectingDispatcher, text: str) -> None:
+    """A prospect's question asked back at a lead question: the plans when it is about them
+    ("¿y el de 600?", "¿cuánto sale?"), else kept for the adviser, who answers it when calling."""
+    catalogue = await services().billing.catalogue()
+    if plan_speed_named(text, frozenset(plan.download_mbps for plan in catalogue)) or asks_prices(text):
+        await show_catalogue(dispatcher)
+    else:
+        dispatcher.utter_message(response="utter_lead_question_for_adviser")
 
 
 def _contact_in(text: str) -> str | None:
@@ -199,7 +233,9 @@ class ActionSalesLead(Action):
             "name": tracker.get_slot("lead_name") or "",
             ("email" if "@" in contact else "phone"): contact,
             "zone": tracker.get_slot("lead_zone") or "",
-            "interest": tracker.get_slot("need_text") or latest_text(tracker),
+            "interest": " / ".join(
+                [tracker.get_slot("need_text") or latest_text(tracker), *_questions_in_the_form(tracker)]
+            ),
         }
         channel = channel_of(tracker)
         ticket = await services().tickets.open_ticket(

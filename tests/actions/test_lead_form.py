@@ -1,10 +1,14 @@
 """The prospect's lead form: which short answers answer its free-text questions."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.sales import ValidateLeadForm
 from tests.actions.conftest import load_tracker
+from tests.actions.demo_services import demo_services  # noqa: F401 (fixture)
 
 
 def asked(slot: str, text: str, intent: str):
@@ -14,6 +18,7 @@ def asked(slot: str, text: str, intent: str):
     tracker.events[-3] = {**tracker.events[-3], "text": text,
                           "parse_data": {"intent": {"name": intent}, "entities": []}}
     tracker.active_loop = {"name": "lead_form"}
+    tracker.events[-1] = {**tracker.events[-1], "name": "lead_form"}  # the form's own run
     tracker.slots["requested_slot"] = slot
     return tracker
 
@@ -39,3 +44,24 @@ def test_a_place_or_a_name_read_as_yes_or_no_answers(slot, text, intent):
 )
 def test_a_bare_yes_no_or_thanks_answers_nothing(slot, text, intent):
     assert not ValidateLeadForm().is_answer(asked(slot, text, intent), slot)
+
+
+def name_asked(text: str):
+    """The lead form asking the prospect's name, answered with `text` (a new message)."""
+    tracker = asked("lead_name", text, "sales_inquiry")
+    tracker.events.append({"event": "slot", "name": "lead_name", "value": text})
+    return tracker
+
+
+def test_a_question_asked_back_for_the_name_is_answered_and_no_name(demo_services):  # noqa: F811
+    """Play-test: "y el de 600?" became the lead's name."""
+    for text, answer in [("y el de 600?", "utter_sales_catalogue_heading"),
+                         ("¿hacen factura legal?", "utter_lead_question_for_adviser")]:
+        dispatcher = CollectingDispatcher()
+        found = asyncio.run(ValidateLeadForm().validate_lead_name(text, dispatcher, name_asked(text), {}))
+        assert found == {"lead_name": None}, text
+        assert dispatcher.messages[0]["response"] == answer, text
+    dispatcher = CollectingDispatcher()
+    found = asyncio.run(ValidateLeadForm().validate_lead_name(
+        "Carla Ruiz", dispatcher, name_asked("Carla Ruiz"), {}))
+    assert found == {"lead_name": "Carla Ruiz"} and dispatcher.messages == []

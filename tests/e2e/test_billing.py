@@ -232,6 +232,25 @@ def test_a_prospect_who_gives_a_phone_at_once_is_no_identification_attempt(assis
     assert ticket.lead["zone"] == "Luque"
 
 
+def test_a_prospect_s_question_asked_back_is_answered_and_kept_for_the_adviser(assistant, sender, ports):
+    # Play-test: "y el de 600?" asked back for the name became the lead's name.
+    desk, _ = ports
+    reply = assistant.say("hola cuanto salen los planes? quiero contratar", sender)
+    assert "¿Ya tiene un servicio con nosotros?" in reply
+    reply = assistant.say("no, soy nuevo", sender)
+    assert "¿A nombre de quién" in reply
+    reply = assistant.say("y el de 600?", sender)
+    assert "Fibra 600" in reply and "¿A nombre de quién" in reply
+    reply = assistant.say("¿hacen factura legal?", sender)
+    assert "asesor" in reply and "¿A nombre de quién" in reply
+    assistant.say("Marcos Giménez", sender)
+    assistant.say("0985 222 333", sender)
+    reply = assistant.say("en San Lorenzo", sender)
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.kind is TicketKind.SALES_LEAD and ticket.lead["name"] == "Marcos Giménez"
+    assert "¿hacen factura legal?" in ticket.customer_words and "y el de 600?" in ticket.customer_words
+
+
 def test_a_prospect_s_first_message_fills_the_lead_and_only_what_is_missing_is_asked(
     assistant, sender, ports
 ):

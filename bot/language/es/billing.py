@@ -123,6 +123,12 @@ def leaves_anyway(text: str | None) -> bool:
 _PLAN_CHANGE = whole_words(_WORDS["plan_change"])
 # A speed written alone ("el plan de 300", "600 megas"), not part of a longer number (an ID with dots).
 _SPEED = re.compile(r"(?<![\d.,])(\d{2,4})(?![\d]|[.,]\d)")
+_PRICES_ASKED = whole_words(_WORDS["prices_asked"])
+
+
+def asks_prices(text: str | None) -> bool:
+    """"¿Cuánto sale?", "¿qué planes tienen?": a question the plans on sale answer."""
+    return bool(_PRICES_ASKED.search(plain(text or "")))
 
 
 def wants_plan_change(text: str | None) -> bool:
