@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.cancellation import reason_already_given
 from actions.handoff import handoff_rule
 from actions.shared import anything_else, current_service, locked_out, open_case, services, user_events
+from actions.triage import suspended_service_first
 from bot.locale import ticket_subject
 from bot.needs import HUMAN_INTENT, Flow, Route, need_spec
 from bot.ports.customers import ServiceStatus
@@ -96,6 +97,11 @@ class ActionRouteNeed(Action):
         if to_a_person and tracker.get_slot("ticket_number"):
             # A person asked for in the middle of a case: the person continues that case's ticket.
             return [SlotSet("route", Flow.PERSON.value)]
+        if spec.flow is Flow.TROUBLESHOOT and not to_a_person:
+            # A line cut for non-payment: the debt and how service comes back, no technical case.
+            billing_first = await suspended_service_first(dispatcher, tracker)
+            if billing_first is not None:
+                return billing_first
         case = await open_case(dispatcher, tracker, spec.need.ticket_category, ticket_subject(spec.intent))
         if case.ticket is None:  # nothing to open (a cancelled service asked to be cancelled)
             return [

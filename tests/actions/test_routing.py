@@ -109,6 +109,24 @@ def test_a_cancelled_service_asking_to_cancel_is_told_so_without_a_ticket(demo_s
     assert open_tickets(demo_services, tracker.slots["customer_id"]) == []
 
 
+def test_a_suspended_line_reported_down_goes_to_the_debt_without_a_technical_case(
+    demo_services: Services,  # noqa: F811
+):
+    """Play-test: Pedro (cut for non-payment) was asked the key questions before the line
+    checks told him. One factor: told the suspension and asked a second; two: the billing answer."""
+    for factors, said, route in ((1.0, ["utter_line_suspended"], "verify"), (2.0, [], "billing")):
+        tracker = states_need(demo_services, PEDRO, "1004", "report_no_connection", "me cortaron el internet")
+        tracker.slots["identity_factors"] = factors
+        messages, events = run_action(ActionRouteNeed(), tracker)
+        assert responses(messages) == said
+        assert slots(events) == {"need_intent": "billing_balance", "line_verdict": None, "route": route}
+        assert open_tickets(demo_services, tracker.slots["customer_id"]) == []
+    paid = "ya pagué y sigo sin internet"
+    tracker = states_need(demo_services, PEDRO, "1004", "report_no_connection", paid)
+    _, events = run_action(ActionRouteNeed(), tracker)
+    assert slots(events)["need_intent"] == "billing_payment"
+
+
 def test_a_suspended_service_can_ask_to_cancel_and_retention_is_told_of_the_debt(
     demo_services: Services,  # noqa: F811
 ):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bot.ports.tickets import TicketKind
 from bot.settings import get_settings
 from bot.support.scheduling import FieldCalendar, business_hours_between
 from tests.support.ports import Blocking, services_for
@@ -148,16 +149,17 @@ def test_powered_off_box_gets_the_power_check_then_a_visit(assistant, sender, de
     assert desk.get(number).diagnostics["decision"]["verdict"] == "power_check"
 
 
-def test_suspended_service_offers_the_billing_path(assistant, sender, desk):
-    _, number = start(assistant, sender, "no tengo internet", 1004)
-    checks = answer_all_questions(assistant, sender)[-1]
-    assert "suspendido por falta de pago" in checks and "¿Desea que revisemos su factura" in checks
-    technical = desk.get(number)
-    assert technical.status == "closed" and technical.diagnostics["decision"]["verdict"] == "suspended"
-    # The offer leads to the billing flow: a second factor, then how to pay and what is overdue.
-    assert "necesito confirmar que es usted" in assistant.say("sí", sender)
+def test_a_suspended_service_goes_to_its_debt_without_questions(assistant, sender, desk):
+    # Play-test: the key questions and line checks came before "suspendido por falta de pago".
+    assert "Ya encontré su cuenta" in assistant.say("no tengo internet, mi servicio es 1004", sender)
+    reply = assistant.say("sí", sender)
+    assert "suspendido por falta de pago" in reply and "necesito confirmar que es usted" in reply
+    assert "¿Le pasa en todos" not in reply and not TICKET.search(reply)
     reply = assistant.say("2876543", sender)
-    assert "Puede pagar de estas formas" in reply and "150.000 PYG" in reply
+    assert "suspendido por falta de pago" in reply and "150.000 PYG" in reply
+    # "Ya pagué" then is a payment report, not a technical case.
+    reply = assistant.say("ya pagué ayer y sigo sin internet", sender)
+    assert desk.get(TICKET.search(reply).group(0)).kind is TicketKind.PAYMENT_REPORT
 
 
 def test_saturated_line_offers_a_faster_plan(assistant, sender, desk):
