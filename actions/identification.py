@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.forms import ProtocolFormValidationAction
 from actions.shared import answer_input_problem, identify, services, verified_customer
 from bot.language.es.choices import ServiceOption, chosen_service
-from bot.language.es.questions import asks_why
+from bot.language.es.questions import asks_why, refuses_to_identify
 from bot.ports.customers import ServiceRecord
 from bot.reception.identification import STRONG_KINDS, ClaimKind, PendingFactor, parse_claim
 
@@ -65,6 +65,11 @@ class ValidateIdentificationForm(ProtocolFormValidationAction):
         if claim.kind is ClaimKind.UNREADABLE and asks_why(str(slot_value or "")):
             # "¿Para qué querés mi cédula?": the reason, then the question again; no try counted.
             dispatcher.utter_message(response="utter_identity_why")
+            return {"identity_claim": None}
+        if claim.kind is ClaimKind.UNREADABLE and refuses_to_identify(str(slot_value or "")):
+            # "No quiero dar mis datos" (play-test: "No logré reconocer…" again and again): why
+            # it is needed, and the way to a person without it; no try counted.
+            dispatcher.utter_message(response="utter_identity_refused")
             return {"identity_claim": None}
         slots = await identify(
             dispatcher, tracker, claim, tracker.get_slot("identity_candidates") or (), _pending(tracker)

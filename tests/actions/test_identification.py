@@ -262,6 +262,14 @@ def test_asking_why_gets_the_reason_and_counts_nothing(demo_services: Services):
     assert found.get("identity_claim") is None and "identity_unanswered" not in found
 
 
+def test_refusing_to_identify_gets_why_and_the_way_to_a_person(demo_services: Services):  # noqa: F811
+    """Play-test: "no quiero dar mis datos, solo les aviso q ya pague" got "No logré reconocer…"."""
+    for text in ("no quiero dar mis datos, solo les aviso q ya pague", "prefiero no pasarte mi cédula"):
+        messages, found = validate(claim_given(text, need_intent="billing_payment"))
+        assert responses(messages) == ["utter_identity_refused"], text
+        assert found.get("identity_claim") is None and "identity_attempts" not in found
+
+
 # --- two identifiers of the same holder in one message -------------------------------------
 
 

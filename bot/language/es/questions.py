@@ -42,6 +42,18 @@ def asks_when_contacted(text: str | None) -> bool:
     return bool(_WHEN_CONTACTED.search(_keep_marks(text or "")))
 
 
+# "No quiero dar mis datos", "prefiero no pasarte mi cédula": the customer will not identify.
+_REFUSES = re.compile(
+    r"(?<!\w)(?:no\s+(?:te\s+|le\s+|les\s+)?(?:quiero|voy\s+a|pienso|doy)|prefiero\s+no)\s+"
+    r"(?:dar|darte|darle|darles|pasar|pasarte|pasarle|decir|decirte|decirle|dar\s+mis|mis)\w*"
+)
+
+
+def refuses_to_identify(text: str | None) -> bool:
+    """Whether the message refuses to give the data asked for ("no quiero dar mis datos")."""
+    return bool(_REFUSES.search(_keep_marks(text or "")))
+
+
 def _keep_marks(text: str) -> str:
     """Plain text with its question marks, which `plain` drops."""
     return " ? ".join(plain(part) for part in text.split("?"))
