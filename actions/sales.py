@@ -265,7 +265,7 @@ class ActionSalesLead(Action):
 class ActionSales(Action):
     """A customer's plan and the next faster one with the price difference; a person makes the change.
 
-    A customer who asks to change plan ("quiero pasarme al plan de 300", "subir de plan") has
+    A customer who asks to change to a plan they name ("quiero pasarme al plan de 300") has
     the request recorded as a sales ticket of kind plan_change (one per service while it is
     open), which the adviser offered then takes: never a bare "talk to a person" ticket.
     """
