@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable, Sequence
 
+from bot.language.es.billing import without_invoice_numbers
 from bot.language.es.identifiers import find_email
 from bot.language.es.names import name_in
 from bot.language.es.not_knowing import says_not_knowing
@@ -66,13 +67,19 @@ _AMOUNT = re.compile(
     r"(?:[$₲]\s*)\d[\d.,]*|\b\d[\d.,]*\s*(?:mil|millones|palos?|gs|guaran[ií]es|pyg)\b",
     re.IGNORECASE,
 )
-# "TK-10001", "el reclamo 10038", "#10031", "F-2026-000123": a ticket or an invoice, never an
-# identifier (a ticket's five digits would otherwise be the longest number, a service number).
-_REFERENCES = re.compile(
-    r"\b(?:tk|ticket|reclamo|caso)\s*(?:(?:n(?:ro|°|º)?\.?|n[uú]mero|es|de|el|#|-)\s*)*\d+"
-    r"|#\s*\d+|\bF-\d{4}-\d+",
+# "TK-10001", "el reclamo 10038", "#10031": a ticket, never an identifier (its five digits would
+# otherwise be the longest number, a service number); invoice numbers likewise (_without_references).
+_TICKETS = re.compile(
+    r"\b(?:tk|ticket|reclamo|caso)\s*(?:(?:n(?:ro|°|º)?\.?|n[uú]mero|es|de|el|#|-)\s*)*\d+|#\s*\d+",
     re.IGNORECASE,
 )
+
+
+def _without_references(text: str) -> str:
+    """`text` without the ticket and invoice numbers it names ("reclamo TK-10001", "F-2026-000123")."""
+    return without_invoice_numbers(_TICKETS.sub(" ", text))
+
+
 _HINTS = (
     (ClaimKind.DOCUMENT_ID, re.compile(r"\b(c[eé]dula|ci|c\.i\.|dni|documento|identidad|ruc|curp|ine)\b")),
     (ClaimKind.PHONE, re.compile(r"\b(tel[eé]fono|tel|cel|celular|m[oó]vil|whatsapp|wsp|wpp|l[ií]nea)\b")),
@@ -147,7 +154,7 @@ def parse_claim(text: str | None, country: str) -> Claim:
     # "fibra 600", "el plan de 300 megas": a speed, not an identifier; "440 mil" an amount.
     # "(0971) 456-789": the parentheses of an area code join the number, not split it.
     numbers = _NUMBER.findall(
-        _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _REFERENCES.sub(" ", _corrected(text)))))
+        _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _without_references(_corrected(text)))))
     )
     if numbers:
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
@@ -186,7 +193,7 @@ def claims_in(text: str | None, country: str) -> list[Claim]:
     number its kind names counts there. A correction keeps what follows it ("1007,
     no perdón 1008").
     """
-    text = _REFERENCES.sub(" ", _corrected(text or ""))
+    text = _without_references(_corrected(text or ""))
     named = _named_claims(text, country)
     cleaned = _DATES_AND_YEARS.sub(" ", _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", text))))
     bare = [_claim_from_number(raw.strip(" .-"), None, country) for raw in _NUMBER.findall(cleaned)]

@@ -49,6 +49,11 @@ def asks_payments_made(text: str | None) -> bool:
 PAYMENT_METHOD_NAMES: dict[str, str] = dict(_WORDS["payment_method_names"])
 
 
+def without_invoice_numbers(text: str) -> str:
+    """`text` with every invoice number blanked out ("F-2026-000123" is no identifier)."""
+    return _INVOICE_NUMBER.sub(" ", text)
+
+
 def invoice_number_in(text: str | None) -> str | None:
     """The invoice number written in the text, as the biller writes it ("F-2026-000123")."""
     match = _INVOICE_NUMBER.search(text or "")
@@ -136,9 +141,12 @@ def wants_plan_change(text: str | None) -> bool:
     return bool(_PLAN_CHANGE.search(plain(text or "")))
 
 
+def plan_speeds_named(text: str | None, speeds: set[int] | frozenset[int]) -> list[int]:
+    """The download speeds among `speeds` the text names ("el de 300 o el de 50" -> [300, 50])."""
+    return [int(match.group(1)) for match in _SPEED.finditer(text or "") if int(match.group(1)) in speeds]
+
+
 def plan_speed_named(text: str | None, speeds: set[int] | frozenset[int]) -> int | None:
     """The download speed of a plan on sale the text names ("el plan de 300" -> 300), if any."""
-    for match in _SPEED.finditer(text or ""):
-        if int(match.group(1)) in speeds:
-            return int(match.group(1))
-    return None
+    named = plan_speeds_named(text, speeds)
+    return named[0] if named else None

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from babel.dates import get_day_names, get_month_names
 
+from bot.language.es.billing import plan_speeds_named
 from bot.language.es.numbers import number_value
 from bot.language.es.text import alternation, fold, plain, whole_words
 
@@ -276,7 +277,6 @@ def leading_yes_or_no(answer: str) -> bool | None:
 
 # --- which of the customer's services ("el de 300", "el de San Bernardino", "el segundo") ---------
 
-_SPEED = re.compile(r"(?<!\w)(?P<n>\d{2,4}) ?(?:megas?|mb|mbps|mega)?(?!\w)")
 # Words of an address or zone shorter than this name no place ("av", "km", "de", "san").
 _PLACE_WORD_MIN = 4
 
@@ -310,7 +310,7 @@ def chosen_service(answer: str, options: list[ServiceOption] | tuple[ServiceOpti
         position = next((value for value in digits if 1 <= value <= len(options)), None)
     if position is not None and 1 <= abs(position) <= len(options):
         return numbers[position - 1] if position > 0 else numbers[position]
-    speeds = {int(match.group("n")) for match in _SPEED.finditer(text)}
+    speeds = set(plan_speeds_named(text, frozenset(option.download_mbps for option in options)))
     by_speed = [option.number for option in options if option.download_mbps in speeds]
     if len(by_speed) == 1:
         return by_speed[0]
