@@ -18,8 +18,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cancellation import reason_already_given
 from actions.handoff import handoff_rule
-from actions.shared import anything_else, current_service, locked_out, open_case, services, user_events
-from actions.triage import suspended_service_first
+from actions.shared import (
+    anything_else,
+    current_service,
+    latest_text,
+    locked_out,
+    open_case,
+    services,
+    user_events,
+)
+from bot.language.es.billing import reports_payment
 from bot.locale import ticket_subject
 from bot.needs import HUMAN_INTENT, Flow, Route, need_spec
 from bot.ports.customers import ServiceStatus
@@ -65,6 +73,36 @@ async def _answered_by_the_bot(
         prefilled = reason_already_given(tracker)
         return [SlotSet("route", flow.value), *(SlotSet(slot, value) for slot, value in prefilled.items())]
     return [SlotSet("route", flow.value)]
+
+
+async def suspended_service_first(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType] | None:
+    """A technical need ("me cortaron el internet") for a service suspended for non-payment.
+
+    The line is cut on purpose, so no technical ticket, key questions or line
+    checks: the need becomes the billing flow's (actions/billing.py), whose answer
+    opens with the suspension, what is overdue and how service comes back after
+    paying (`utter_billing_suspended_overdue`); "ya pagué y sigo sin internet" is a
+    payment report there. Account data needs a second factor, so a customer
+    verified by one is told only that the service is suspended and asked for it
+    (`billing_verification_form`). None for any other need or service.
+    Before a case is opened.
+    """
+    spec = need_spec(tracker.get_slot("need_intent"))
+    if spec is None or spec.flow is not Flow.TROUBLESHOOT or not tracker.get_slot("customer_id"):
+        return None
+    service = await current_service(tracker)
+    if service is None or service.status is not ServiceStatus.SUSPENDED:
+        return None
+    words = " ".join(filter(None, (tracker.get_slot("need_text"), latest_text(tracker))))
+    billing_intent = "billing_payment" if reports_payment(words) else "billing_balance"
+    if float(tracker.get_slot("identity_factors") or 0) < 2:
+        dispatcher.utter_message(response="utter_line_suspended")
+        route = Route.VERIFY.value
+    else:
+        route = Flow.BILLING.value
+    return [SlotSet("need_intent", billing_intent), SlotSet("line_verdict", None), SlotSet("route", route)]
 
 
 class ActionRouteNeed(Action):

@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import queue_needs
 from actions.sales import lead_already_given
 from actions.shared import (
-    current_service,
     customer_words,
     identify,
     latest_intent,
@@ -18,7 +17,7 @@ from actions.shared import (
     services,
     show_catalogue,
 )
-from bot.language.es.billing import bill_part_asked, reports_payment, says_already_customer
+from bot.language.es.billing import bill_part_asked, says_already_customer
 from bot.language.es.leaving import misread_leaving
 from bot.language.es.needs import needs_stated
 from bot.language.es.questions import asks_when_contacted
@@ -29,10 +28,8 @@ from bot.needs import (
     Need,
     Route,
     need_for_intent,
-    need_spec,
     needs_to_queue,
 )
-from bot.ports.customers import ServiceStatus
 from bot.reception.identification import (
     UNANSWERED_BEFORE_A_PERSON,
     Claim,
@@ -83,36 +80,6 @@ def _insisting_on_a_person(tracker: Tracker) -> Dict[str, Any]:
 
 
 FOLLOW_UP_INTENT = "ticket_status"
-
-
-async def suspended_service_first(
-    dispatcher: CollectingDispatcher, tracker: Tracker
-) -> List[EventType] | None:
-    """A technical need ("me cortaron el internet") for a service suspended for non-payment.
-
-    The line is cut on purpose, so no technical ticket, key questions or line
-    checks: the need becomes the billing flow's (actions/billing.py), whose answer
-    opens with the suspension, what is overdue and how service comes back after
-    paying (`utter_billing_suspended_overdue`); "ya pagué y sigo sin internet" is a
-    payment report there. Account data needs a second factor, so a customer
-    verified by one is told only that the service is suspended and asked for it
-    (`billing_verification_form`). None for any other need or service.
-    For `action_route_need`, before a case is opened.
-    """
-    spec = need_spec(tracker.get_slot("need_intent"))
-    if spec is None or spec.flow is not Flow.TROUBLESHOOT or not tracker.get_slot("customer_id"):
-        return None
-    service = await current_service(tracker)
-    if service is None or service.status is not ServiceStatus.SUSPENDED:
-        return None
-    words = " ".join(filter(None, (tracker.get_slot("need_text"), latest_text(tracker))))
-    billing_intent = "billing_payment" if reports_payment(words) else "billing_balance"
-    if float(tracker.get_slot("identity_factors") or 0) < 2:
-        dispatcher.utter_message(response="utter_line_suspended")
-        route = Route.VERIFY.value
-    else:
-        route = Flow.BILLING.value
-    return [SlotSet("need_intent", billing_intent), SlotSet("line_verdict", None), SlotSet("route", route)]
 
 
 # What a billing answer opens with (bot.billing.replies.balance_replies and invoice_replies).
