@@ -13,8 +13,10 @@ a distinct sender sending T messages one after the other (the assistant: the
 README's technical conversation, as bench/technical_conversation.py plays it,
 for demo customers 1001, 1003 and 1009 in turn; the stock bot: a conversation
 of as many turns from its own stories). Printed per number of conversations:
-turns/s, p50/p95/p99 per turn, errors and the stack's peak resident memory,
-with the ratio assistant/stock; then cold start to the first answer,
+turns/s, p50/p95/p99 per turn, the CPU time a turn costs (the whole stack, and
+its busiest process: the Rasa server, whose one core bounds throughput; less
+noisy than turns/s on a shared machine), errors and the stack's peak resident
+memory, with the ratio assistant/stock; then cold start to the first answer,
 /model/parse p50 and training time.
 
     .venv/bin/python -m bench.compare [--conversations 1,20,200] [--turns 10]   (from the project root)
@@ -291,6 +293,10 @@ def run_table(stock: Stack, assistant: Stack, level: int) -> str:
     for q in (50, 95, 99):
         rows.append([f"p{q} per turn (ms)", s.percentile_ms(q), a.percentile_ms(q),
                      ratio(a.percentile_ms(q), s.percentile_ms(q))])
+    for label, busiest in (("CPU per turn, whole stack (ms)", False),
+                           ("CPU per turn, busiest process (ms)", True)):
+        rows.append([label, s.cpu_ms_per_turn(busiest), a.cpu_ms_per_turn(busiest),
+                     ratio(a.cpu_ms_per_turn(busiest), s.cpu_ms_per_turn(busiest))])
     rows.append(["errors", s.error_count, a.error_count, None])
     rows.append(["RSS whole stack, peak (MB)", _mb(s.rss_peak_bytes), _mb(a.rss_peak_bytes),
                  ratio(_mb(a.rss_peak_bytes), _mb(s.rss_peak_bytes))])

@@ -68,6 +68,8 @@ class RunResult:
     wall_s: float
     turns: List[Turn] = field(default_factory=list)
     rss_peak_bytes: int | None = None
+    # CPU seconds each process of the stack used during the run (user + system), by pid.
+    cpu_s_by_pid: Dict[int, float] = field(default_factory=dict)
 
     @property
     def latencies_s(self) -> List[float]:
@@ -94,6 +96,19 @@ class RunResult:
 
     def percentile_ms(self, q: float) -> float:
         return percentile(self.latencies_s, q) * 1000
+
+    def cpu_ms_per_turn(self, busiest_only: bool = False) -> float | None:
+        """CPU time of the whole stack (or of its busiest process) per answered turn.
+
+        Less noisy than turns/s on a shared machine: what a turn costs, not how
+        long it waited. The busiest process is the one that bounds throughput
+        (a Rasa server runs its turns on one core).
+        """
+        answered = len(self.latencies_s)
+        if not self.cpu_s_by_pid or not answered:
+            return None
+        spent = max(self.cpu_s_by_pid.values()) if busiest_only else sum(self.cpu_s_by_pid.values())
+        return spent / answered * 1000
 
 
 # -- driving ---------------------------------------------------------------------------------------
@@ -159,11 +174,13 @@ async def drive(
     webhook = f"{base_url}/webhooks/rest/webhook"
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session, RssSampler(rss_pids) as sampler:
+        cpu_before = cpu_seconds_by_pid(sampler.pids)
         started = time.perf_counter()
         per_conversation = await asyncio.gather(
             *(_conversation(session, webhook, conversation, timeout_s) for conversation in conversations)
         )
         wall_s = time.perf_counter() - started
+        cpu_after = cpu_seconds_by_pid(sampler.pids)
     turns = [turn for conversation_turns in per_conversation for turn in conversation_turns]
     return RunResult(
         conversations=len(conversations),
@@ -171,6 +188,7 @@ async def drive(
         wall_s=wall_s,
         turns=turns,
         rss_peak_bytes=sampler.peak_bytes if sampler.pids else None,
+        cpu_s_by_pid={pid: cpu_after[pid] - cpu_before[pid] for pid in cpu_after if pid in cpu_before},
     )
 
 
@@ -221,6 +239,19 @@ def rss_bytes(pid: int) -> int:
 def stack_rss_bytes(pids: Iterable[int]) -> int:
     """Resident memory of a whole stack: its processes and every descendant."""
     return sum(rss_bytes(pid) for pid in descendants(pids))
+
+
+def cpu_seconds_by_pid(pids: Iterable[int]) -> Dict[int, float]:
+    """User + system CPU seconds so far of each process of a stack (and every descendant)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used: Dict[int, float] = {}
+    for pid in descendants(pids):
+        try:
+            fields = _stat_fields(pid)
+        except OSError:
+            continue  # exited meanwhile
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # fields 14 and 15, utime and stime
+    return used
 
 
 def process_age_s(pid: int) -> float:

@@ -9,6 +9,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -16,6 +17,7 @@ from bench.driver import (
     RunResult,
     Turn,
     children,
+    cpu_seconds_by_pid,
     descendants,
     format_table,
     percentile,
@@ -62,6 +64,32 @@ def test_run_result_counts_only_answered_turns_in_the_figures() -> None:
     assert result.error_count == 2
     assert dict(result.errors) == {"timeout": 1, "empty": 1}
     assert dict(result.errors_by_message) == {("timeout", "hola"): 1, ("empty", "hola"): 1}
+
+
+def test_cpu_per_turn_counts_the_stack_or_its_busiest_process() -> None:
+    result = RunResult(conversations=1, turns_per_conversation=3, wall_s=1.0,
+                       turns=[_turn(0.1), _turn(0.1), _turn(0.1, "timeout")],
+                       cpu_s_by_pid={10: 0.03, 11: 0.01})
+    assert result.cpu_ms_per_turn() == pytest.approx(20.0)  # 40 ms over the two answered turns
+    assert result.cpu_ms_per_turn(busiest_only=True) == pytest.approx(15.0)
+    assert RunResult(conversations=1, turns_per_conversation=1, wall_s=1.0).cpu_ms_per_turn() is None
+
+
+BURN_CPU = "import time\nwhile time.process_time() < 0.3: pass\ntime.sleep(30)"
+
+
+def test_cpu_seconds_read_what_a_process_used() -> None:
+    child = subprocess.Popen([sys.executable, "-c", BURN_CPU])  # 0.3 s of CPU, then asleep
+    try:
+        deadline = time.monotonic() + 30
+        used = 0.0
+        while used < 0.25 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            used = cpu_seconds_by_pid([child.pid])[child.pid]
+        assert 0.25 <= used < 1.0  # clock ticks, seconds (not ticks), and not the whole wall time
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_ratio_is_nan_when_a_side_is_missing() -> None:
