@@ -12,7 +12,7 @@ turns played, p50/p95 per turn and where the Rasa server's time in a turn
 py-spy is a tool, not a dependency of the assistant: `.venv/bin/pip install py-spy`.
 It must be allowed to read the servers' memory (root, or ptrace allowed).
 
-    .venv/bin/python -m bench.profile [--conversations 1] [--seconds 60] [--out results/profile]
+    .venv/bin/python -m bench.profile [--conversations 1] [--seconds 60] [--out results/profile] [--native]
 """
 from __future__ import annotations
 
@@ -38,10 +38,11 @@ TOP = 25
 TURN_FRAME = "handle_message (rasa/core/processor.py)"
 
 
-def _record(py_spy: str, pid: int, seconds: int, output: Path, file_format: str) -> subprocess.Popen:
+def _record(py_spy: str, pid: int, seconds: int, output: Path, file_format: str,
+            native: bool = False) -> subprocess.Popen:
     return subprocess.Popen(
         [py_spy, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "200",
-         "--format", file_format, "--output", str(output), "--nonblocking"],
+         "--format", file_format, "--output", str(output), *(["--native"] if native else ["--nonblocking"])],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
@@ -84,6 +85,9 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=1, help="conversations at a time")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--out", type=Path, default=Path("results/profile"))
+    parser.add_argument("--native", action="store_true",
+                        help="also C frames (the garbage collector, TensorFlow, SQLite); pauses the servers "
+                             "at each sample, so the figures of the run are slower")
     args = parser.parse_args()
     py_spy = str(VENV_PY_SPY) if VENV_PY_SPY.exists() else shutil.which("py-spy")
     if py_spy is None:
@@ -96,7 +100,7 @@ def main() -> int:
         warm_up(stack, assistant_conversation(0, len(SCRIPT) + 1))  # lazily built parts first
         servers = {"actions" if " actions " in _cmdline(pid) else "rasa": pid for pid in stack.pids}
         recorders = [
-            _record(py_spy, pid, args.seconds, args.out / f"{name}.{suffix}", file_format)
+            _record(py_spy, pid, args.seconds, args.out / f"{name}.{suffix}", file_format, args.native)
             for name, pid in servers.items()
             for suffix, file_format in (("svg", "flamegraph"), ("txt", "raw"))
         ]

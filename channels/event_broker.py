@@ -206,7 +206,7 @@ class BackgroundSQLEventBroker(EventBroker):
         await asyncio.to_thread(self._writer.join, 30)
 
     def _write(self) -> None:
-        model = self._broker.SQLBrokerEvent
+        insert = self._broker.SQLBrokerEvent.__table__.insert()
         while True:
             batch = [self._queue.get()]
             while len(batch) < self._BATCH:
@@ -215,13 +215,14 @@ class BackgroundSQLEventBroker(EventBroker):
                 except queue.Empty:
                     break
             stop = None in batch
-            rows = [
-                model(sender_id=event.get("sender_id"), data=json.dumps(event)) for event in batch if event
-            ]
+            # Rows as SQLEventBroker writes them, in one executemany (its ORM objects cost the
+            # Rasa server's event loop the GIL for nothing).
+            rows = [{"sender_id": event.get("sender_id"), "data": json.dumps(event)}
+                    for event in batch if event]
             try:
-                with self._broker.session_scope() as session:
-                    session.add_all(rows)
-                    session.commit()
+                if rows:
+                    with self._broker.engine.begin() as connection:
+                        connection.execute(insert, rows)
             except Exception:  # the database went away: these events are lost, later ones still go
                 logger.exception("could not write %d conversation events to the event broker", len(rows))
             if stop:

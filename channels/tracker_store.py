@@ -35,6 +35,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import pooled_write_ahead
@@ -68,18 +69,24 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
         self._count = select(func.count()).select_from(table).where(table.c.sender_id == bindparam("sender"))
         self._insert = table.insert()
 
-    def _stored(self, session: Session, sender_id: str) -> int:
+    def _stored(self, connection: Connection, sender_id: str) -> int:
         """How many events of the conversation the database holds (all its sessions)."""
-        return int(session.execute(self._count, {"sender": sender_id}).scalar_one())
+        return int(connection.execute(self._count, {"sender": sender_id}).scalar_one())
+
+    def _held(self, connection: Connection, sender_id: str) -> int:
+        """As Rasa counts what a save need not store again: the latest session's stored events."""
+        with Session(bind=connection) as session:
+            return int(self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count())
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session, as SQLTrackerStore.retrieve reads it: from memory while unchanged."""
-        with self.session_scope() as session:
+        with self.engine.connect() as connection:
             # Counted first: an event stored after the count only makes what is remembered stale.
-            stored = self._stored(session, sender_id)
+            stored = self._stored(connection, sender_id)
             events = self.cache.session_events(sender_id, stored)
             if events is None:
-                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+                with Session(bind=connection) as session:
+                    rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
                 texts = [row.data for row in rows]
                 events = [json.loads(text) for text in texts]
                 self.cache.remember(sender_id, stored, list(zip(events, texts, strict=True)))
@@ -91,11 +98,11 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
         """Store the events the database does not hold yet (as SQLTrackerStore.save), then publish them."""
         sender_id = tracker.sender_id
         added: List[StoredEvent] = []
-        with self.session_scope() as session:
-            stored = self._stored(session, sender_id)
+        with self.engine.begin() as connection:
+            stored = self._stored(connection, sender_id)
             held = self.cache.session_length(sender_id, stored)
-            if held is None:  # as Rasa counts them: the latest session's stored events
-                held = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            if held is None:
+                held = self._held(connection, sender_id)
             rows: List[Dict[str, Any]] = []
             for event in itertools.islice(tracker.events, held, len(tracker.events)):
                 data = event.as_dict()
@@ -110,8 +117,7 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
                 })
                 added.append((data, text))
             if rows:
-                session.execute(self._insert, rows)
-                session.commit()
+                connection.execute(self._insert, rows)
         self.cache.extend(sender_id, stored, added)
         if self.event_broker is not None:
             for data, _ in added:

@@ -1,0 +1,162 @@
+"""What a call to the action server costs the Rasa server: the body it encodes and the connection.
+
+Under 20 conversations about a tenth of the Rasa server's time went into one
+`json.dumps` per custom-action call (docs/performance.md): the whole tracker
+(about 50 kB at the end of the README's conversation) and the whole domain
+(64 kB, of which 55 kB are the bot's responses), several calls per turn.
+Then each call opened a new connection (Rasa makes a new aiohttp session per
+request), which the action server accepted again.
+
+* endpoints.yml sets Rasa's `enable_selective_domain`: the domain goes only to
+  the `validate_*` actions (Rasa sends it to those always); no other action
+  here reads it (every end-to-end conversation runs with it).
+* `install()` leaves the responses out of the domain those calls send: the
+  action server names responses and the Rasa server renders them; rasa_sdk's
+  forms read only the domain's forms and slots.
+* and makes Rasa's endpoint sessions share one pool of kept-alive connections
+  per event loop, encoding their JSON bodies with ujson (Rasa's own dependency,
+  about twice as fast; the standard encoder takes over for what ujson refuses,
+  such as NaN).
+
+Each keeps Rasa's behaviour otherwise and, if an upgrade moved what it relies
+on, replaces nothing and says so (channels/rasa_methods.py). Installed with the
+other changes to the Rasa server when a channel of this project is loaded
+(channels/action_server_guard.py); the REST and web chat channels close the
+pools when the server stops.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import weakref
+from types import FunctionType
+from typing import Any, Dict, Tuple
+
+import aiohttp
+import ujson
+from rasa.core.actions.action import RemoteAction
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.utils.endpoints import EndpointConfig
+from sanic import Blueprint
+
+from channels import rasa_methods
+
+DOMAIN_KEY = "domain"
+RESPONSES_KEY = "responses"
+# Seconds an idle pooled connection is kept: under the action server's own keep-alive
+# (ACTIONS_KEEP_ALIVE_S, 60 s), so the client always closes first and never writes to a
+# connection the server is closing.
+POOLED_IDLE_S = 10.0
+
+
+def json_body(value: Any) -> str:
+    """JSON text of a request body: ujson, or the standard encoder for what ujson refuses."""
+    try:
+        return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+    except (OverflowError, TypeError, ValueError):
+        return json.dumps(value)
+
+
+class _DomainWithoutResponses:
+    """The domain dict a call sends, minus its responses; rebuilt only when Rasa's dict changes."""
+
+    def __init__(self) -> None:
+        self._source: Dict[str, Any] | None = None
+        self._trimmed: Dict[str, Any] = {}
+
+    def __call__(self, domain: Dict[str, Any]) -> Dict[str, Any]:
+        if domain is not self._source:
+            self._trimmed = {key: value for key, value in domain.items() if key != RESPONSES_KEY}
+            self._source = domain  # held, so its id cannot be another dict's
+        return self._trimmed
+
+
+def _install_domain_without_responses(action_class: type) -> bool:
+    original = rasa_methods.rasa_function(
+        action_class, "_action_call_format", FunctionType, "action calls carry the domain's responses"
+    )
+    if original is None:
+        return False
+    if rasa_methods.is_replaced(original):
+        return True
+    without_responses = _DomainWithoutResponses()
+
+    def action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+        body: Dict[str, Any] = original(self, tracker, domain)
+        if isinstance(body.get(DOMAIN_KEY), dict):
+            body[DOMAIN_KEY] = without_responses(body[DOMAIN_KEY])
+        return body
+
+    rasa_methods.replace(action_class, "_action_call_format", FunctionType, action_call_format, original)
+    return True
+
+
+_connectors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.TCPConnector] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _shared_connector() -> aiohttp.TCPConnector:
+    """One pool per event loop (a connector belongs to the loop it was made in)."""
+    loop = asyncio.get_running_loop()
+    connector = _connectors.get(loop)
+    if connector is None or connector.closed:
+        # No limit, as a session per request had none in effect; idle connections go first.
+        connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=POOLED_IDLE_S)
+        _connectors[loop] = connector
+    return connector
+
+
+async def close_pools(*_: Any) -> None:
+    """Closes the shared pools (the server stops: `after_server_stop`, see `closed_on_stop`)."""
+    for connector in list(_connectors.values()):
+        await connector.close()
+    _connectors.clear()
+
+
+def closed_on_stop(blueprint: Blueprint) -> Blueprint:
+    """`blueprint`, closing the pools when the server stops (aiohttp logs a pool left open as an error)."""
+    blueprint.listener("after_server_stop")(close_pools)
+    return blueprint
+
+
+def _basic_auth(endpoint: Any) -> aiohttp.BasicAuth | None:
+    credentials = endpoint.basic_auth
+    return aiohttp.BasicAuth(credentials["username"], credentials["password"]) if credentials else None
+
+
+def session_settings(session: aiohttp.ClientSession) -> Tuple[Any, Any, Any]:
+    """What a session sends with every request: its headers, authentication and timeout."""
+    return dict(session.headers), session.auth, session.timeout
+
+
+def _install_pooled_sessions(endpoint_class: type) -> bool:
+    original = rasa_methods.rasa_function(
+        endpoint_class, "session", FunctionType, "every endpoint request opens its own connection"
+    )
+    if original is None:
+        return False
+    if rasa_methods.is_replaced(original):
+        return True
+
+    def session(self: Any) -> aiohttp.ClientSession:
+        # Rasa's settings (tests compare them with its own session's), on the shared pool;
+        # closing the session leaves the pool open.
+        return aiohttp.ClientSession(
+            headers=self.headers,
+            auth=_basic_auth(self),
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=_shared_connector(),
+            connector_owner=False,
+            json_serialize=json_body,
+        )
+
+    rasa_methods.replace(endpoint_class, "session", FunctionType, session, original)
+    return True
+
+
+def install(action_class: type = RemoteAction, endpoint_class: type = EndpointConfig) -> bool:
+    """Both changes; True when both are in place."""
+    trimmed = _install_domain_without_responses(action_class)
+    pooled = _install_pooled_sessions(endpoint_class)
+    return trimmed and pooled
