@@ -1,7 +1,7 @@
 """Custom Rasa NLU graph components, referenced by module path in config.yml."""
 from bot.privacy import install_pii_filter
 from bot.settings import get_settings
-from components import model_loading
+from components import model_loading, prediction_call
 
 # The Rasa server imports this package when it loads the model, after its
 # logging is configured: mask phones and e-mails in its log lines too.
@@ -10,3 +10,5 @@ install_pii_filter(get_settings().company.country)
 # Loading the model (any of its components is imported first) skips tracing DIET's training
 # step: a cold start of about 48 s and 1.3 GB becomes about 14 s and 0.9 GB (components/model_loading.py).
 model_loading.install()
+# Predicting calls DIET's graph directly, without TensorFlow's dispatch (components/prediction_call.py).
+prediction_call.install()

@@ -1,4 +1,8 @@
-"""The trained model loaded for prediction only reads every message exactly as Rasa's own load does."""
+"""The trained model, loaded for prediction only and called directly, reads every message as Rasa does.
+
+Rasa's side: its own load (RasaModel.load) and its own prediction call
+(RasaModel._rasa_predict, through TensorFlow's dispatch).
+"""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +15,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.tensorflow.models import RasaModel
 
 from channels import rasa_methods
-from components import model_loading
+from components import model_loading, prediction_call
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -35,7 +39,9 @@ def _readings(agent: Agent, texts: List[str]) -> List[Any]:
 
 def test_it_is_installed_with_the_components() -> None:
     assert rasa_methods.is_replaced(RasaModel.load.__func__)
+    assert rasa_methods.is_replaced(RasaModel._rasa_predict)
     assert model_loading.install() is True  # idempotent
+    assert prediction_call.install() is True
 
 
 def test_the_held_out_messages_read_the_same_as_with_rasas_load(
@@ -45,10 +51,23 @@ def test_the_held_out_messages_read_the_same_as_with_rasas_load(
         pytest.fail(f"No trained model at {MODEL}: run 'make model' (make test does it).")
     held_out = load_data(str(ROOT / "tests" / "nlu_holdout.yml"))
     texts = [message.get("text") for message in held_out.intent_examples]
-    with caplog.at_level("WARNING", logger=model_loading.__name__):
+    direct: List[prediction_call.DirectCall] = []
+    made = prediction_call.direct_call
+
+    def remembered(function: Any) -> Any:
+        direct.append(made(function))
+        return direct[-1]
+
+    monkeypatch.setattr(prediction_call, "direct_call", remembered)
+    with caplog.at_level("WARNING"):
         ours = _readings(Agent.load(str(MODEL)), texts)
-    assert not caplog.records  # loaded for prediction only, not by the fallback to Rasa's load
+    # Loaded for prediction only, not by the fallback to Rasa's load; every message after the
+    # first (which builds the function) called the graph directly.
+    assert not [r for r in caplog.records if r.name in (model_loading.__name__, prediction_call.__name__)]
+    assert len(direct) == 1 and isinstance(direct[0], prediction_call.DirectCall)
+    assert direct[0].direct_calls >= len(texts) - 1
     monkeypatch.setattr(RasaModel, "load", classmethod(RasaModel.load.__func__.__wrapped__))
+    monkeypatch.setattr(RasaModel, "_rasa_predict", RasaModel._rasa_predict.__wrapped__)
     rasas = _readings(Agent.load(str(MODEL)), texts)
     assert len(ours) == len(texts) > 300
     for text, ours_read, rasas_read in zip(texts, ours, rasas, strict=True):
