@@ -10,9 +10,10 @@ the one graph (docs/performance.md).
 `install()` keeps Rasa's `_rasa_predict` and, once it has built its function,
 calls that function's single concrete graph with the flattened inputs instead.
 Every input is converted as TensorFlow converts it and checked against the
-graph's own dtype and shape first; anything unexpected (another number of inputs, a shape the graph does not take, a
-TensorFlow or Rasa upgrade that changed what this relies on) goes through
-TensorFlow's own call, which refuses or handles it as before.
+graph's own dtype and shape first; anything unexpected (another number of
+inputs, a shape the graph does not take, a TensorFlow or Rasa upgrade that
+changed what this relies on) goes through TensorFlow's own call, which refuses
+or handles it as before.
 tests/components/test_model_loading.py checks that the held-out messages get
 the same intents, confidences and entities either way.
 """
