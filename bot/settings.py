@@ -164,7 +164,8 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
-def _float_env(name: str, default: float, minimum: float | None = None) -> float:
+def float_env(name: str, default: float, minimum: float | None = None) -> float:
+    """The number in environment variable `name` (`default` if unset); finite and at least `minimum`."""
     raw = _env(name, "")
     if not raw:
         return default
@@ -248,19 +249,19 @@ def load_field_service() -> FieldServiceSettings:
     optical = _checked(
         "OPTICAL_MAX_DBM / OPTICAL_GOOD_MIN_DBM / OPTICAL_MARGINAL_MIN_DBM",
         lambda: OpticalThresholds(
-            max_dbm=_float_env("OPTICAL_MAX_DBM", -8.0),
-            good_min_dbm=_float_env("OPTICAL_GOOD_MIN_DBM", -25.0),
-            marginal_min_dbm=_float_env("OPTICAL_MARGINAL_MIN_DBM", -27.0),
+            max_dbm=float_env("OPTICAL_MAX_DBM", -8.0),
+            good_min_dbm=float_env("OPTICAL_GOOD_MIN_DBM", -25.0),
+            marginal_min_dbm=float_env("OPTICAL_MARGINAL_MIN_DBM", -27.0),
         ),
     )
     saturation = _checked(
         "SATURATION_TRAFFIC_RATIO / SATURATION_DEVICES",
         lambda: SaturationRule(
-            min_traffic_ratio=_float_env("SATURATION_TRAFFIC_RATIO", 0.9),
+            min_traffic_ratio=float_env("SATURATION_TRAFFIC_RATIO", 0.9),
             min_devices=_int_env("SATURATION_DEVICES", 15),
         ),
     )
-    timeout = _float_env("PROBE_TIMEOUT_S", 5.0)
+    timeout = float_env("PROBE_TIMEOUT_S", 5.0)
     if timeout <= 0:
         raise SettingsError(f"PROBE_TIMEOUT_S must be more than 0 seconds, got {timeout:g}")
     business_days = _env("BUSINESS_DAYS", "mon-fri")
@@ -269,7 +270,7 @@ def load_field_service() -> FieldServiceSettings:
         optical=optical,
         saturation=saturation,
         probe_timeout_s=timeout,
-        local_probe_delay_s=_float_env("LOCAL_PROBE_DELAY_S", 0.3, minimum=0.0),
+        local_probe_delay_s=float_env("LOCAL_PROBE_DELAY_S", 0.3, minimum=0.0),
         business_days=_checked(
             f"BUSINESS_DAYS={business_days!r}", lambda: parse_business_days(business_days)
         ),
@@ -285,7 +286,7 @@ def load_identification() -> IdentificationSettings:
         "IDENTIFICATION_MAX_ATTEMPTS / IDENTIFICATION_LOCKOUT_MINUTES",
         lambda: IdentificationSettings(
             max_attempts=_int_env("IDENTIFICATION_MAX_ATTEMPTS", 3),
-            lockout_minutes=_float_env("IDENTIFICATION_LOCKOUT_MINUTES", 30.0),
+            lockout_minutes=float_env("IDENTIFICATION_LOCKOUT_MINUTES", 30.0),
         ),
     )
 
@@ -308,9 +309,9 @@ def load_handoff() -> HandoffSettings:
     return _checked(
         "HANDOFF_NEWS_INTERVAL_S / HANDOFF_MAX_WAIT_S / HANDOFF_SILENCE_TIMEOUT_S / AGENT_MAX_CHATS",
         lambda: HandoffSettings(
-            news_interval_s=_float_env("HANDOFF_NEWS_INTERVAL_S", 60.0),
-            max_wait_s=_float_env("HANDOFF_MAX_WAIT_S", 600.0),
-            silence_timeout_s=_float_env("HANDOFF_SILENCE_TIMEOUT_S", 900.0),
+            news_interval_s=float_env("HANDOFF_NEWS_INTERVAL_S", 60.0),
+            max_wait_s=float_env("HANDOFF_MAX_WAIT_S", 600.0),
+            silence_timeout_s=float_env("HANDOFF_SILENCE_TIMEOUT_S", 900.0),
             agent_max_chats=_int_env("AGENT_MAX_CHATS", 3),
             agent_hours=hours,
             agent_closures=closures,

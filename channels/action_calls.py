@@ -30,7 +30,7 @@ import asyncio
 import json
 import weakref
 from types import FunctionType
-from typing import Any, Dict, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 import aiohttp
 import ujson
@@ -72,23 +72,19 @@ class _DomainWithoutResponses:
 
 
 def _install_domain_without_responses(action_class: type) -> bool:
-    original = rasa_methods.rasa_function(
-        action_class, "_action_call_format", FunctionType, "action calls carry the domain's responses"
-    )
-    if original is None:
-        return False
-    if rasa_methods.is_replaced(original):
-        return True
-    without_responses = _DomainWithoutResponses()
+    def domain_without_responses(original: Callable[..., Any]) -> Callable[..., Any]:
+        without_responses = _DomainWithoutResponses()
 
-    def action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
-        body: Dict[str, Any] = original(self, tracker, domain)
-        if isinstance(body.get(DOMAIN_KEY), dict):
-            body[DOMAIN_KEY] = without_responses(body[DOMAIN_KEY])
-        return body
+        def action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+            body: Dict[str, Any] = original(self, tracker, domain)
+            if isinstance(body.get(DOMAIN_KEY), dict):
+                body[DOMAIN_KEY] = without_responses(body[DOMAIN_KEY])
+            return body
 
-    rasa_methods.replace(action_class, "_action_call_format", FunctionType, action_call_format, original)
-    return True
+        return action_call_format
+
+    return rasa_methods.install_once(action_class, "_action_call_format", FunctionType,
+                                     "action calls carry the domain's responses", domain_without_responses)
 
 
 _connectors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.TCPConnector] = (
@@ -130,15 +126,7 @@ def session_settings(session: aiohttp.ClientSession) -> Tuple[Any, Any, Any]:
     return dict(session.headers), session.auth, session.timeout
 
 
-def _install_pooled_sessions(endpoint_class: type) -> bool:
-    original = rasa_methods.rasa_function(
-        endpoint_class, "session", FunctionType, "every endpoint request opens its own connection"
-    )
-    if original is None:
-        return False
-    if rasa_methods.is_replaced(original):
-        return True
-
+def _pooled_session(original: Callable[..., Any]) -> Callable[..., Any]:
     def session(self: Any) -> aiohttp.ClientSession:
         # Rasa's settings (tests compare them with its own session's), on the shared pool;
         # closing the session leaves the pool open.
@@ -151,12 +139,12 @@ def _install_pooled_sessions(endpoint_class: type) -> bool:
             json_serialize=json_body,
         )
 
-    rasa_methods.replace(endpoint_class, "session", FunctionType, session, original)
-    return True
+    return session
 
 
 def install(action_class: type = RemoteAction, endpoint_class: type = EndpointConfig) -> bool:
     """Both changes; True when both are in place."""
     trimmed = _install_domain_without_responses(action_class)
-    pooled = _install_pooled_sessions(endpoint_class)
+    pooled = rasa_methods.install_once(endpoint_class, "session", FunctionType,
+                                       "every endpoint request opens its own connection", _pooled_session)
     return trimmed and pooled

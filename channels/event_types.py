@@ -17,7 +17,7 @@ project is loaded (channels/action_server_guard.py).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Type
+from typing import Any, Callable, Dict, Type
 
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
@@ -27,26 +27,23 @@ from channels import rasa_methods
 
 def install(event_class: type = Event) -> bool:
     """Replace `event_class.resolve_by_type` by a table lookup with the same answers; True when done."""
-    resolve = rasa_methods.rasa_function(
-        event_class, "resolve_by_type", staticmethod, "events are resolved by Rasa's slower default"
-    )
-    if resolve is None:
-        return False
-    if rasa_methods.is_replaced(resolve):
-        return True
-    table: Dict[str, Type[Any]] = {}
 
-    def rebuild() -> None:
-        table.clear()
-        for subclass in all_subclasses(event_class):
-            table.setdefault(subclass.type_name, subclass)  # the walk's first match, as Rasa returns
+    def from_a_table(resolve: Callable[..., Any]) -> Callable[..., Any]:
+        table: Dict[str, Type[Any]] = {}
 
-    def resolve_by_type(type_name: str, default: Type[Any] | None = None) -> Type[Any] | None:
-        found = table.get(type_name)
-        if found is None:
-            rebuild()
+        def rebuild() -> None:
+            table.clear()
+            for subclass in all_subclasses(event_class):
+                table.setdefault(subclass.type_name, subclass)  # the walk's first match, as Rasa returns
+
+        def resolve_by_type(type_name: str, default: Type[Any] | None = None) -> Type[Any] | None:
             found = table.get(type_name)
-        return found if found is not None else resolve(type_name, default)
+            if found is None:
+                rebuild()
+                found = table.get(type_name)
+            return found if found is not None else resolve(type_name, default)
 
-    rasa_methods.replace(event_class, "resolve_by_type", staticmethod, resolve_by_type, resolve)
-    return True
+        return resolve_by_type
+
+    return rasa_methods.install_once(event_class, "resolve_by_type", staticmethod,
+                                     "events are resolved by Rasa's slower default", from_a_table)

@@ -44,3 +44,18 @@ def replace(owner: type, name: str, kind: type, replacement: Callable[..., Any],
     replacement.__doc__ = original.__doc__
     replacement.__wrapped__ = original  # type: ignore[attr-defined]
     setattr(owner, name, replacement if kind is FunctionType else kind(replacement))
+
+
+def install_once(owner: type, name: str, kind: type, otherwise: str,
+                 make_replacement: Callable[[Callable[..., Any]], Callable[..., Any]]) -> bool:
+    """Replace Rasa's `owner.name` by `make_replacement(Rasa's function)`, once; True when in place.
+
+    False, with a warning ending in `otherwise`, when Rasa's function is not
+    where it is expected (see `rasa_function`).
+    """
+    original = rasa_function(owner, name, kind, otherwise)
+    if original is None:
+        return False
+    if not is_replaced(original):
+        replace(owner, name, kind, make_replacement(original), original)
+    return True

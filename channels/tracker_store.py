@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
-import os
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -39,23 +37,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import pooled_write_ahead
+from bot.settings import float_env
 from channels.tracker_cache import SessionEventCache, StoredEvent
 
 DEFAULT_CACHE_MB = 64.0
 
 
-def cache_mb_from_env(environ: Mapping[str, str] | None = None) -> float:
+def cache_mb_from_env() -> float:
     """`TRACKER_CACHE_MB`: megabytes of conversations' stored events kept in memory (0: none)."""
-    raw = (environ if environ is not None else os.environ).get("TRACKER_CACHE_MB", "").strip()
-    if not raw:
-        return DEFAULT_CACHE_MB
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"TRACKER_CACHE_MB must be a number of megabytes, 0 or more, got {raw!r}")
-    return value
+    return float_env("TRACKER_CACHE_MB", DEFAULT_CACHE_MB, minimum=0)
 
 
 class StreamingSQLTrackerStore(SQLTrackerStore):

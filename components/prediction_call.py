@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from types import FunctionType
-from typing import Any, List, Tuple
+from typing import Any, Callable, List, Tuple
 
 import tensorflow as tf
 from rasa.utils.tensorflow.models import RasaModel
@@ -67,16 +67,7 @@ def direct_call(function: Any) -> Any:
         return function
 
 
-def install(model_class: type = RasaModel) -> bool:
-    """Wrap `model_class`'s prediction function, once built, in a direct call; True when done."""
-    rasa_predict = rasa_methods.rasa_function(
-        model_class, "_rasa_predict", FunctionType, "DIET's prediction goes through TensorFlow's dispatch"
-    )
-    if rasa_predict is None:
-        return False
-    if rasa_methods.is_replaced(rasa_predict):
-        return True
-
+def _directly_called(rasa_predict: Callable[..., Any]) -> Callable[..., Any]:
     def _rasa_predict(self: Any, batch_in: Any) -> Any:
         built = getattr(self, "_tf_predict_step", None)
         kept = getattr(self, _KEPT, None)
@@ -87,5 +78,10 @@ def install(model_class: type = RasaModel) -> bool:
                 setattr(self, _KEPT, built)
         return rasa_predict(self, batch_in)
 
-    rasa_methods.replace(model_class, "_rasa_predict", FunctionType, _rasa_predict, rasa_predict)
-    return True
+    return _rasa_predict
+
+
+def install(model_class: type = RasaModel) -> bool:
+    """Wrap `model_class`'s prediction function, once built, in a direct call; True when done."""
+    return rasa_methods.install_once(model_class, "_rasa_predict", FunctionType,
+                                     "DIET's prediction goes through TensorFlow's dispatch", _directly_called)

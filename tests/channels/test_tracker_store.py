@@ -146,10 +146,13 @@ def test_without_a_cache_it_reads_the_database(database_url: str, monkeypatch) -
         assert state(await store.retrieve("ana")) == state(await rasa_store.retrieve("ana")) == state(tracker)
 
 
-def test_the_cache_size_comes_from_the_environment() -> None:
-    assert cache_mb_from_env({}) == DEFAULT_CACHE_MB
-    assert cache_mb_from_env({"TRACKER_CACHE_MB": " 16 "}) == 16
-    assert cache_mb_from_env({"TRACKER_CACHE_MB": "0"}) == 0
+def test_the_cache_size_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRACKER_CACHE_MB", raising=False)
+    assert cache_mb_from_env() == DEFAULT_CACHE_MB
+    for given, read in ((" 16 ", 16), ("0", 0), ("0.5", 0.5)):
+        monkeypatch.setenv("TRACKER_CACHE_MB", given)
+        assert cache_mb_from_env() == read
     for wrong in ("-1", "mucho", "nan", "inf"):
+        monkeypatch.setenv("TRACKER_CACHE_MB", wrong)
         with pytest.raises(ValueError, match="TRACKER_CACHE_MB"):
-            cache_mb_from_env({"TRACKER_CACHE_MB": wrong})
+            cache_mb_from_env()
