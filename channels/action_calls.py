@@ -30,7 +30,7 @@ import asyncio
 import json
 import weakref
 from types import FunctionType
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict
 
 import aiohttp
 import ujson
@@ -119,11 +119,6 @@ def closed_on_stop(blueprint: Blueprint) -> Blueprint:
 def _basic_auth(endpoint: Any) -> aiohttp.BasicAuth | None:
     credentials = endpoint.basic_auth
     return aiohttp.BasicAuth(credentials["username"], credentials["password"]) if credentials else None
-
-
-def session_settings(session: aiohttp.ClientSession) -> Tuple[Any, Any, Any]:
-    """What a session sends with every request: its headers, authentication and timeout."""
-    return dict(session.headers), session.auth, session.timeout
 
 
 def _pooled_session(original: Callable[..., Any]) -> Callable[..., Any]:

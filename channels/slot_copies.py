@@ -44,7 +44,7 @@ def _copier(base: type) -> Any:
     def copy_slot(self: Any) -> Any:
         """What `copy.copy` makes of a plain object: a new instance with a copy of its `__dict__`."""
         cls = type(self)
-        if not (_plain.get(cls) or _is_plain(cls, base)):
+        if not _is_plain(cls, base):
             return copy._reconstruct(self, None, *self.__reduce_ex__(4))  # type: ignore[attr-defined]
         copied = cls.__new__(cls)  # type: ignore[call-overload]  # as copyreg.__newobj__ does
         copied.__dict__ = self.__dict__.copy()  # as _reconstruct's update of the new, empty __dict__

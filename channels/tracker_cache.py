@@ -71,7 +71,6 @@ class SessionEventCache:
 
     def remember(self, sender_id: str, stored: int, events: Sequence[StoredEvent]) -> None:
         """`stored` events of the conversation are in the database; `events` end with its latest session."""
-        self.forget(sender_id)
         self._put_session(sender_id, stored, _Entry(0, None, [], [], 0), events)
 
     def extend(self, sender_id: str, stored_before: int, added: Sequence[StoredEvent]) -> None:
@@ -104,15 +103,18 @@ class SessionEventCache:
         """The latest session of what `kept` holds followed by `added`, as the conversation's entry."""
         self.forget(sender_id)
         texts, stamps, start = [*kept.texts], [*kept.stamps], kept.start
+        moved = False  # a later session start: what was kept is filtered again
         for event, text in added:
             stamp = _timestamp(event)
             if stamp is None:
                 return  # the database's comparison, not Python's, would decide: the next read goes there
             if event.get("event") == SESSION_STARTED and (start is None or stamp > start):
-                start = stamp
+                start, moved = stamp, True
+            elif start is not None and stamp < start:
+                continue  # stored before the latest session start: not read back
             texts.append(text)
             stamps.append(stamp)
-        if start is not None:
+        if moved and start is not None:
             session = [(text, stamp) for text, stamp in zip(texts, stamps, strict=True) if stamp >= start]
             texts, stamps = [text for text, _ in session], [stamp for _, stamp in session]
         entry = _Entry(stored, start, texts, stamps, sum(map(len, texts)))

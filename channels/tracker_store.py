@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterable, List
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import bindparam, func, select
@@ -63,11 +64,6 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
         """How many events of the conversation the database holds (all its sessions)."""
         return int(connection.execute(self._count, {"sender": sender_id}).scalar_one())
 
-    def _held(self, connection: Connection, sender_id: str) -> int:
-        """As Rasa counts what a save need not store again: the latest session's stored events."""
-        with Session(bind=connection) as session:
-            return int(self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count())
-
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session, as SQLTrackerStore.retrieve reads it: from memory while unchanged."""
         with self.engine.connect() as connection:
@@ -91,10 +87,13 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             stored = self._stored(connection, sender_id)
             held = self.cache.session_length(sender_id, stored)
-            if held is None:
-                held = self._held(connection, sender_id)
+            if held is not None:
+                new_events: Iterable[Event] = itertools.islice(tracker.events, held, None)
+            else:  # not remembered: Rasa's own count of what the database holds
+                with Session(bind=connection) as session:
+                    new_events = list(self._additional_events(session, tracker))
             rows: List[Dict[str, Any]] = []
-            for event in itertools.islice(tracker.events, held, len(tracker.events)):
+            for event in new_events:
                 data = event.as_dict()
                 text = json.dumps(data)
                 rows.append({

@@ -71,6 +71,11 @@ def test_other_actions_get_no_domain_when_selective(domain: Domain) -> None:
     assert "responses" not in body("action_triage", domain, selective=False)["domain"]
 
 
+def session_settings(session: Any) -> Any:
+    """What a session sends with every request: its headers, authentication and timeout."""
+    return dict(session.headers), session.auth, session.timeout
+
+
 def test_a_session_has_rasas_settings_on_a_shared_pool() -> None:
     endpoint = EndpointConfig("http://127.0.0.1:1/webhook", headers={"X-Conecta": "1"},
                               basic_auth={"username": "luz", "password": "secreto"})
@@ -80,7 +85,7 @@ def test_a_session_has_rasas_settings_on_a_shared_pool() -> None:
         ours, theirs, again = endpoint.session(), rasas_session(endpoint), endpoint.session()
         pool = ours.connector
         try:
-            assert action_calls.session_settings(ours) == action_calls.session_settings(theirs)
+            assert session_settings(ours) == session_settings(theirs)
             assert pool is not None and pool is again.connector and not ours.connector_owner
         finally:
             for session in (ours, theirs, again):
