@@ -6,6 +6,8 @@ the same on SQLite (the embedded default) and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,9 +71,24 @@ def _is_sqlite_file(url: URL) -> bool:
     return url.database not in (None, "", ":memory:") and not url.query.get("uri")
 
 
+# Two connections switching a new file to the log at once can deadlock; SQLite then refuses one
+# at once ("database is locked", no busy wait) and the other switches it. The refused one looks
+# again for this long: a connection of the event broker's writer lost its batch this way.
+_SWITCH_PATIENCE_S = 5.0
+
+
 def _write_ahead_log(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file: the first connection switches it
+    deadline = time.monotonic() + _SWITCH_PATIENCE_S
+    while True:
+        try:
+            # Kept in the file: the first connection switches it, the others find it switched.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as refused:
+            if "locked" not in str(refused) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
     cursor.execute("PRAGMA synchronous=NORMAL")  # per connection: no wait for the disk at commit
     cursor.close()
 

@@ -1,18 +1,22 @@
 """Sessions behave the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import List
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.db.models import Base, ContactChange, Customer, Service
-from bot.db.session import make_session_factory, session_scope
+from bot.db.session import make_session_factory, pooled_write_ahead, session_scope
 
 
 @pytest.fixture
@@ -45,6 +49,38 @@ def test_a_sqlite_file_writes_ahead_and_syncs_at_checkpoints(tmp_path: Path) -> 
         assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     factory.kw["bind"].dispose()
+
+
+def test_connections_switching_a_new_file_at_once_all_connect(tmp_path: Path) -> None:
+    """Two first connections switching to the log can deadlock; SQLite refuses one at once (it once cost
+    the event broker's writer a batch of events). Each connects, on every try."""
+    for attempt in range(150):
+        path = tmp_path / f"new-{attempt}.db"
+        with sqlite3.connect(path) as created:  # a file in SQLite's default journal, as Rasa leaves it
+            created.execute("CREATE TABLE events (id INTEGER)")
+        engines = [pooled_write_ahead(create_engine(f"sqlite:///{path}")) for _ in range(3)]
+        start = threading.Barrier(len(engines))
+        failures: List[BaseException] = []
+
+        def insert(engine: Engine, start: threading.Barrier, failures: List[BaseException]) -> None:
+            start.wait()
+            try:
+                with engine.begin() as connection:
+                    connection.exec_driver_sql("INSERT INTO events VALUES (1)")
+            except Exception as error:  # noqa: BLE001 - collected, asserted below
+                failures.append(error)
+
+        threads = [threading.Thread(target=insert, args=(engine, start, failures)) for engine in engines]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == [], f"attempt {attempt}"
+        with engines[0].connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("SELECT count(*) FROM events").scalar() == len(engines)
+        for engine in engines:
+            engine.dispose()
 
 
 def test_readers_go_on_while_another_connection_commits(tmp_path: Path) -> None:
