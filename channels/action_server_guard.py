@@ -25,7 +25,7 @@ import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
-from channels import action_calls, action_responses, event_types, graph_runs, slot_copies
+from channels import action_calls, action_responses, event_types, graph_runs, past_states, slot_copies
 
 logger = logging.getLogger(__name__)
 # Every channel of this project comes through here: the Rasa server it runs in checks the
@@ -33,12 +33,14 @@ logger = logging.getLogger(__name__)
 # finds an event's class in a table (channels/event_types.py), calls the action server with
 # a smaller body on kept-alive connections (channels/action_calls.py) and copies a slot
 # directly (channels/slot_copies.py); it runs the model's graphs by a plan made once with dask's
-# order (channels/graph_runs.py).
+# order (channels/graph_runs.py) and works a conversation's past states out once per state of its
+# events (channels/past_states.py).
 action_responses.install()
 event_types.install()
 action_calls.install()
 slot_copies.install()
 graph_runs.install()
+past_states.install()
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
