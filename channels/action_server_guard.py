@@ -25,7 +25,15 @@ import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
-from channels import action_calls, action_responses, event_types, graph_runs, past_states, slot_copies
+from channels import (
+    action_calls,
+    action_responses,
+    crf_decoding,
+    event_types,
+    graph_runs,
+    past_states,
+    slot_copies,
+)
 
 logger = logging.getLogger(__name__)
 # Every channel of this project comes through here: the Rasa server it runs in checks the
@@ -34,13 +42,15 @@ logger = logging.getLogger(__name__)
 # a smaller body on kept-alive connections (channels/action_calls.py) and copies a slot
 # directly (channels/slot_copies.py); it runs the model's graphs by a plan made once with dask's
 # order (channels/graph_runs.py) and works a conversation's past states out once per state of its
-# events (channels/past_states.py).
+# events (channels/past_states.py). Before the model loads: DIET decodes entity tags with NumPy
+# (channels/crf_decoding.py).
 action_responses.install()
 event_types.install()
 action_calls.install()
 slot_copies.install()
 graph_runs.install()
 past_states.install()
+crf_decoding.install()
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
