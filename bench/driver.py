@@ -73,8 +73,14 @@ class RunResult:
 
     @property
     def latencies_s(self) -> List[float]:
-        """Latencies of the turns that got an answer (an error's latency says nothing)."""
-        return [turn.latency_s for turn in self.turns if turn.error is None]
+        """Latencies of the turns the server did: answered, or answered with nothing.
+
+        A failed request's latency says nothing; an empty reply (HTTP 200, no
+        message) is still a whole turn of the server's work (the stock bot's
+        model now and then says nothing to "no"), so it counts here and in
+        turns/s, and is also reported among the errors.
+        """
+        return [turn.latency_s for turn in self.turns if turn.error in (None, "empty")]
 
     @property
     def errors(self) -> Counter:
@@ -91,14 +97,14 @@ class RunResult:
 
     @property
     def turns_per_s(self) -> float:
-        """Answered turns per second of wall time, over all conversations."""
+        """Turns done (see `latencies_s`) per second of wall time, over all conversations."""
         return len(self.latencies_s) / self.wall_s if self.wall_s > 0 else math.nan
 
     def percentile_ms(self, q: float) -> float:
         return percentile(self.latencies_s, q) * 1000
 
     def cpu_ms_per_turn(self, busiest_only: bool = False) -> float | None:
-        """CPU time of the whole stack (or of its busiest process) per answered turn.
+        """CPU time of the whole stack (or of its busiest process) per turn done (see `latencies_s`).
 
         Less noisy than turns/s on a shared machine: what a turn costs, not how
         long it waited. The busiest process is the one that bounds throughput

@@ -264,7 +264,7 @@ def report(
     rows: List[List[Any]] = [
         ["messages sent", sent],
         ["wall time (s)", result.wall_s],
-        ["turns/s (answered)", result.turns_per_s],
+        ["turns/s (done, empty replies included)", result.turns_per_s],
         *[[f"p{q} per turn (ms)", result.percentile_ms(q)] for q in (50, 95, 99)],
         ["RSS whole stack, peak (MB)", None if peak is None else peak / 1024 ** 2],
         ["errors", result.error_count],

@@ -55,11 +55,12 @@ def _turn(latency_s: float, error: str | None = None) -> Turn:
     return Turn("s", 0, "hola", latency_s, [] if error else [{"text": "ok"}], error)
 
 
-def test_run_result_counts_only_answered_turns_in_the_figures() -> None:
+def test_run_result_counts_the_turns_the_server_did_in_the_figures() -> None:
+    """An empty reply was still a turn of the server's work; a failed request was not."""
     result = RunResult(conversations=2, turns_per_conversation=2, wall_s=2.0,
-                       turns=[_turn(0.1), _turn(0.3), _turn(9.0, "timeout"), _turn(0.01, "empty")])
-    assert result.latencies_s == [0.1, 0.3]
-    assert result.turns_per_s == pytest.approx(1.0)
+                       turns=[_turn(0.1), _turn(0.3), _turn(9.0, "timeout"), _turn(0.2, "empty")])
+    assert result.latencies_s == [0.1, 0.3, 0.2]
+    assert result.turns_per_s == pytest.approx(1.5)
     assert result.percentile_ms(50) == pytest.approx(200.0)
     assert result.error_count == 2
     assert dict(result.errors) == {"timeout": 1, "empty": 1}
