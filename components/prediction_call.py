@@ -9,11 +9,12 @@ the one graph (docs/performance.md).
 
 `install()` keeps Rasa's `_rasa_predict` and, once it has built its function,
 calls that function's single concrete graph with the flattened inputs instead.
-Every input is converted as TensorFlow converts it and checked against the
-graph's own dtype and shape first; anything unexpected (another number of
-inputs, a shape the graph does not take, a TensorFlow or Rasa upgrade that
-changed what this relies on) goes through TensorFlow's own call, which refuses
-or handles it as before.
+Every input is converted as TensorFlow converts it (a NumPy array of the
+placeholder's dtype straight into the tensor TensorFlow's conversion makes of
+it) and checked against the graph's own dtype and shape first; anything
+unexpected (another number of inputs, a shape the graph does not take, a
+TensorFlow or Rasa upgrade that changed what this relies on) goes through
+TensorFlow's own call, which refuses or handles it as before.
 tests/components/test_model_loading.py checks that the held-out messages get
 the same intents, confidences and entities either way.
 """
@@ -23,8 +24,11 @@ import logging
 from types import FunctionType
 from typing import Any, Callable, List, Tuple
 
+import numpy as np
 import tensorflow as tf
 from rasa.utils.tensorflow.models import RasaModel
+from tensorflow.python.eager import context
+from tensorflow.python.framework.ops import EagerTensor
 
 from channels import rasa_methods
 
@@ -41,6 +45,9 @@ class DirectCall:
         self.captured = self.concrete.captured_inputs
         placeholders = self.concrete.inputs[: len(self.concrete.inputs) - len(self.captured)]
         self.specs: List[Tuple[tf.DType, tf.TensorShape]] = [(p.dtype, p.shape) for p in placeholders]
+        # A NumPy array already of the placeholder's dtype becomes a tensor as TensorFlow's conversion
+        # ends up making it (`constant_op.convert_to_eager_tensor`), without the conversion registry.
+        self.numpy_dtypes = [(dtype.as_numpy_dtype, dtype.as_datatype_enum) for dtype, _ in self.specs]
         self.direct_calls = 0  # how many calls did not need TensorFlow's dispatch
 
     def __call__(self, batch_in: Any) -> Any:
@@ -48,8 +55,14 @@ class DirectCall:
         if len(flat) != len(self.specs):
             return self.function(batch_in)
         tensors = []
-        for value, (dtype, shape) in zip(flat, self.specs, strict=True):
-            tensor = tf.convert_to_tensor(value, dtype_hint=dtype)
+        tf_context = context.context()
+        tf_context.ensure_initialized()
+        for value, (dtype, shape), (numpy_dtype, dtype_enum) in zip(flat, self.specs, self.numpy_dtypes,
+                                                                    strict=True):
+            if type(value) is np.ndarray and value.dtype == numpy_dtype:
+                tensor = EagerTensor(value, tf_context.device_name, dtype_enum)
+            else:
+                tensor = tf.convert_to_tensor(value, dtype_hint=dtype)
             if tensor.dtype != dtype or not shape.is_compatible_with(tensor.shape):
                 return self.function(batch_in)  # TensorFlow's own call decides
             tensors.append(tensor)
