@@ -47,11 +47,16 @@ def filter_person_entities(text: str, entities: List[Dict[str, Any]]) -> List[Di
 def with_cued_name(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The entities plus a name after "soy" / "me llamo" that the models missed (lowercase, as
     chats are written). A name after a cue is a name: what overlaps it (DIET's "pedro" read as
-    a duration) goes."""
+    a duration, or only the first name of "soy pedro ramirez") goes; a name found elsewhere
+    stays as found."""
     span = cued_name_span(text)
-    if span is None or any(entity["entity"] == PERSON_ENTITY for entity in entities):
+    if span is None:
         return entities
     start, end = span
+    persons = [entity for entity in entities if entity["entity"] == PERSON_ENTITY]
+    if any(not (start <= entity["start"] and entity["end"] <= end
+                and entity["end"] - entity["start"] < end - start) for entity in persons):
+        return entities
     name = {"entity": PERSON_ENTITY, "start": start, "end": end, "value": text[start:end],
             "extractor": SpacyPersonExtractor.__name__}
     return [entity for entity in entities if not _overlaps(entity, name)] + [name]

@@ -43,8 +43,13 @@ def test_a_name_after_a_cue_is_added_and_wins_over_what_overlaps_it() -> None:
     duration = {"entity": "duration", "start": 12, "end": 17, "value": "pedro"}
     [name] = with_cued_name(text, [duration])
     assert (name["entity"], name["value"]) == ("person", "pedro ramirez")
-    kept = {"entity": "person", "start": 12, "end": 17, "value": "pedro"}
-    assert with_cued_name(text, [kept]) == [kept]  # a name already found stays as found
+    first_name = {"entity": "person", "start": 12, "end": 17, "value": "pedro"}
+    [name] = with_cued_name(text, [first_name])  # only the first name found: the cue's full name
+    assert (name["entity"], name["value"]) == ("person", "pedro ramirez")
+    whole = {"entity": "person", "start": 12, "end": 25, "value": "pedro ramirez"}
+    assert with_cued_name(text, [whole]) == [whole]  # the whole name found stays as found
+    elsewhere = {"entity": "person", "start": 0, "end": 6, "value": "buenas"}
+    assert with_cued_name(text, [elsewhere]) == [elsewhere]  # a name found elsewhere stays
     assert with_cued_name("no tengo internet", [duration]) == [duration]
 
 
