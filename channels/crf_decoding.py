@@ -23,7 +23,6 @@ must happen after Rasa has set up its log handlers, when the model loads.
 """
 from __future__ import annotations
 
-import logging
 from types import FunctionType, ModuleType
 from typing import Any, Tuple
 
@@ -32,8 +31,6 @@ import rasa.utils.tensorflow.crf as rasa_crf
 import tensorflow as tf
 
 from channels import rasa_methods
-
-logger = logging.getLogger(__name__)
 
 
 def _max_softmax(values: np.ndarray, axis: int) -> np.ndarray:
@@ -104,11 +101,6 @@ def crf_decode(potentials: Any, transition_params: Any, sequence_length: Any) ->
 
 def install(module: ModuleType = rasa_crf) -> bool:
     """Put `crf_decode` where Rasa's is; True when it is in place."""
-    original = module.__dict__.get("crf_decode")
-    if not isinstance(original, FunctionType):
-        logger.warning("%s.crf_decode is not what this expects (Rasa upgraded?): entity tags are decoded "
-                       "by TensorFlow's loops", module.__name__)
-        return False
-    if not rasa_methods.is_replaced(original):
-        rasa_methods.replace(module, "crf_decode", FunctionType, crf_decode, original)  # type: ignore[arg-type]
-    return True
+    return rasa_methods.install_once(module, "crf_decode", FunctionType,  # type: ignore[arg-type]
+                                     "entity tags are decoded by TensorFlow's loops",
+                                     lambda rasas: crf_decode)

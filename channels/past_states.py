@@ -5,7 +5,8 @@ message: with the message's text, then with its intent
 (`RulePolicy._find_action_from_rules`). Each look asks the tracker for every
 past state of the conversation (`DialogueStateTracker.past_states`), which
 replays every event on a new tracker and builds a state at each action: the
-same work twice, about a third of the policy's time (docs/performance.md).
+same work twice whenever no form runs (in the README's conversation, about one
+computation in seven: docs/performance.md).
 
 `install()` keeps Rasa's `past_states` and has a tracker remember its last
 answer, for the same arguments and the same events (how many, and the last one,
