@@ -14,6 +14,9 @@ A message NLU was unsure of only between needs of one area ("necesito ayuda
 con mi factura": three billing intents close together) becomes the likeliest
 of them: the area is what triage and routing need.
 
+A need NLU gives to words that only say the service works again ("ah y ya
+anda igual, volvió solo") is data given (`inform`): no need is triaged.
+
 Words that firmly stop ("ya fue", "dejalo como estaba") or leave ("no no, ya
 está, chau") make a "no" or a message not understood a stop or a goodbye, so
 every form can be left in the customer's words.
@@ -46,7 +49,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.es.leaving import says_goodbye_firmly, says_stop_firmly
 from bot.needs import HUMAN_INTENT
-from bot.reception.stated_need import asks_for_a_person, need_of_message, need_of_ranking
+from bot.reception.stated_need import (
+    asks_for_a_person,
+    need_of_message,
+    need_of_ranking,
+    only_says_it_works_again,
+)
 
 NLU_INTENT_KEY = "intent_from_nlu"
 # Intents NLU gives to "ya fue, no quiero responder más nada" or "dejalo como estaba
@@ -77,6 +85,10 @@ def stated_intent(intent: str | None, text: str | None) -> str | None:
         return "goodbye"
     if intent in _MAY_BE_A_STOP and says_stop_firmly(text):
         return "stop"
+    if only_says_it_works_again(intent, text):
+        # Data given: the actions that take it close a technical case under way as solved
+        # (actions/visits.py close_when_service_back), or ask what the customer needs.
+        return "inform"
     need = need_of_message(intent, text)
     if need is not None:
         return need if need != intent else None

@@ -23,7 +23,12 @@ carlos" reads as a greeting or as a name given. NLU's output
 * any other need NLU gives without a word of its area (`area_words.yml`) yields
   to a need of another area stated in so many words: "en la quinta de san
   bernardino no hay internet" read as a sales question is a connection down,
-  not a list of plans.
+  not a list of plans;
+* needs of two areas stated in words go in the order they were stated, as the
+  NLU data labels them ("quiero saber cuánto debo y también un plan con más
+  megas" is the balance first, the plans queued): which of the two DIET puts
+  on top moves with the machine that trained it, the order of the words does
+  not.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from collections.abc import Iterable
 
 from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import has_area_words, needs_stated
+from bot.language.es.service_back import says_service_back
 from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, Need, need_for_intent
 
 # Intents whose message may state a need in words: courtesies around it, or NLU unsure.
@@ -58,7 +64,7 @@ def need_of_message(intent: str | None, text: str | None) -> str | None:
             if says_leaving(intent, text):
                 return intent
         else:
-            return _need_in_words_instead(need, text, in_words) or intent
+            return _need_in_words_instead(need, text, in_words) or _first_stated(need, in_words) or intent
     elif intent not in NEED_CARRYING_INTENTS:
         return None
     return in_words[0] if in_words else None
@@ -69,6 +75,30 @@ def _need_in_words_instead(need: Need, text: str | None, stated: list[str]) -> s
     if need not in WORD_CHECKED_AREAS or has_area_words(need.value, text):
         return None
     return next((other for other in stated if need_for_intent(other) not in (None, need)), None)
+
+
+def _first_stated(need: Need, stated: list[str]) -> str | None:
+    """The need stated first in words, when NLU's need is of another area stated after it."""
+    first = need_for_intent(stated[0]) if stated else None
+    stated_later = any(need_for_intent(other) is need for other in stated[1:])
+    areas_checked = need in WORD_CHECKED_AREAS and first in WORD_CHECKED_AREAS
+    return stated[0] if areas_checked and first is not need and stated_later else None
+
+
+def only_says_it_works_again(intent: str | None, text: str | None) -> bool:
+    """NLU's need for words that only say the service works again: no need at all.
+
+    "ah y ya anda igual, volvió solo" was read as a balance question by one
+    training and as data given by another. A technical need is never stated by
+    saying it works; a billing or sales need is, only with a word of its area.
+    Another area's need in words ("ya anda, pero me cobraron de más") keeps it.
+    """
+    need = need_for_intent(intent)
+    if need not in WORD_CHECKED_AREAS or not says_service_back(text):
+        return False
+    if any(need_for_intent(other) is not Need.TECHNICAL for other in needs_stated(text)):
+        return False
+    return need is Need.TECHNICAL or not has_area_words(need.value, text)
 
 
 def asks_for_a_person(text: str | None) -> bool:

@@ -22,6 +22,16 @@ from components.stated_need import NLU_INTENT_KEY, StatedNeed, stated_intent
         ("cancel_service", "el cel de mi mamá es 0981 555 444", "nlu_fallback"),
         ("cancel_service", "me cobraron de más", "billing_charge_dispute"),
         ("thanks", "gracias", None),
+        # Words that only say the service works again state no need: data given.
+        ("billing_balance", "ah y ya anda igual, volvió solo", "inform"),
+        ("report_no_connection", "ya volvió el internet", "inform"),
+        ("sales_inquiry", "ya anda todo, gracias", "inform"),
+        ("billing_charge_dispute", "ya anda, pero me cobraron de más", None),  # a need in words stays
+        ("report_no_connection", "ya anda, pero me cobraron de más", "billing_charge_dispute"),
+        ("billing_balance", "ya anda, cuánto debo?", None),  # a question: not said to work again
+        ("report_intermittent", "volvió a cortarse", None),  # the fault back
+        # NLU unsure of the fault back: the words state it.
+        ("nlu_fallback", "volvió a cortarse", "report_intermittent"),
         (None, "", None),
     ],
 )

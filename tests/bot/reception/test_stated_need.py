@@ -36,6 +36,18 @@ ROOT = Path(__file__).resolve().parents[3]
         ("sales_inquiry", "quiero pasarme a un plan mas rapido porque anda lento", "sales_inquiry"),
         ("report_slow_connection", "se me corta a cada rato", "report_slow_connection"),  # same area
         ("ticket_status", "cuando viene el tecnico? sigo sin internet", "ticket_status"),  # not word-checked
+        # Needs of two areas in words: the first stated, whichever DIET put on top.
+        ("sales_inquiry", "quiero saber cuanto debo y tambien me interesa un plan con mas megas",
+         "billing_balance"),
+        ("billing_balance", "quiero saber cuanto debo y tambien me interesa un plan con mas megas",
+         "billing_balance"),
+        ("billing_charge_dispute", "no tengo internet y encima me cobraron de mas", "report_no_connection"),
+        # NLU's area not among the words: its own reading stands (above: only without its area's words).
+        ("sales_inquiry", "quiero un plan nuevo, ayer me cobraron de mas", "sales_inquiry"),
+        # Two needs of one area: NLU's intent within it stands.
+        ("billing_charge_dispute", "cuanto debo? me cobraron de mas", "billing_charge_dispute"),
+        # A cancellation, a follow-up or a person are never reordered.
+        ("cancel_service", "no tengo internet hace una semana, quiero dar de baja", "cancel_service"),
         (None, "", None),
     ],
 )
