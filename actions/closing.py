@@ -1,4 +1,9 @@
-"""A bare "no" or a "gracias": they close the conversation only when they answer "anything else?"."""
+"""A bare "no", "sí" or "gracias": they close the conversation only when they answer "anything else?".
+
+Each asks first whether the message says the service works again ("sí, ya
+volvió", "gracias, ya anda"): NLU reads those as anything, and a technical case
+under way is closed, or an intermittent one kept open, by what the words say.
+"""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -40,6 +45,27 @@ class ActionAnswerNo(Action):
             dispatcher.utter_message(response="utter_goodbye")
         else:
             dispatcher.utter_message(response="utter_how_can_help")
+        return []
+
+
+class ActionAnswerYes(Action):
+    """A "sí" that answers no question: what the customer needs is asked.
+
+    "espera... ya volvió parece" is read as a yes by some trainings, as a stop
+    by others: the words decide (`close_when_service_back`), in a form too,
+    where the form's own check of them is dropped with the "yes" it rejects.
+    """
+
+    def name(self) -> str:
+        return "action_answer_yes"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        service_back = await close_when_service_back(dispatcher, tracker)
+        if service_back is not None:
+            return service_back
+        dispatcher.utter_message(response="utter_how_can_help")
         return []
 
 

@@ -1,7 +1,7 @@
 """A lone "no" or a "gracias" says goodbye only when it answers "anything else?"."""
 from __future__ import annotations
 
-from actions.closing import ActionAnswerNo, ActionAnswerThanks, last_bot_response
+from actions.closing import ActionAnswerNo, ActionAnswerThanks, ActionAnswerYes, last_bot_response
 from tests.actions.conftest import load_tracker, run_action
 
 
@@ -31,6 +31,14 @@ def test_no_before_the_bot_said_anything_asks_what_the_customer_needs():
     assert last_bot_response(tracker) is None
     messages, _ = run_action(ActionAnswerNo(), tracker)
     assert responses(messages) == ["utter_how_can_help"]
+
+
+def test_a_yes_that_answers_no_question_asks_what_the_customer_needs():
+    tracker = load_tracker("no_after_anything_else")
+    tracker.events[-1] = {**tracker.events[-1], "text": "si", "parse_data": {"intent": {"name": "affirm"}}}
+    tracker.latest_message = {"text": "si", "intent": {"name": "affirm"}, "entities": []}
+    messages, events = run_action(ActionAnswerYes(), tracker)
+    assert responses(messages) == ["utter_how_can_help"] and events == []
 
 
 def _thanks_after(tracker, response: str | None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.closing import ActionAnswerThanks
+from actions.closing import ActionAnswerThanks, ActionAnswerYes
 from actions.fallback import ActionHandleFallback
 from actions.greeting import ActionAcknowledgeInform
 from actions.interruptions import ActionHandleInterruption
@@ -96,6 +96,7 @@ def _open_technical_ticket(services: Services) -> str:
         (ActionHandleInterruption(), "ya volvió", "stop"),
         (ActionAcknowledgeInform(), "ah ya anda, volvió", "inform"),
         (ActionAnswerThanks(), "gracias, ya volvió el internet", "thanks"),
+        (ActionAnswerYes(), "si si, ya anda todo", "affirm"),
     ],
 )
 def test_the_service_back_closes_the_case_whatever_nlu_read(
@@ -130,3 +131,21 @@ def test_the_service_back_before_the_checks_runs_no_check_and_closes_by_rule(dem
     assert responses(messages) == ["utter_service_back", "utter_anything_else"]
     ticket = Blocking(demo_services.tickets).get(tracker.slots["ticket_number"])
     assert not ticket.is_open and ticket.visit_start is None
+
+
+def test_an_intermittent_fault_back_read_as_a_yes_keeps_the_case_open_and_the_questions_going(
+    demo_services: Services,  # noqa: F811
+):
+    tracker = _says(load_tracker("identified_customer_states_need"), "espera... ya volvio parece", "affirm")
+    tracker.slots.update(
+        ticket_number=_open_technical_ticket(demo_services),
+        need_intent="report_intermittent",
+        customer_id=demo_customer_id(demo_services, MARIA),
+    )
+    tracker.active_loop = {"name": "troubleshooting_form"}
+
+    messages, events = run_action(ActionAnswerYes(), tracker)
+
+    assert responses(messages) == ["utter_intermittent_back_case_open"]
+    assert events == []  # the form goes on with its question
+    assert Blocking(demo_services.tickets).get(tracker.slots["ticket_number"]).is_open

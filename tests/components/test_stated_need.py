@@ -22,6 +22,7 @@ from components.stated_need import NLU_INTENT_KEY, StatedNeed, stated_intent
         ("cancel_service", "el cel de mi mamá es 0981 555 444", "nlu_fallback"),
         ("cancel_service", "me cobraron de más", "billing_charge_dispute"),
         ("thanks", "gracias", None),
+        ("greet", "hola buenas, queria consultar por mi factura, servicio 1009", "billing_balance"),
         # Words that only say the service works again state no need: data given.
         ("billing_balance", "ah y ya anda igual, volvió solo", "inform"),
         ("report_no_connection", "ya volvió el internet", "inform"),
