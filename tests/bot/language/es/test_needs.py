@@ -37,6 +37,17 @@ def test_needs_in_the_order_they_were_written(text: str, needs: list[str]) -> No
         ("hola, cuanto debo y tmb el internet de finde no anda", ["billing_balance", "report_no_connection"]),
         ("quiero dar de baja el servicio xq no anda hace 3 dias", ["cancel_service", "report_no_connection"]),
         ("hola de nuevo, sigue cortandose el internet", ["report_intermittent"]),
+        # Play-test (2026-12-04 night): the second need was lost or went first.
+        ("buenas cuanto debo? y tambien quiero subir de plan xq el de ahora no me alcanza",
+         ["billing_balance", "sales_inquiry"]),
+        ("hola, no me llega la factura al mail y ademas no tengo internet desde ayer",
+         ["billing_balance", "report_no_connection"]),
+        ("me vino re cara la factura y aparte se me corta el internet a cada rato",
+         ["billing_charge_dispute", "report_intermittent"]),
+        ("no me aplicaron la promo en la ultima factura y encima se corta a la noche el internet",
+         ["billing_charge_dispute", "report_intermittent"]),
+        ("no, sigue igual, se corta y vuelve", ["report_intermittent"]),
+        ("nooo se cayo de nuevo", ["report_intermittent"]),
         ("el wifi no anda en el patio", []),
     ],
 )
