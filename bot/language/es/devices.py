@@ -23,8 +23,19 @@ _VOCABULARY = yaml.safe_load(Path(__file__).with_name("vocabulary.yml").read_tex
 
 # --- which devices ------------------------------------------------------------------
 
+_DEVICE_WORDS = alternation([*_VOCABULARY["scope_devices"], *_VOCABULARY["counted_devices"]])
+# Words about time, courtesies and contact data that use the scope words ("todo", "un par",
+# "el cel") for something else: a message read for every open key question must not answer
+# the devices one with them (play-test: "si todo bien", "a la noche sobre todo", "hace un
+# par de horas", "el cel es 0983 678901", "ya me hiciste todas las preguntas").
 _NOT_ABOUT_DEVICES = re.compile(
     r"\b(?:todo|toda) (?:el|la) (?:dia|tiempo|rato|noche|tarde|manana|mes|semana|santo dia)\b"
+    r"|\b(?:sobre|ante) todo\b|\btodo (?:bien|ok|joya|normal|tranqui|tranquilo|perfecto)\b"
+    r"|\b(?:todos|todas) (?:los|las|mis) (?!(?:" + _DEVICE_WORDS + r"|dispositivos|equipos|aparatos"
+    r"|lados|que)\b)\w+"
+    r"|\b(?:un par de|unos cuantos|unas cuantas|unos|unas|varios|varias|algunos|algunas) "
+    r"(?:horas|dias|semanas|meses|minutos|veces|ratos)\b"
+    r"|\b(?:cel|celu|celular|telefono|tel|numero|nro|whatsapp|wsp)\b\D{0,12}\+?\d[\d\s.-]{5,}"
 )
 _SOME_DEVICES = re.compile(
     r"\b(?:algunos|algunas|algun|alguno|alguna|varios|varias|un par|unos cuantos|unas cuantas"

@@ -46,13 +46,23 @@ from bot.language.es.devices import Household, parse_device_scope, parse_househo
         ("todos excepto el celular", "some"),
         ("en dos de los cuatro", "some"),
         ("en el celu y en la compu", "some"),
+        ("en todos los que tenemos", "all"),
+        ("en todos mis equipos", "all"),
+        ("en todas las compus", "all"),
+        ("en el celular, mi numero es 0981 234567", "one"),
     ],
 )
 def test_parse_device_scope(text: str, scope: str) -> None:
     assert parse_device_scope(text) == scope, text
 
 
-@pytest.mark.parametrize("text", ["", "sí", "no sé", "no me anda", "desde ayer", "😡"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "sí", "no sé", "no me anda", "desde ayer", "😡",
+     # Play-test: messages read for every open key question that say nothing of the devices.
+     "si todo bien", "a la noche sobre todo", "hace un par de horas", "el cel es 0983678901",
+     "ya me hiciste todas las preguntas", "desde hace unos dias", "varias veces por dia"],
+)
 def test_parse_device_scope_cannot_tell(text: str) -> None:
     assert parse_device_scope(text) is None
 
