@@ -31,8 +31,7 @@ _DEVICE_WORDS = alternation([*_VOCABULARY["scope_devices"], *_VOCABULARY["counte
 _NOT_ABOUT_DEVICES = re.compile(
     r"\b(?:todo|toda) (?:el|la) (?:dia|tiempo|rato|noche|tarde|manana|mes|semana|santo dia)\b"
     r"|\b(?:sobre|ante) todo\b|\btodo (?:bien|ok|joya|normal|tranqui|tranquilo|perfecto)\b"
-    r"|\b(?:todos|todas) (?:los|las|mis) (?!(?:" + _DEVICE_WORDS + r"|dispositivos|equipos|aparatos"
-    r"|lados|que)\b)\w+"
+    r"|\b(?:todos|todas) (?:los|las|mis) (?!(?:" + _DEVICE_WORDS + r"|lados|que)\b)\w+"
     r"|\b(?:un par de|unos cuantos|unas cuantas|unos|unas|varios|varias|algunos|algunas) "
     r"(?:horas|dias|semanas|meses|minutos|veces|ratos)\b"
     r"|\b(?:cel|celu|celular|telefono|tel|numero|nro|whatsapp|wsp)\b\D{0,12}\+?\d[\d\s.-]{5,}"
