@@ -3,15 +3,21 @@
 Every call runs its synchronous SQLAlchemy work in a worker thread
 (`asyncio.to_thread`), so a slow database never blocks the event loop that
 serves other conversations.
+
+A ticket's answers are read as plain rows, never as ORM objects: every note the
+bot, an agent or the customer adds stays on the ticket, and building an object
+per answer made each read of a long-lived ticket cost as much as its history
+(300 answers: 5.3 ms a read, 2.0 ms as rows; docs/performance.md).
 """
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import phonenumbers
 from sqlalchemy import select, update
@@ -180,12 +186,12 @@ class LocalTicketDesk:
             )
             session.add(ticket)
             session.flush()
-            return _ticket_record(ticket)
+            return _ticket_record(ticket, answers=())
 
     def _get(self, number: str) -> TicketRecord | None:
         with session_scope(self._session_factory) as session:
             ticket = _find(session, number)
-            return _ticket_record(ticket) if ticket else None
+            return _record_of(session, ticket) if ticket else None
 
     def _open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
         query = (
@@ -194,7 +200,9 @@ class LocalTicketDesk:
             .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         )
         with session_scope(self._session_factory) as session:
-            return [_ticket_record(ticket) for ticket in session.scalars(query)]
+            tickets = list(session.scalars(query))
+            answers = _answers_of(session, [ticket.id for ticket in tickets])
+            return [_ticket_record(ticket, answers.get(ticket.id, ())) for ticket in tickets]
 
     def _find_open_ticket(
         self, customer_id: int, service_number: int | None, category: TicketCategory
@@ -211,17 +219,18 @@ class LocalTicketDesk:
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(1)
         with session_scope(self._session_factory) as session:
             ticket = session.scalars(query).first()
-            return _ticket_record(ticket) if ticket else None
+            return _record_of(session, ticket) if ticket else None
 
     def _add_answer(self, number: str, author: AnswerAuthor, body: str) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
             if author is AnswerAuthor.CUSTOMER:
                 body = _words_masker(session, ticket.customer)(body) or body
-            ticket.answers.append(TicketAnswer(author=author.value, body=body))
+            # Added by its key: appending to `ticket.answers` would load every answer first.
+            session.add(TicketAnswer(ticket_id=ticket.id, author=author.value, body=body))
             ticket.updated_at = utcnow()
             session.flush()
-            return _ticket_record(ticket)
+            return _record_of(session, ticket)
 
     def _update(self, number: str, changes: dict[str, Any]) -> TicketRecord:
         with session_scope(self._session_factory) as session:
@@ -239,7 +248,7 @@ class LocalTicketDesk:
             if ticket.visit_start and ticket.visit_end and ticket.visit_end <= ticket.visit_start:
                 raise ValueError("the visit window must end after it starts")
             session.flush()
-            return _ticket_record(ticket)
+            return _record_of(session, ticket)
 
 
 _CUSTOMER_TEXT_FIELDS = frozenset({"description", "customer_words"})
@@ -377,7 +386,27 @@ def _customer_service(
 
 
 def _tickets() -> Select:
-    return select(Ticket).options(selectinload(Ticket.answers), selectinload(Ticket.service))
+    return select(Ticket).options(selectinload(Ticket.service))
+
+
+def _answers_of(session: Session, ticket_ids: Iterable[int]) -> dict[int, tuple[TicketAnswerRecord, ...]]:
+    """The answers of these tickets by ticket, oldest first (the order of `Ticket.answers`)."""
+    ids = list(ticket_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(TicketAnswer.ticket_id, TicketAnswer.author, TicketAnswer.body, TicketAnswer.created_at)
+        .where(TicketAnswer.ticket_id.in_(ids))
+        .order_by(TicketAnswer.id)
+    )
+    answers: defaultdict[int, list[TicketAnswerRecord]] = defaultdict(list)
+    for ticket_id, author, body, created_at in rows:
+        answers[ticket_id].append(TicketAnswerRecord(AnswerAuthor(author), body, created_at))
+    return {ticket_id: tuple(listed) for ticket_id, listed in answers.items()}
+
+
+def _record_of(session: Session, ticket: Ticket) -> TicketRecord:
+    return _ticket_record(ticket, _answers_of(session, [ticket.id]).get(ticket.id, ()))
 
 
 def _find(session: Session, number: str) -> Ticket | None:
@@ -392,7 +421,7 @@ def _load(session: Session, number: str) -> Ticket:
     return ticket
 
 
-def _ticket_record(ticket: Ticket) -> TicketRecord:
+def _ticket_record(ticket: Ticket, answers: tuple[TicketAnswerRecord, ...]) -> TicketRecord:
     return TicketRecord(
         number=ticket.number,
         customer_id=ticket.customer_id,
@@ -411,10 +440,7 @@ def _ticket_record(ticket: Ticket) -> TicketRecord:
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
         closed_at=ticket.closed_at,
-        answers=tuple(
-            TicketAnswerRecord(AnswerAuthor(answer.author), answer.body, answer.created_at)
-            for answer in ticket.answers
-        ),
+        answers=answers,
         kind=TicketKind(ticket.kind) if ticket.kind else None,
         amount=ticket.amount,
         invoice_number=ticket.invoice_number,

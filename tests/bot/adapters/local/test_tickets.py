@@ -5,11 +5,12 @@ import threading
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.adapters.local.tickets import LocalTicketDesk
 from bot.db.migrate import upgrade
-from bot.db.models import Customer
+from bot.db.models import Customer, Ticket
 from bot.db.session import make_session_factory, session_scope
 from bot.ports.tickets import parse_ticket_number
 from bot.settings import get_settings
@@ -159,6 +160,29 @@ def test_add_answer_appends_in_order(desk: Blocking) -> None:
     ]
     assert ticket.updated_at > before.updated_at
     assert desk.get("TK-10001") == ticket
+
+
+def test_each_listed_ticket_carries_its_own_answers_as_the_database_holds_them(
+    desk: Blocking, seeded_session_factory: sessionmaker
+) -> None:
+    """Answers are read as rows, all tickets' at once (the module docstring): none crosses over."""
+    juan_carlos = customer_id(seeded_session_factory, JUAN_CARLOS)
+    newer = desk.open_ticket(juan_carlos, 1002, "follow_up", "Seguimiento", "Pregunta por la visita")
+    for number, body in [(newer.number, "uno"), ("TK-10001", "dos"), (newer.number, "tres")]:
+        desk.add_answer(number, "agent", body)
+
+    listed = {ticket.number: ticket for ticket in desk.open_tickets_for(juan_carlos)}
+
+    assert [a.body for a in listed[newer.number].answers] == ["uno", "tres"]
+    assert [a.body for a in listed["TK-10001"].answers][1:] == ["dos"]
+    assert listed == {number: desk.get(number) for number in listed}
+    assert desk.find_open_ticket(juan_carlos, 1002, "follow_up") == listed[newer.number]
+    with session_scope(seeded_session_factory) as session:  # what the ORM's relationship holds
+        for number, ticket in listed.items():
+            orm = session.scalar(select(Ticket).where(Ticket.number == number))
+            assert [(a.author, a.body, a.created_at) for a in orm.answers] == [
+                (a.author.value, a.body, a.created_at) for a in ticket.answers
+            ]
 
 
 def test_add_answer_refuses_unknown_authors_and_tickets(shared_desk: Blocking) -> None:
