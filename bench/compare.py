@@ -11,7 +11,8 @@ only the code's own time.
 Both get the same load through the REST webhook: N conversations at once, each
 a distinct sender sending T messages one after the other (the assistant: the
 README's technical conversation, as bench/technical_conversation.py plays it,
-for demo customers 1001, 1003 and 1009 in turn; the stock bot: a conversation
+each conversation as a customer of its own, a copy of demo customer 1001, 1003
+or 1009 (bench/customers.py); the stock bot: a conversation
 of as many turns from its own stories). Printed per number of conversations:
 turns/s, p50/p95/p99 per turn, the CPU time a turn costs (the whole stack, and
 its busiest process: the Rasa server, whose one core bounds throughput; less
@@ -38,10 +39,11 @@ import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Sequence
 
 import requests
 
+from bench import customers as bench_customers
 from bench.driver import (
     Conversation,
     RunResult,
@@ -65,6 +67,8 @@ STOCK_MESSAGES = [
 ]
 # The assistant: a greeting, then the technical conversation (10 turns in all).
 ASSISTANT_MESSAGES = ["hola", *SCRIPT]
+# Customer copies 0-2 play before the measured runs (the line-check check, the warm-up).
+WARM_UP_CUSTOMERS = 3
 
 
 def cycled(messages: Sequence[str], turns: int) -> List[str]:
@@ -76,9 +80,18 @@ def stock_conversation(turns: int) -> List[str]:
 
 
 def assistant_conversation(number: int, turns: int) -> List[str]:
-    """Conversation `number` plays the technical conversation of demo customer 1001, 1003 or 1009."""
-    service, complaint = CUSTOMERS[number % len(CUSTOMERS)]
+    """Conversation `number` plays the technical conversation as the customer copy `number`.
+
+    A stack started here has the copies (`running_full_assistant(..., customers=)`,
+    bench/customers.py); each number is played once.
+    """
+    service, complaint = bench_customers.service_number(number), bench_customers.complaint(number)
     return [m.format(service=service, complaint=complaint) for m in cycled(ASSISTANT_MESSAGES, turns)]
+
+
+def assistant_conversations(first: int, turns: int) -> Callable[[int], List[str]]:
+    """Conversation n of a run: customer copy `first + n`, so no run plays a copy another played."""
+    return lambda n: assistant_conversation(first + n, turns)
 
 
 @dataclass
@@ -187,8 +200,11 @@ def _cmdline(pid: int) -> str:
 
 
 @contextmanager
-def running_full_assistant(work: Path, others: Sequence[int]) -> Iterator[Stack]:
-    """The assistant as tests.support.assistant starts it; its processes are our new children."""
+def running_full_assistant(work: Path, others: Sequence[int], customers: int) -> Iterator[Stack]:
+    """The assistant as tests.support.assistant starts it; its processes are our new children.
+
+    Its database also holds `customers` copies of the benchmark's demo customers (bench/customers.py).
+    """
     log("starting the assistant (fresh database, LOCAL_PROBE_DELAY_S=0)")
     started = time.perf_counter()
     with running_assistant(work, extra_env={"LOCAL_PROBE_DELAY_S": "0"}) as assistant:
@@ -200,6 +216,8 @@ def running_full_assistant(work: Path, others: Sequence[int]) -> Iterator[Stack]
         actions = [pid for pid in pids if " actions " in _cmdline(pid) + " "]
         if len(actions) != 1 or _environ(actions[0]).get("LOCAL_PROBE_DELAY_S") != "0":
             raise RuntimeError(f"the assistant's action server runs without LOCAL_PROBE_DELAY_S=0: {pids}")
+        added = bench_customers.seed(f"sqlite:///{work / 'app.db'}", customers)
+        log(f"assistant: {added} customers of the benchmark's own added, one per conversation")
         yield stack
 
 
@@ -351,7 +369,9 @@ def main() -> int:
         stock = stacks.enter_context(running_stock_bot(work))
         log(f"stock: first answer {stock.cold_start_s:.1f} s after its first process started")
         (work / "assistant").mkdir()
-        assistant = stacks.enter_context(running_full_assistant(work / "assistant", stock.pids))
+        # Conversations 0-2: the checks and the warm-up; then each level's own customers.
+        assistant = stacks.enter_context(
+            running_full_assistant(work / "assistant", stock.pids, customers=WARM_UP_CUSTOMERS + sum(levels)))
         assistant.training_s = assistant_training_s
         log(f"assistant: first answer {assistant.cold_start_s:.1f} s after its first process started")
 
@@ -365,14 +385,16 @@ def main() -> int:
             assistant, sorted({m for n in range(len(CUSTOMERS)) for m in assistant_conversation(n, 10)}),
             args.parses)
 
+        first = WARM_UP_CUSTOMERS
         for level in levels:
             for stack, make in ((stock, lambda n: stock_conversation(args.turns)),
-                                (assistant, lambda n: assistant_conversation(n, args.turns))):
+                                (assistant, assistant_conversations(first, args.turns))):
                 log(f"{stack.name}: {level} conversations x {args.turns} turns")
                 run_id = uuid.uuid4().hex[:6]
                 conversations = [Conversation(f"bench-{run_id}-{n}", make(n)) for n in range(level)]
                 stack.runs[level] = asyncio.run(drive(stack.url, conversations, args.timeout, stack.pids))
                 time.sleep(1)  # let the last writes settle before the next run
+            first += level
 
     print(header)
     for level in levels:

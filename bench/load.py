@@ -1,10 +1,13 @@
 """Load bench: N conversations x T turns through the REST channel, and whether any message was lost.
 
 Every conversation is the README's technical conversation (a greeting, the
-complaint with a demo customer's service number, the contact confirmation, the
-key questions, the line checks and the closing; bench/technical_conversation.py)
-for demo customers 1001, 1003 and 1009 in turn, cut to T turns or padded with
-a customer's thanks, so that each sends exactly T messages. Senders are unique
+complaint with a customer's service number, the contact confirmation, the key
+questions, the line checks and the closing; bench/technical_conversation.py),
+cut to T turns or padded with a customer's thanks, so that each sends exactly T
+messages. On its own stack each conversation is a customer of its own, a copy
+of demo customer 1001, 1003 or 1009 (bench/customers.py); against a running
+stack (--url) it is those three demo customers in turn, so after the first
+conversation of each the others follow up its open ticket. Senders are unique
 per run. All conversations run at once (bench/driver.py `drive`), each turn
 after the previous answer, as a customer writes.
 
@@ -51,6 +54,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Sequence, Tupl
 import requests
 import yaml
 
+from bench import customers as bench_customers
 from bench.compare import (
     ASSISTANT_MESSAGES,
     Stack,
@@ -88,9 +92,16 @@ def log(message: str) -> None:
 
 # -- the conversations -----------------------------------------------------------------------------
 
-def load_conversation(number: int, turns: int) -> List[str]:
-    """Conversation `number`: the technical conversation cut to `turns`, or padded with thanks."""
-    service, complaint = CUSTOMERS[number % len(CUSTOMERS)]
+def load_conversation(number: int, turns: int, demo_customers: bool = False) -> List[str]:
+    """Conversation `number`: the technical conversation cut to `turns`, or padded with thanks.
+
+    Played as customer copy `number` (bench/customers.py), or with `demo_customers`
+    as demo customer 1001, 1003 or 1009 in turn.
+    """
+    if demo_customers:
+        service, complaint = CUSTOMERS[number % len(CUSTOMERS)]
+    else:
+        service, complaint = bench_customers.service_number(number), bench_customers.complaint(number)
     script = [m.format(service=service, complaint=complaint) for m in ASSISTANT_MESSAGES[:turns]]
     return script + cycled(PADDING, turns - len(script))
 
@@ -335,7 +346,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     load_at_start = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     run_id = uuid.uuid4().hex[:8]
-    conversations = [Conversation(f"load-{run_id}-{n}", load_conversation(n, args.turns))
+    # Copy 0 warms an own stack up; the conversations play copies 1-N (or the demo customers).
+    conversations = [Conversation(f"load-{run_id}-{n}", load_conversation(n + 1, args.turns, bool(args.url)))
                      for n in range(args.conversations)]
     try:
         with ExitStack() as stacks:
@@ -346,7 +358,8 @@ def main() -> int:
             else:
                 work = args.keep or Path(stacks.enter_context(tempfile.TemporaryDirectory(prefix="load-")))
                 work.mkdir(parents=True, exist_ok=True)
-                stack = stacks.enter_context(running_full_assistant(work, ()))
+                stack = stacks.enter_context(
+                    running_full_assistant(work, (), customers=args.conversations + 1))
                 stack.name = "own stack (SQLite, LOCAL_PROBE_DELAY_S=0)"
                 warm_up(stack, load_conversation(0, len(ASSISTANT_MESSAGES)))
             result, verdict = run(stack.url, stack.token or "", conversations, args.timeout, stack.pids)

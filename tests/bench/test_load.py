@@ -149,15 +149,23 @@ def test_a_conversation_sends_exactly_the_turns_asked(turns: int) -> None:
     messages = load_conversation(0, turns)
     assert len(messages) == turns
     script = len(ASSISTANT_MESSAGES)
-    technical = [m.format(service=1001, complaint="el internet anda muy lento") for m in ASSISTANT_MESSAGES]
+    technical = [m.format(service=50_000, complaint="el internet anda muy lento") for m in ASSISTANT_MESSAGES]
     assert messages[:script] == technical[:turns]
     assert set(messages[script:]) <= set(PADDING)
 
 
-def test_the_technical_conversation_rotates_the_demo_customers() -> None:
-    identifications = [load_conversation(n, 2)[1] for n in range(3)]
-    assert [text.rsplit(" ", 1)[-1] for text in identifications] == ["1001", "1003", "1009"]
+def test_each_conversation_is_a_customer_of_its_own_with_a_demo_customer_s_complaint() -> None:
+    identifications = [load_conversation(n, 2)[1] for n in range(4)]
+    assert [text.rsplit(" ", 1)[-1] for text in identifications] == ["50000", "50001", "50002", "50003"]
+    assert identifications[0].startswith("el internet anda muy lento")
+    assert identifications[3].startswith("el internet anda muy lento")
+    assert identifications[2].startswith("no tengo internet")
     assert load_conversation(0, 2)[0] == "hola"
+
+
+def test_against_a_running_stack_it_rotates_the_demo_customers() -> None:
+    identifications = [load_conversation(n, 2, demo_customers=True)[1] for n in range(4)]
+    assert [text.rsplit(" ", 1)[-1] for text in identifications] == ["1001", "1003", "1009", "1001"]
 
 
 def _fake_rasa(token: str) -> web.Application:
