@@ -21,6 +21,8 @@ import dataclasses
 from typing import Tuple
 
 from bench.technical_conversation import CUSTOMERS
+from bot.db.session import make_session_factory
+from bot.settings import get_settings
 from demo.records import DemoCustomer, DemoData, load
 from demo.seed import seed as seed_demo
 
@@ -41,6 +43,8 @@ def complaint(number: int) -> str:
 
 def _copy(template: DemoCustomer, number: int) -> DemoCustomer:
     [service] = template.services
+    # No bills and no tickets: the conversation is technical, and a ticket on file would turn it
+    # into a follow-up (the demo's payment references are unique, too).
     own_service = dataclasses.replace(
         service, service_number=service_number(number), onu_serial=f"BENCH{number:07d}",
         invoices=(), tickets=(),
@@ -67,9 +71,6 @@ def copies(count: int, data: DemoData | None = None) -> DemoData:
 
 def seed(database_url: str, count: int) -> int:
     """Adds the copies to the stack's application database; returns how many were added."""
-    from bot.db.session import make_session_factory
-    from bot.settings import get_settings
-
     factory = make_session_factory(database_url)
     try:
         return seed_demo(factory, get_settings().company.tzinfo, data=copies(count))
