@@ -26,8 +26,8 @@ from tests.support.assistant import running_assistant
 # (service, complaint): demo customers whose conversation follows the script to the line checks
 # and a verdict: a healthy line (advice), weak optical power (a visit), a power cut at home. Not
 # 1002: its open ticket for the same problem turns the key questions into "¿Desea cambiar el día
-# u horario de la visita?", asked again at every answer (bench/compare.py and bench/load.py share
-# this list).
+# u horario de la visita?", asked again at every answer. The other benchmarks play copies of
+# these, a customer of its own per conversation (bench/customers.py).
 CUSTOMERS = [
     (1001, "el internet anda muy lento"),
     (1003, "se me corta a cada rato"),
