@@ -85,7 +85,7 @@ def assistant_conversation(number: int, turns: int) -> List[str]:
     A stack started here has the copies (`running_full_assistant(..., customers=)`,
     bench/customers.py); each number is played once.
     """
-    service, complaint = bench_customers.service_number(number), bench_customers.complaint(number)
+    service, complaint = bench_customers.played_as(number)
     return [m.format(service=service, complaint=complaint) for m in cycled(ASSISTANT_MESSAGES, turns)]
 
 

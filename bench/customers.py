@@ -41,6 +41,11 @@ def complaint(number: int) -> str:
     return TEMPLATES[number % len(TEMPLATES)][1]
 
 
+def played_as(number: int) -> Tuple[int, str]:
+    """(service, complaint) with which conversation `number` plays the technical conversation."""
+    return service_number(number), complaint(number)
+
+
 def _copy(template: DemoCustomer, number: int) -> DemoCustomer:
     [service] = template.services
     # No bills and no tickets: the conversation is technical, and a ticket on file would turn it

@@ -101,7 +101,7 @@ def load_conversation(number: int, turns: int, demo_customers: bool = False) -> 
     if demo_customers:
         service, complaint = CUSTOMERS[number % len(CUSTOMERS)]
     else:
-        service, complaint = bench_customers.service_number(number), bench_customers.complaint(number)
+        service, complaint = bench_customers.played_as(number)
     script = [m.format(service=service, complaint=complaint) for m in ASSISTANT_MESSAGES[:turns]]
     return script + cycled(PADDING, turns - len(script))
 

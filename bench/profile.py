@@ -39,7 +39,7 @@ TURN_FRAME = "handle_message (rasa/core/processor.py)"
 
 # Customers of the benchmark's own (bench/customers.py): enough for 20 conversations at a time
 # for a minute on this machine.
-CUSTOMERS = 3000
+CUSTOMER_COPIES = 3000
 
 
 def _record(py_spy: str, pid: int, seconds: int, output: Path, file_format: str,
@@ -75,7 +75,7 @@ def _play(url: str, conversations: int, seconds: float) -> List[float]:
         batch = [
             # Copy 0 warmed the stack up; past the last copy they play again (following an open ticket up).
             Conversation(f"profile-{uuid.uuid4().hex[:8]}",
-                         assistant_conversation(1 + (number + index) % CUSTOMERS, turns))
+                         assistant_conversation(1 + (number + index) % CUSTOMER_COPIES, turns))
             for index in range(conversations)
         ]
         number += conversations
@@ -102,7 +102,7 @@ def main() -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="profile-") as work, \
-            running_full_assistant(Path(work), (), customers=CUSTOMERS + 1) as stack:
+            running_full_assistant(Path(work), (), customers=CUSTOMER_COPIES + 1) as stack:
         warm_up(stack, assistant_conversation(0, len(SCRIPT) + 1))  # lazily built parts first
         servers = {"actions" if " actions " in _cmdline(pid) else "rasa": pid for pid in stack.pids}
         recorders = [
