@@ -16,10 +16,7 @@ that failed before saving all make it differ, and the events are read again.
 
 It holds the JSON text, not the events or their dicts: what the tracker store
 builds from it is new every time, so nothing a turn changes in memory can leak
-into the next one. The text is parsed by ujson (Rasa's own dependency, about
-2.5 times as fast as the standard parser on these events, and the same dicts:
-tests/channels/test_tracker_cache.py), the standard parser taking what ujson
-refuses. It is bounded by size (least recently used conversations go
+into the next one. It is bounded by size (least recently used conversations go
 first), as the Rasa server's memory is.
 """
 from __future__ import annotations
@@ -29,21 +26,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, List, Sequence, Tuple
 
-import ujson
-
 SESSION_STARTED = "session_started"
 
 # An event as stored: its dict and the JSON text written to the database.
 StoredEvent = Tuple[Dict[str, Any], str]
-
-
-def parsed(text: str) -> Dict[str, Any]:
-    """A stored event's dict, as `json.loads` makes it."""
-    try:
-        event: Dict[str, Any] = ujson.loads(text)
-    except ValueError:  # ujson's errors are ValueErrors: the standard parser decides
-        event = json.loads(text)
-    return event
 
 
 @dataclass
@@ -74,7 +60,7 @@ class SessionEventCache:
         if entry is None:
             return [] if stored == 0 else None
         self._entries.move_to_end(sender_id)
-        return [parsed(text) for text in entry.texts]
+        return [json.loads(text) for text in entry.texts]
 
     def session_length(self, sender_id: str, stored: int) -> int | None:
         """How many events the latest session has, if `stored` is still the conversation's count."""

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import pooled_write_ahead
 from bot.settings import float_env
-from channels.tracker_cache import SessionEventCache, StoredEvent, parsed
+from channels.tracker_cache import SessionEventCache, StoredEvent
 
 DEFAULT_CACHE_MB = 64.0
 
@@ -74,7 +74,7 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
                 with Session(bind=connection) as session:
                     rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
                 texts = [row.data for row in rows]
-                events = [parsed(text) for text in texts]
+                events = [json.loads(text) for text in texts]
                 self.cache.remember(sender_id, stored, list(zip(events, texts, strict=True)))
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)

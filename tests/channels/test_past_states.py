@@ -7,14 +7,7 @@ from typing import Any, Dict, List
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (
-    ActionExecuted,
-    ActiveLoop,
-    Restarted,
-    SlotSet,
-    UserUtteranceReverted,
-    UserUttered,
-)
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import channels.action_server_guard  # noqa: F401  (a channel of this project installs it)
@@ -76,13 +69,12 @@ def test_a_caller_changing_its_states_does_not_change_the_next_answer() -> None:
 def test_a_new_event_or_another_domain_works_the_states_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
     tracker = fixture_tracker(FIXTURES[0])
     calls: List[int] = []
-    replayed = past_states.replayed_states
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        return replayed(*args, **kwargs)
+        return RASAS_PAST_STATES(*args, **kwargs)
 
-    monkeypatch.setattr(past_states, "replayed_states", counted)
+    monkeypatch.setattr(DialogueStateTracker, "past_states", past_states._remembering(counted))
     tracker.past_states(DOMAIN)
     tracker.past_states(DOMAIN)
     assert len(calls) == 1
@@ -103,49 +95,3 @@ def test_a_copy_of_a_state_is_equal_and_its_own() -> None:
     copied = past_states.copy_state(state)
     assert copied == state
     assert all(copied[part] is not state[part] for part in state)
-
-
-def _replay(tracker: DialogueStateTracker) -> Any:
-    return tracker.__dict__[past_states._REPLAY]
-
-
-def test_new_events_are_replayed_on_the_replay_so_far() -> None:
-    tracker = fixture_tracker(FIXTURES[0])
-    tracker.past_states(DOMAIN)
-    replay = _replay(tracker)
-    replayed = len(replay.applied)
-    tracker.update(ActionExecuted("action_listen"), DOMAIN)
-    tracker.update(UserUttered("hola", {"intent": {"name": "greet"}}), DOMAIN)
-    assert tracker.past_states(DOMAIN) == rasas(tracker)
-    assert _replay(tracker) is replay and len(replay.applied) == replayed + 2
-
-
-@pytest.mark.parametrize("undoing", [UserUtteranceReverted(), Restarted()], ids=["rewind", "restart"])
-def test_events_undone_start_the_replay_over(undoing: Any) -> None:
-    tracker = fixture_tracker(FIXTURES[0])
-    tracker.update(ActionExecuted("action_listen"), DOMAIN)
-    tracker.update(UserUttered("hola", {"intent": {"name": "greet"}}), DOMAIN)
-    assert tracker.past_states(DOMAIN) == rasas(tracker)
-    replay = _replay(tracker)
-    tracker.update(undoing, DOMAIN)
-    assert tracker.past_states(DOMAIN) == rasas(tracker)
-    assert _replay(tracker) is not replay
-    tracker.update(ActionExecuted("action_listen"), DOMAIN)
-    tracker.update(UserUttered("chau", {"intent": {"name": "goodbye"}}), DOMAIN)
-    assert tracker.past_states(DOMAIN) == rasas(tracker)
-
-
-def test_a_form_s_steps_undone_give_rasa_s_states() -> None:
-    """Rasa's applied events drop a form's earlier steps when it runs again on its happy path."""
-    tracker = DialogueStateTracker("form", DOMAIN.slots)
-    form = "troubleshooting_form"
-    events = [ActionExecuted("action_listen"),
-              UserUttered("no anda", {"intent": {"name": "report_no_connection"}}),
-              ActionExecuted(form), ActiveLoop(form), SlotSet("requested_slot", "duration"),
-              ActionExecuted("action_listen"), UserUttered("hace dos días", {"intent": {"name": "inform"}}),
-              ActionExecuted(form), SlotSet("requested_slot", None), ActiveLoop(None),
-              ActionExecuted("action_listen")]
-    for event in events:
-        tracker.update(event, DOMAIN)
-        for arguments in ARGUMENTS:
-            assert tracker.past_states(DOMAIN, **arguments) == rasas(tracker, **arguments)

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, Dict, List
 
-import pytest
-
-from channels.tracker_cache import SessionEventCache, StoredEvent, parsed
+from channels.tracker_cache import SessionEventCache, StoredEvent
 
 
 def stored(*events: Dict[str, Any]) -> List[StoredEvent]:
@@ -82,35 +79,3 @@ def test_bounded_by_size_least_recently_used_first() -> None:
     assert cache.session_events("largo", 1) is None and len(cache) == 3
     cache.forget("ana")
     assert len(cache) == 2 and cache.characters == 2 * len(one[0][1])
-
-
-def _typed(value: Any) -> Any:
-    """A value with the type of every part spelled out (1 and 1.0, nan and nan, differ as they should)."""
-    if isinstance(value, dict):
-        return {key: _typed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_typed(item) for item in value]
-    return (type(value).__name__, repr(value))
-
-
-def test_a_stored_event_parses_to_what_json_makes_of_it() -> None:
-    fixtures = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "trackers").glob("*.json"))
-    events = [event for path in fixtures for event in json.loads(path.read_text())["events"]]
-    odd = {"event": "user", "text": "\ud800 sin par \x00 😀 ñ \"\\/", "timestamp": 1733369123.4567891,
-           "parse_data": {"intent": {"name": "greet", "confidence": 1.0000000000000002},
-                          "entities": [], "big": 12345678901234567890123, "tiny": 5e-324, "zero": -0.0,
-                          "whole": 1.0, "exp": 1e300, "nan": float("nan"), "inf": float("-inf")}}
-    assert len(events) > 50
-    for event in [*events, odd]:
-        text = json.dumps(event)
-        assert _typed(parsed(text)) == _typed(json.loads(text)), text
-
-
-def test_what_ujson_refuses_the_standard_parser_decides() -> None:
-    assert parsed('{"text": "hola", "timestamp": 1}') == {"text": "hola", "timestamp": 1}
-    for broken in ('{"text": "hola"', '{"a": 1} and more'):
-        with pytest.raises(json.JSONDecodeError) as raised:
-            parsed(broken)
-        with pytest.raises(json.JSONDecodeError) as expected:
-            json.loads(broken)
-        assert str(raised.value) == str(expected.value)
