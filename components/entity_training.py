@@ -12,7 +12,8 @@ TensorFlow's time in an epoch and a good part of tracing the training step
 built where the decoding call built them, so every weight starts and ends as
 Rasa's (tests/components/test_entity_training.py trains both ways and compares
 them), and the progress bar no longer shows an entity F1 it has no decoding for.
-Prediction is untouched: it calls the CRF layer itself, which still decodes. If a
+Prediction is untouched: it calls the CRF layer itself, which still decodes.
+(TEDPolicy shares the method; it is not among this project's policies.) If a
 Rasa upgrade moves what this relies on, Rasa's own training runs, only slower.
 """
 from __future__ import annotations
@@ -29,9 +30,9 @@ from channels import rasa_methods
 
 logger = logging.getLogger(__name__)
 
-# The progress bar's entity F1 of each kind of tag (DIET's `{name[0]}_f1`); 0 without the decoding.
+# The progress bar's entity F1 of each kind of tag (DIET's `{name[0]}_f1`): left out, as there is
+# no decoding to compute them from (the F1 metric is given 0).
 DECODED_METRICS = ("e_f1", "g_f1", "r_f1")
-_NOT_DECODED = tf.constant(0.0)
 
 
 def calculate_entity_loss(
@@ -54,7 +55,7 @@ def calculate_entity_loss(
     # (`_maybe_build`): the same weight, initialised from the same seed.
     crf._maybe_build(logits)
     loss = crf.loss(logits, tag_ids, sequence_lengths)
-    return loss, _NOT_DECODED, logits
+    return loss, tf.constant(0.0), logits
 
 
 def _without_decoded_metrics(rasas: Callable[..., Any]) -> Callable[..., Any]:
