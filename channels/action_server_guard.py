@@ -28,28 +28,37 @@ from sanic import Sanic
 from channels import (
     action_calls,
     action_responses,
+    applied_events,
     crf_decoding,
     event_types,
     graph_runs,
     past_states,
+    rule_keys,
     slot_copies,
+    tracker_copies,
 )
 
 logger = logging.getLogger(__name__)
 # Every channel of this project comes through here: the Rasa server it runs in checks the
 # action server's responses with a validator built once (channels/action_responses.py),
 # finds an event's class in a table (channels/event_types.py), calls the action server with
-# a smaller body on kept-alive connections (channels/action_calls.py) and copies a slot
-# directly (channels/slot_copies.py); it runs the model's graphs by a plan made once with dask's
-# order (channels/graph_runs.py) and works a conversation's past states out once per state of its
-# events (channels/past_states.py). Before the model loads: DIET decodes entity tags with NumPy
+# a smaller body on kept-alive connections (channels/action_calls.py), copies a slot directly
+# (channels/slot_copies.py) and a tracker from its state (channels/tracker_copies.py); it runs the
+# model's graphs by a plan made once with dask's order (channels/graph_runs.py), works a
+# conversation's past states out once per state of its events (channels/past_states.py) and its
+# applied events by each event class's kind looked up once (channels/applied_events.py); the rule
+# policy asks only the rules a state's previous action and intent allow, and only as far back as
+# they reach (channels/rule_keys.py). Before the model loads: DIET decodes entity tags with NumPy
 # (channels/crf_decoding.py).
 action_responses.install()
 event_types.install()
 action_calls.install()
 slot_copies.install()
+tracker_copies.install()
 graph_runs.install()
 past_states.install()
+applied_events.install()
+rule_keys.install()
 crf_decoding.install()
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"

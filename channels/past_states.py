@@ -25,7 +25,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels import rasa_methods
 
-_REMEMBERED = "_past_states_by_the_isp_assistant"
+REMEMBERED_ATTRIBUTE = "_past_states_by_the_isp_assistant"
 State = Dict[str, Any]
 
 
@@ -41,13 +41,13 @@ def _remembering(past_states: Callable[..., List[State]]) -> Callable[..., List[
         events = self.events
         last = events[-1] if events else None
         arguments = (omit_unset_slots, ignore_rule_only_turns, repr(rule_only_data))
-        remembered = self.__dict__.get(_REMEMBERED)
+        remembered = self.__dict__.get(REMEMBERED_ATTRIBUTE)
         if (remembered is None or remembered[0] != len(events) or remembered[1] is not last
                 or remembered[2] is not domain or remembered[3] != arguments):
             states = past_states(self, domain, omit_unset_slots=omit_unset_slots,
                                  ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
             remembered = (len(events), last, domain, arguments, [copy_state(state) for state in states])
-            self.__dict__[_REMEMBERED] = remembered
+            self.__dict__[REMEMBERED_ATTRIBUTE] = remembered
         return [copy_state(state) for state in remembered[4]]
 
     return remembered_past_states

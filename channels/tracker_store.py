@@ -17,8 +17,10 @@ latest session's stored JSON is kept in memory (channels/tracker_cache.py),
 valid while the conversation's number of stored events, asked of the database
 first with an indexed count, is unchanged; whatever else wrote (another Rasa
 server, a deletion, a turn that failed before saving) makes it differ and the
-events are read from the database as Rasa reads them. `TRACKER_CACHE_MB`
-bounds it (0 turns it off).
+events are read from the database as Rasa reads them. Once a turn has saved
+the whole session, a copy of its tracker is kept beside that JSON, and the next
+read is a copy of it, with no parsing or replay (channels/tracker_cache.py).
+`TRACKER_CACHE_MB` bounds it (0 turns it off).
 
 endpoints.yml names it as the tracker store's `type`; it takes the SQL store's
 settings unchanged.
@@ -69,6 +71,9 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
         with self.engine.connect() as connection:
             # Counted first: an event stored after the count only makes what is remembered stale.
             stored = self._stored(connection, sender_id)
+            kept = self.cache.tracker(sender_id, stored, self.domain) if self.domain else None
+            if kept is not None:
+                return kept.copy()
             events = self.cache.session_events(sender_id, stored)
             if events is None:
                 with Session(bind=connection) as session:
@@ -108,9 +113,24 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
             if rows:
                 connection.execute(self._insert, rows)
         self.cache.extend(sender_id, stored, added)
+        if self.domain and self._slots_of_the_domain(tracker):
+            self.cache.keep_tracker(sender_id, stored + len(added), self.domain, len(tracker.events),
+                                    tracker.copy)
         if self.event_broker is not None:
             for data, _ in added:
                 self.event_broker.publish({"sender_id": sender_id, **data})
+
+    def _slots_of_the_domain(self, tracker: DialogueStateTracker) -> bool:
+        """The tracker's slots are copies of the domain's, in its order, as a database read makes them.
+
+        A copy of a slot shares its mappings with the slot it was copied from,
+        so a tracker made with another domain (a model loaded during the turn) is told apart.
+        """
+        slots = tracker.slots
+        domain_slots = self.domain.slots
+        return (type(slots) is dict and len(slots) == len(domain_slots)
+                and all(name == slot.name and type(own) is type(slot) and own.mappings is slot.mappings
+                        for (name, own), slot in zip(slots.items(), domain_slots, strict=True)))
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Published in `save`, from what it stores: no second read of the tracker."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-from channels.tracker_cache import SessionEventCache, StoredEvent
+from channels.tracker_cache import TRACKER_SIZE_FACTOR, SessionEventCache, StoredEvent
 
 
 def stored(*events: Dict[str, Any]) -> List[StoredEvent]:
@@ -79,3 +79,37 @@ def test_bounded_by_size_least_recently_used_first() -> None:
     assert cache.session_events("largo", 1) is None and len(cache) == 3
     cache.forget("ana")
     assert len(cache) == 2 and cache.characters == 2 * len(one[0][1])
+
+
+def test_a_kept_tracker_serves_only_its_count_and_domain() -> None:
+    cache = SessionEventCache(10_000)
+    domain, other = object(), object()
+    cache.remember("ana", 2, stored(user("hola", 1), user("sin internet", 2)))
+    assert cache.keep_tracker("ana", 2, domain, 3, lambda: "tracker") is False  # not the whole session
+    assert cache.keep_tracker("ana", 3, domain, 2, lambda: "tracker") is False  # another count
+    assert cache.keep_tracker("ana", 2, domain, 2, lambda: "tracker") is True
+    assert cache.tracker("ana", 2, domain) == "tracker"
+    assert cache.tracker("ana", 2, other) is None and cache.tracker("ana", 3, domain) is None
+    cache.extend("ana", 2, stored(user("y ahora?", 3)))
+    assert cache.tracker("ana", 3, domain) is None  # a new save: the kept one is let go
+    assert texts(cache, "ana", 3) == ["hola", "sin internet", "y ahora?"]
+
+
+def test_a_kept_tracker_counts_against_the_bound() -> None:
+    one = stored(user("x" * 100, 1))
+    size = len(one[0][1])
+    cache = SessionEventCache(TRACKER_SIZE_FACTOR * size + size)
+    cache.remember("ana", 1, one)
+    cache.remember("luis", 1, one)
+    assert cache.keep_tracker("luis", 1, None, 1, lambda: "tracker") is True
+    assert cache.characters == TRACKER_SIZE_FACTOR * size + size
+    assert cache.keep_tracker("luis", 1, None, 1, lambda: "again") is True
+    assert cache.characters <= cache.max_characters
+    cache.remember("marta", 1, one)  # over the bound: the least recently used goes
+    assert cache.session_events("ana", 1) is None and cache.characters <= cache.max_characters
+    small = SessionEventCache(2 * size)
+    small.remember("ana", 1, one)
+    assert small.keep_tracker("ana", 1, None, 1, lambda: "tracker") is False  # would never fit
+    assert small.tracker("ana", 1, None) is None and small.session_events("ana", 1) is not None
+    cache.forget("luis")
+    assert cache.characters == size

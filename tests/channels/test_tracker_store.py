@@ -56,11 +56,15 @@ def run(scenario: Callable[[], Awaitable[Any]]) -> Any:
     return asyncio.run(scenario())
 
 
-def forbid_reading_events(store: StreamingSQLTrackerStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_query(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("the events were read from the database")
+def forbid(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, what: str) -> None:
+    def forbidden(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(what)
 
-    monkeypatch.setattr(store, "_event_query", no_query)
+    monkeypatch.setattr(owner, name, forbidden)
+
+
+def forbid_reading_events(store: StreamingSQLTrackerStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    forbid(monkeypatch, store, "_event_query", "the events were read from the database")
 
 
 def test_what_it_reads_back_is_what_rasa_reads_across_sessions(database_url: str, monkeypatch) -> None:
@@ -156,3 +160,72 @@ def test_the_cache_size_comes_from_the_environment(monkeypatch: pytest.MonkeyPat
         monkeypatch.setenv("TRACKER_CACHE_MB", wrong)
         with pytest.raises(ValueError, match="TRACKER_CACHE_MB"):
             cache_mb_from_env()
+
+
+def forbid_replaying(monkeypatch: pytest.MonkeyPatch) -> None:
+    forbid(monkeypatch, DialogueStateTracker, "from_dict", "the events were parsed and replayed")
+
+
+def test_a_turn_starts_from_a_copy_of_the_last_saved_tracker(database_url: str, monkeypatch) -> None:
+    async def scenario() -> None:
+        store, rasa_store = store_on(database_url), store_on(database_url, SQLTrackerStore)
+        await store.save(first_turn("ana"))  # its session start's action comes before it: not as read
+        tracker = await store.retrieve("ana")
+        await store.save(tracker)  # a turn that saved the session as read
+        forbid_reading_events(store, monkeypatch)
+        with monkeypatch.context() as replays:
+            forbid_replaying(replays)
+            for number in range(3):
+                tracker = await store.retrieve("ana")
+                again = await store.retrieve("ana")
+                assert tracker is not again
+                assert tracker.slots["customer_name"] is not again.slots["customer_name"]
+                add(tracker, UserUttered(f"mensaje {number}", {"name": "greet"}),
+                    SlotSet("customer_name", f"Ana {number}"), ActionExecuted("action_listen"))
+                assert again.get_slot("customer_name") != f"Ana {number}"  # a copy each time
+                await store.save(tracker)
+            kept = await store.retrieve("ana")
+        expected = await rasa_store.retrieve("ana")
+        assert state(kept) == state(expected)
+        assert kept.get_slot("customer_name") == "Ana 2" and kept.model_id is None
+        assert kept.past_states(DOMAIN) == expected.past_states(DOMAIN)
+
+    run(scenario)
+
+
+def test_a_tracker_of_two_sessions_is_not_kept(database_url: str, monkeypatch) -> None:
+    """The turn's tracker still holds the old session's events; a read holds the new one's only."""
+    async def scenario() -> None:
+        store, rasa_store = store_on(database_url), store_on(database_url, SQLTrackerStore)
+        await store.save(first_turn("ana"))
+        tracker = await store.retrieve("ana")
+        add(tracker, ActionExecuted("action_session_start"), SessionStarted(),
+            ActionExecuted("action_listen"))
+        await store.save(tracker)
+        forbid_reading_events(store, monkeypatch)  # the stored JSON still serves it, parsed again
+        read = await store.retrieve("ana")
+        assert len(read.events) == 2 and state(read) == state(await rasa_store.retrieve("ana"))
+
+    run(scenario)
+
+
+def test_a_tracker_of_another_domain_is_not_kept_nor_served_to_another(database_url: str) -> None:
+    async def scenario() -> None:
+        store, rasa_store = store_on(database_url), store_on(database_url, SQLTrackerStore)
+        other = Domain.from_dict(DOMAIN.as_dict())  # the same slots, loaded again: another model
+        await store.save(first_turn("ana"))
+        await store.save(await store.retrieve("ana"))
+        assert store.cache.tracker("ana", 6, store.domain) is not None
+        read = await store.retrieve("ana")
+        made_elsewhere = DialogueStateTracker.from_events("ana", [*read.events, UserUttered("hola")],
+                                                          other.slots)
+        await store.save(made_elsewhere)
+        assert store.cache.tracker("ana", 7, store.domain) is None
+        await store.save(await store.retrieve("ana"))
+        assert store.cache.tracker("ana", 7, store.domain) is not None
+        store.domain = other  # a model loaded since
+        read = await store.retrieve("ana")
+        assert read.slots["customer_name"].mappings is other.slots[0].mappings
+        assert state(read) == state(await rasa_store.retrieve("ana"))
+
+    run(scenario)
