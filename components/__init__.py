@@ -1,7 +1,7 @@
 """Custom Rasa NLU graph components, referenced by module path in config.yml."""
 from bot.privacy import install_pii_filter
 from bot.settings import get_settings
-from components import entity_training, model_loading, prediction_call, sparse_stacking
+from components import entity_training, feature_copies, model_loading, prediction_call, sparse_stacking
 
 # The Rasa server imports this package when it loads the model, after its
 # logging is configured: mask phones and e-mails in its log lines too.
@@ -15,6 +15,8 @@ prediction_call.install()
 # A message's sparse features are put side by side without scipy's general block machinery
 # (components/sparse_stacking.py).
 sparse_stacking.install()
+# ... and the first of them copied directly instead of by copy.deepcopy (components/feature_copies.py).
+feature_copies.install()
 # Training computes DIET's entity loss without decoding the tags for the progress bar's F1: the
 # same weights, in less time (components/entity_training.py).
 entity_training.install()

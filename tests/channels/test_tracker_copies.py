@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "trackers").glob("*.json"))
 DOMAIN = Domain.load(str(ROOT / "domain"))
 RASAS_COPY: Any = getattr(DialogueStateTracker.copy, "__wrapped__")  # noqa: B009
+RASAS_INIT_COPY: Any = getattr(DialogueStateTracker.init_copy, "__wrapped__")  # noqa: B009
 
 
 def conversations() -> Iterator[List[Event]]:
@@ -45,6 +46,7 @@ def assert_same(copied: DialogueStateTracker, expected: DialogueStateTracker) ->
 
 def test_a_channel_of_the_project_installs_it() -> None:
     assert rasa_methods.is_replaced(DialogueStateTracker.copy)
+    assert rasa_methods.is_replaced(DialogueStateTracker.init_copy)
     assert tracker_copies.install() is True  # idempotent
 
 
@@ -56,6 +58,7 @@ def test_every_stage_of_a_conversation_copies_as_rasa_s_replay(events: List[Even
         tracker.update(event, DOMAIN)
         tracker.past_states(DOMAIN)  # what this project remembers on a tracker is not copied
         assert_same(tracker.copy(), RASAS_COPY(tracker))
+        assert_same(tracker.init_copy(), RASAS_INIT_COPY(tracker))
 
 
 def test_a_copy_changes_apart_from_its_original() -> None:
@@ -100,3 +103,17 @@ def test_a_tracker_it_cannot_vouch_for_is_copied_by_rasa(tracker: DialogueStateT
     plain = DialogueStateTracker.from_events("plain", every_kind_of_event()[:12], DOMAIN.slots)
     assert_same(copy_from_state(plain), RASAS_COPY(plain))
     assert replays == [tracker]
+
+
+def test_a_subclass_or_slots_made_on_demand_get_rasa_s_initial_copy() -> None:
+    asked: List[DialogueStateTracker] = []
+
+    def rasas(original: DialogueStateTracker) -> DialogueStateTracker:
+        asked.append(original)
+        return RASAS_INIT_COPY(original)
+
+    initial_copy = tracker_copies._initial(rasas, DialogueStateTracker)
+    odd = [Custom("subclass", DOMAIN.slots), DialogueStateTracker("any slot", None)]
+    for tracker in odd:
+        assert_same(initial_copy(tracker), RASAS_INIT_COPY(tracker))
+    assert asked == odd

@@ -23,7 +23,7 @@ from channels.commands import NEUTRALISER
 from tests.support.assistant import Assistant
 from tests.support.browser import launched_chromium, page_without_errors
 from tests.support.webchat_client import ChatClient, text_of
-from tests.support.webchat_page import open_chat, type_message, wait_for_turn
+from tests.support.webchat_page import open_chat, type_message, wait_for_turn, watch_typing
 
 SESSION_KEY = "webchat_session_id"
 GREETINGS = ("Buenos días", "Buenas tardes", "Buenas noches")
@@ -70,6 +70,7 @@ def test_a_customer_chats_answers_with_a_button_and_finds_the_conversation_after
     expect(log.locator(".from-user .text")).to_have_text([first])
 
     yes = page.get_by_role("button", name="Sí, están bien")
+    watch_typing(page)
     yes.click()
     wait_for_turn(page)
     expect(yes).to_have_count(0)  # answered buttons go

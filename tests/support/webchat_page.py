@@ -21,13 +21,30 @@ def open_chat(page: Page, assistant: Assistant) -> Locator:
     return page.get_by_role("log")
 
 
+# Counts the times the typing indicator is shown, however briefly: a fast turn can show and
+# hide it between two of Playwright's looks.
+_WATCH_TYPING = """() => {
+  const typing = document.querySelector(".webchat-host").shadowRoot.querySelector(".typing");
+  window.typingShown = 0;
+  if (!window.typingWatch) {
+    window.typingWatch = new MutationObserver(() => { if (!typing.hidden) window.typingShown += 1; });
+    window.typingWatch.observe(typing, { attributes: true, attributeFilter: ["hidden"] });
+  }
+}"""
+
+
+def watch_typing(page: Page) -> None:
+    """From now on, count the times the typing indicator shows (before sending a message or clicking)."""
+    page.evaluate(_WATCH_TYPING)
+
+
 def type_message(page: Page, text: str) -> None:
+    watch_typing(page)
     page.keyboard.type(text)
     page.keyboard.press("Enter")
 
 
 def wait_for_turn(page: Page) -> None:
-    """The typing indicator shows at once and goes when the assistant has finished its turn."""
-    typing = page.get_by_text("Luz está escribiendo…")
-    expect(typing).to_be_visible()
-    expect(typing).to_be_hidden(timeout=TURN_S)
+    """The typing indicator showed since `watch_typing`, and goes when the assistant has finished its turn."""
+    page.wait_for_function("() => window.typingShown > 0")
+    expect(page.get_by_text("Luz está escribiendo…")).to_be_hidden(timeout=TURN_S)
