@@ -1,22 +1,25 @@
-"""The rule policy's search for matching rules, stopped where its answer can no longer change.
+"""The rule policy's search for matching rules: only the rules a state allows, only as far back as they reach.
 
-Rasa 3.6's `RulePolicy._get_possible_keys` starts from every rule and walks the
-conversation's states from the latest back to the first, at each state keeping
-the rules that still apply (`_is_rule_applicable`). A rule is at most a few
-states long (four in this assistant's 141 rules), and a rule shorter than the
-distance walked applies whatever the state ("we got further in the conversation
-history than the rule's length"): from there on the walk keeps every rule it
-holds. Rasa walks on to the conversation's first state all the same, once or
-twice per prediction and several predictions per turn, parsing each kept
-rule's key again at every state: about 5% of the Rasa server's time in a turn
-under 20 conversations (docs/performance.md).
+Rasa 3.6's `RulePolicy._get_possible_keys` asks every rule of the lookup
+(`_is_rule_applicable`) at the conversation's latest state, then walks the
+states back to the first, at each keeping the rules that still apply. Most
+rules require a previous action and an intent that the latest state does not
+have, and a rule is at most a few states long (four in this assistant's 141
+rules): a rule shorter than the distance walked applies whatever the state
+("we got further in the conversation history than the rule's length"). Rasa
+asks them all and walks on to the first state all the same, once or twice per
+prediction and several predictions per turn: about 5% of the Rasa server's time
+in a turn under 20 conversations (docs/performance.md; 150-190 us a search on
+the README's conversation, 7-20 us here).
 
-`install()` makes the same walk and stops it when no rule is left or when every
-rule left is no longer than the states already walked: the rules it returns are
-Rasa's. A subclass that changes how a rule is judged (`_is_rule_applicable`,
-`_rule_key_to_state`) gets Rasa's whole walk. If a Rasa upgrade moves the
-method, nothing is replaced and a warning says so (channels/rasa_methods.py).
-Installed with the other changes to the Rasa server (channels/action_server_guard.py).
+`install()` asks, at the latest state, only the rules whose required previous
+action and intent it has (`_RulesByLatestState`), then makes Rasa's walk and
+stops it when every rule left is no longer than the states already walked: the
+rules it returns are the ones Rasa's walk returns. A subclass that changes how
+a rule is judged (`_is_rule_applicable`, `_rule_key_to_state`), or a state of
+another shape, gets Rasa's whole walk. If a Rasa upgrade moves the method,
+nothing is replaced and a warning says so (channels/rasa_methods.py). Installed
+with the other changes to the Rasa server (channels/action_server_guard.py).
 """
 from __future__ import annotations
 

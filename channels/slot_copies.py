@@ -14,8 +14,8 @@ A slot class that customises copying or pickling (`__copy__`, `__reduce__`,
 `__reduce_ex__`, `__getstate__`, `__slots__`; none of Rasa 3.6's does, a custom
 slot type might) is copied by `copy`'s own path, as before. `copies` does the
 same for a tracker's slots without `copy`'s dispatch (the domain's 57 slots:
-40 -> 16 us), for the tracker copies (channels/tracker_copies.py). Installed with the other changes
-to the Rasa server (channels/action_server_guard.py).
+40 -> 16 us), for the tracker copies (channels/tracker_copies.py). Installed
+with the other changes to the Rasa server (channels/action_server_guard.py).
 """
 from __future__ import annotations
 
