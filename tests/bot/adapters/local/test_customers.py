@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import selectinload, sessionmaker
 
 from bot.adapters.local.customers import LocalCustomerDirectory
-from bot.db.models import ContactChange, Customer
+from bot.db.models import ContactChange, Customer, Service
 from bot.db.session import session_scope
 from bot.ports.customers import ContactUpdateError, CustomerDirectory, CustomerRecord, ServiceRecord
 from tests.support.ports import Blocking
@@ -239,3 +240,48 @@ def test_choosing_the_alternate_number_swaps_the_two(own_directory: Blocking) ->
     updated = own_directory.get(sofia.id)
     assert (updated.phone, updated.phone_alt) == (alternate, main)
     assert names(own_directory.find_by_phone(main)) == ["Sofía Núñez"]
+
+
+def orm_view(factory: sessionmaker) -> dict[int, tuple]:
+    """Every customer and its services as the ORM's objects and relationship hold them."""
+    with session_scope(factory) as session:
+        return {
+            customer.id: (
+                customer.first_name, customer.last_name, customer.document_id, customer.phone,
+                customer.phone_alt, customer.email,
+                tuple((service.service_number, service.plan_name, service.download_mbps,
+                       service.status, service.suspension_reason, service.address, service.zone)
+                      for service in customer.services),
+            )
+            for customer in session.scalars(select(Customer).options(selectinload(Customer.services)))
+        }
+
+
+def record_view(record: CustomerRecord) -> tuple:
+    return (
+        record.first_name, record.last_name, record.document_id, record.phone, record.phone_alt,
+        record.email,
+        tuple((service.service_number, service.plan_name, service.download_mbps, service.status.value,
+               service.suspension_reason, service.address, service.zone) for service in record.services),
+    )
+
+
+def test_every_customer_reads_as_the_orm_holds_it(own_directory: Blocking,
+                                                    seeded_session_factory: sessionmaker) -> None:
+    with session_scope(seeded_session_factory) as session:  # one without services, one with several
+        session.add(Customer(first_name="Sin", last_name="Servicio", document_id="99000111",
+                             phone="+595981000111"))
+        owner = session.scalars(select(Customer).order_by(Customer.id)).first()
+        assert owner is not None
+        session.add(Service(service_number=999, customer_id=owner.id, plan_name="Fibra 50",
+                            download_mbps=50, upload_mbps=25, monthly_price=100000, status="suspended",
+                            suspension_reason="non_payment", address="Otra 123", zone="Centro",
+                            installed_on=datetime.date(2024, 3, 1)))
+    expected = orm_view(seeded_session_factory)
+    assert len(expected) > 5 and any(len(view[6]) > 1 for view in expected.values())
+    assert any(not view[6] for view in expected.values())
+    for customer_id, view in expected.items():
+        record = own_directory.get(customer_id)
+        assert record is not None and record.id == customer_id and record_view(record) == view
+    everyone = own_directory.find_by_name("")  # whatever the name matching, the order is by id
+    assert [record.id for record in everyone] == sorted(record.id for record in everyone)
