@@ -235,11 +235,12 @@ class LocalTicketDesk:
     def _update(self, number: str, changes: dict[str, Any]) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
-            masked = _words_masker(session, ticket.customer)
+            masked = None  # the holder is read only for the customer's words (most updates have none)
             for name, value in changes.items():
                 if name == "diagnostics":
                     value = {**ticket.diagnostics, **value}
                 elif name in _CUSTOMER_TEXT_FIELDS:
+                    masked = masked or _words_masker(session, ticket.customer)
                     value = masked(value)
                 setattr(ticket, name, value)
             if "status" in changes:
