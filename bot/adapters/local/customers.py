@@ -128,17 +128,9 @@ class LocalCustomerDirectory:
         by_customer: dict[int, list[ServiceRecord]] = {}
         for row in services:
             by_customer.setdefault(row.customer_id, []).append(_service_record(row))
+        # The rows' keys are the columns' names, which are the record's fields.
         return [
-            CustomerRecord(
-                id=row.id,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                document_id=row.document_id,
-                phone=row.phone,
-                phone_alt=row.phone_alt,
-                email=row.email,
-                services=tuple(by_customer.get(row.id, ())),
-            )
+            CustomerRecord(**row._asdict(), services=tuple(by_customer.get(row.id, ())))
             for row in customers
         ]
 
