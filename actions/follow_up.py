@@ -18,7 +18,7 @@ from bot.language.es.formatting import long_date, window_text, window_variables
 from bot.language.es.leaving import says_leaving
 from bot.language.es.visit_questions import visit_questions
 from bot.locale import ticket_note
-from bot.ports.tickets import AnswerAuthor, TicketCategory, TicketRecord, parse_ticket_number
+from bot.ports.tickets import TicketCategory, TicketRecord, parse_ticket_number
 from bot.support.scheduling import VisitWindow, visit_windows_where
 from bot.support.visit_cancel import is_intermittent_case, visit_request
 from bot.support.visit_choice import (
@@ -383,9 +383,8 @@ class ActionRescheduleVisit(Action):
             _answer_visit_questions(dispatcher, tracker)  # "no, pero ¿me avisan antes de venir?"
             return [*anything_else(dispatcher, tracker), *done]
         window = deserialise_window(options[position - 1])
-        await desk.update(number, visit_start=window.start, visit_end=window.end)
         note = ticket_note("visit_rescheduled", window=window_text(window.start, window.end, tz))
-        await desk.add_answer(number, AnswerAuthor.BOT, note)
+        await desk.update(number, visit_start=window.start, visit_end=window.end, notes=[note])
         dispatcher.utter_message(
             response="utter_visit_rescheduled",
             ticket_number=number,

@@ -11,7 +11,7 @@ from actions.shared import current_service, latest_text, services
 from bot.language.es.service_back import says_service_back
 from bot.locale import ticket_note
 from bot.needs import complaint_for_intent
-from bot.ports.tickets import AnswerAuthor, TicketStatus
+from bot.ports.tickets import TicketStatus
 from bot.support.decisions import Complaint, Decision, Verdict, decide
 from bot.support.key_questions import KEY_QUESTIONS, answers_for_ticket
 from bot.support.line_checks import LineDiagnosis, run_line_checks
@@ -74,9 +74,18 @@ class ActionRunLineChecks(Action):
     async def _record(
         ticket_number: str, tracker: Tracker, diagnosis: LineDiagnosis, decision: Decision
     ) -> None:
-        desk = services().tickets
+        """The checks, the decision and the answers on the ticket with their notes, in one transaction."""
         answers = {question: tracker.get_slot(question) for question in KEY_QUESTIONS}
-        await desk.update(
+        summary = ", ".join(decision.reasons) or decision.verdict.value
+        notes = [ticket_note("checks_recorded", summary=summary)]
+        if decision.verdict is Verdict.CHECKS_UNAVAILABLE:
+            failures = "; ".join(f"{name}: {why}" for name, why in diagnosis.failed_checks.items())
+            notes.append(ticket_note("checks_unavailable", failures=failures))
+        closing: Dict[str, Any] = {}
+        if decision.verdict in _NO_FAULT_NOTES:
+            notes.append(ticket_note(_NO_FAULT_NOTES[decision.verdict]))
+            closing["status"] = TicketStatus.CLOSED
+        await services().tickets.update(
             ticket_number,
             diagnostics={
                 "checks": diagnosis.as_dict(),
@@ -85,15 +94,6 @@ class ActionRunLineChecks(Action):
             },
             customer_words=tracker.get_slot("need_text"),
             extra_cost_may_apply=decision.extra_cost_may_apply,
+            notes=notes,
+            **closing,
         )
-        summary = ", ".join(decision.reasons) or decision.verdict.value
-        notes = [ticket_note("checks_recorded", summary=summary)]
-        if decision.verdict is Verdict.CHECKS_UNAVAILABLE:
-            failures = "; ".join(f"{name}: {why}" for name, why in diagnosis.failed_checks.items())
-            notes.append(ticket_note("checks_unavailable", failures=failures))
-        if decision.verdict in _NO_FAULT_NOTES:
-            notes.append(ticket_note(_NO_FAULT_NOTES[decision.verdict]))
-        for note in notes:
-            await desk.add_answer(ticket_number, AnswerAuthor.BOT, note)
-        if decision.verdict in _NO_FAULT_NOTES:
-            await desk.update(ticket_number, status=TicketStatus.CLOSED)

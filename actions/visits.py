@@ -89,13 +89,18 @@ class ActionScheduleVisit(Action):
             dispatcher.utter_message(response="utter_ticket_summary", ticket_number=ticket_number)
             return anything_else(dispatcher, tracker)
         window = next_visit_window(now, services().calendar)
-        ticket = await desk.update(
-            ticket_number, visit_start=window.start, visit_end=window.end, status=TicketStatus.IN_PROGRESS
-        )
-        extra_cost = ticket_note("visit_extra_cost") if ticket.extra_cost_may_apply else ""
+        # The booking and its note in one transaction; the booking leaves the extra cost as it was.
+        extra_cost_may_apply = bool(booked and booked.extra_cost_may_apply)
+        extra_cost = ticket_note("visit_extra_cost") if extra_cost_may_apply else ""
         when = window_text(window.start, window.end, tz)
         note = ticket_note("visit_scheduled", window=when, extra_cost=extra_cost)
-        await desk.add_answer(ticket_number, AnswerAuthor.BOT, note)
+        ticket = await desk.update(
+            ticket_number,
+            visit_start=window.start,
+            visit_end=window.end,
+            status=TicketStatus.IN_PROGRESS,
+            notes=[note],
+        )
         dispatcher.utter_message(
             response="utter_visit_scheduled", **window_variables(window.start, window.end, tz)
         )
@@ -120,8 +125,8 @@ class ActionCloseResolved(Action):
                 return await _close_service_back(dispatcher, tracker, ticket)
         if ticket_number:
             desk = services().tickets
-            await desk.add_answer(ticket_number, AnswerAuthor.BOT, ticket_note("resolved_by_advice"))
-            await desk.update(ticket_number, status=TicketStatus.CLOSED)
+            note = ticket_note("resolved_by_advice")
+            await desk.update(ticket_number, status=TicketStatus.CLOSED, notes=[note])
             dispatcher.utter_message(response="utter_glad_it_helped", ticket_number=ticket_number)
         return anything_else(dispatcher, tracker)
 
@@ -199,8 +204,7 @@ async def _cancel_visit(
     assert ticket.visit_start and ticket.visit_end  # has_visit_after checked by the caller
     window = window_variables(ticket.visit_start, ticket.visit_end, tz)
     note = ticket_note("visit_cancelled", window=window_text(ticket.visit_start, ticket.visit_end, tz))
-    await desk.add_answer(ticket.number, AnswerAuthor.BOT, note)
-    await desk.update(ticket.number, visit_start=None, visit_end=None)
+    await desk.update(ticket.number, visit_start=None, visit_end=None, notes=[note])
     dispatcher.utter_message(response="utter_visit_cancelled", ticket_number=ticket.number, **window)
     return [*_end_form(tracker), *anything_else(dispatcher, tracker)]
 
@@ -228,13 +232,13 @@ async def _close_service_back(
         window = window_variables(ticket.visit_start, ticket.visit_end, tz)
         when = window_text(ticket.visit_start, ticket.visit_end, tz)
         note = ticket_note("service_back_visit_cancelled", window=when)
-        await desk.add_answer(ticket.number, AnswerAuthor.BOT, note)
-        await desk.update(ticket.number, visit_start=None, visit_end=None, status=TicketStatus.CLOSED)
+        await desk.update(
+            ticket.number, visit_start=None, visit_end=None, status=TicketStatus.CLOSED, notes=[note]
+        )
         dispatcher.utter_message(
             response="utter_service_back_visit_cancelled", ticket_number=ticket.number, **window
         )
     else:
-        await desk.add_answer(ticket.number, AnswerAuthor.BOT, ticket_note("service_back"))
-        await desk.update(ticket.number, status=TicketStatus.CLOSED)
+        await desk.update(ticket.number, status=TicketStatus.CLOSED, notes=[ticket_note("service_back")])
         dispatcher.utter_message(response="utter_service_back", ticket_number=ticket.number)
     return [*_end_form(tracker), *anything_else(dispatcher, tracker)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Protocol, Sequence
 
 TICKET_PREFIX = "TK-"
 UPDATABLE_FIELDS = frozenset(
@@ -175,10 +175,13 @@ class TicketDesk(Protocol):
 
     async def add_answer(self, number: str, author: AnswerAuthor | str, body: str) -> TicketRecord: ...
 
-    async def update(self, number: str, /, **fields: Any) -> TicketRecord:
+    async def update(self, number: str, /, *, notes: Sequence[str] = (), **fields: Any) -> TicketRecord:
         """Change any of UPDATABLE_FIELDS; `diagnostics` is merged into what is there.
 
-        Closing sets `closed_at`, reopening clears it.
+        Closing sets `closed_at`, reopening clears it. `notes` are the bot's
+        answers that say why (as `add_answer` by AnswerAuthor.BOT, in order),
+        added in the same transaction: the ticket never holds the change
+        without its notes, and one call costs the database one transaction.
         """
 
 

@@ -16,7 +16,7 @@ from tests.actions.conftest import load_tracker, run_action
 from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
 from tests.support.ports import Blocking
 
-JUAN_CARLOS, PEDRO, MARIA = "3987654", "2876543", "4123567"
+JUAN_CARLOS, PEDRO, MARIA, ANA = "3987654", "2876543", "4123567", "5234871"
 
 
 def responses(messages):
@@ -149,3 +149,78 @@ def test_an_intermittent_fault_back_read_as_a_yes_keeps_the_case_open_and_the_qu
     assert responses(messages) == ["utter_intermittent_back_case_open"]
     assert events == []  # the form goes on with its question
     assert Blocking(demo_services.tickets).get(tracker.slots["ticket_number"]).is_open
+
+
+def _technical_case(services: Services, document_id: str, service: int) -> tuple:
+    """A conversation that opened a technical ticket and answered the key questions."""
+    customer_id = demo_customer_id(services, document_id)
+    ticket = Blocking(services.tickets).open_ticket(
+        int(customer_id), service, TicketCategory.TECHNICAL, "Sin internet", "No tengo internet"
+    )
+    tracker = load_tracker("identified_customer_states_need")
+    tracker.slots.update(
+        customer_id=customer_id,
+        service_number=str(service),
+        ticket_number=ticket.number,
+        need_intent="report_no_connection",
+        need_text="no tengo internet",
+    )
+    _says(tracker, "somos 4 y tenemos como 8 equipos")
+    return tracker, ticket
+
+
+def test_the_checks_of_a_suspended_service_close_the_ticket_with_their_notes(
+    demo_services: Services,  # noqa: F811
+):
+    tracker, before = _technical_case(demo_services, PEDRO, 1004)
+
+    _, events = run_action(ActionRunLineChecks(), tracker)
+
+    assert [e["value"] for e in events if e.get("name") == "line_verdict"] == ["suspended"]
+    after = Blocking(demo_services.tickets).get(before.number)
+    notes = [(a.author.value, a.body) for a in after.answers[len(before.answers):]]
+    assert [author for author, _ in notes] == ["bot", "bot"]
+    assert notes[0][1].startswith("Pruebas de línea realizadas por el asistente:")
+    assert notes[1][1].startswith("Sin falla técnica: servicio suspendido")
+    assert (after.status, after.is_open) == ("closed", False) and after.closed_at is not None
+    assert set(after.diagnostics) >= {"checks", "decision", "answers"}
+    assert after.diagnostics["decision"]["verdict"] == "suspended"
+
+
+def test_a_line_fault_is_recorded_then_booked_each_with_its_note(demo_services: Services):  # noqa: F811
+    tracker, before = _technical_case(demo_services, ANA, 1003)
+
+    _, events = run_action(ActionRunLineChecks(), tracker)
+
+    assert [e["value"] for e in events if e.get("name") == "line_verdict"] == ["visit"]
+    checked = Blocking(demo_services.tickets).get(before.number)
+    assert checked.is_open and checked.extra_cost_may_apply
+    reasons = ", ".join(checked.diagnostics["decision"]["reasons"])
+    assert [a.body for a in checked.answers[len(before.answers):]] == [
+        f"Pruebas de línea realizadas por el asistente: {reasons}."
+    ]
+
+    tracker.slots["line_verdict"] = "visit"
+    messages, _ = run_action(ActionScheduleVisit(), tracker)
+
+    assert responses(messages) == [
+        "utter_visit_scheduled", "utter_visit_extra_cost", "utter_ticket_summary", "utter_anything_else"
+    ]
+    booked = Blocking(demo_services.tickets).get(before.number)
+    assert booked.status == "in_progress" and booked.visit_start and booked.visit_end
+    [note] = [a.body for a in booked.answers[len(checked.answers):]]
+    assert note.startswith("Visita técnica agendada: ")
+    assert note.endswith("Puede aplicar costo por manipulación o daño interno.")
+
+
+def test_advice_that_helped_closes_the_ticket_with_its_note(demo_services: Services):  # noqa: F811
+    tracker, before = _technical_case(demo_services, MARIA, 1001)
+    tracker.slots["line_verdict"] = "advice"
+    _says(tracker, "sí, ya anda", "affirm")
+
+    messages, _ = run_action(ActionCloseResolved(), tracker)
+
+    assert responses(messages)[0] == "utter_glad_it_helped"
+    after = Blocking(demo_services.tickets).get(before.number)
+    assert not after.is_open
+    assert [a.author.value for a in after.answers[len(before.answers):]] == ["bot"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 import phonenumbers
 from sqlalchemy import select, update
@@ -141,8 +141,10 @@ class LocalTicketDesk:
             self._add_answer, number, _one_of(AnswerAuthor, "author", author), body
         )
 
-    async def update(self, number: str, /, **fields: Any) -> TicketRecord:
-        return await asyncio.to_thread(self._update, number, _validated_changes(fields))
+    async def update(self, number: str, /, *, notes: Sequence[str] = (), **fields: Any) -> TicketRecord:
+        if isinstance(notes, str) or not all(isinstance(note, str) for note in notes):
+            raise ValueError("notes must be a sequence of texts")
+        return await asyncio.to_thread(self._update, number, _validated_changes(fields), tuple(notes))
 
     def _open_ticket(
         self,
@@ -232,9 +234,11 @@ class LocalTicketDesk:
             session.flush()
             return _record_of(session, ticket)
 
-    def _update(self, number: str, changes: dict[str, Any]) -> TicketRecord:
+    def _update(self, number: str, changes: dict[str, Any], notes: tuple[str, ...] = ()) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
+            for note in notes:  # by key, as in _add_answer; the ticket's updated_at is set below
+                session.add(TicketAnswer(ticket_id=ticket.id, author=AnswerAuthor.BOT.value, body=note))
             masked = None  # the holder is read only for the customer's words (most updates have none)
             for name, value in changes.items():
                 if name == "diagnostics":
@@ -248,6 +252,8 @@ class LocalTicketDesk:
                 ticket.closed_at = (ticket.closed_at or utcnow()) if closed else None
             if ticket.visit_start and ticket.visit_end and ticket.visit_end <= ticket.visit_start:
                 raise ValueError("the visit window must end after it starts")
+            if notes:
+                ticket.updated_at = utcnow()
             session.flush()
             return _record_of(session, ticket)
 

@@ -252,6 +252,44 @@ def test_update_refuses_bad_fields_and_changes_nothing(
     assert shared_desk.get("TK-10001") == before
 
 
+def test_update_adds_its_notes_as_the_bots_answers_in_order(desk: Blocking) -> None:
+    before = desk.get("TK-10001")
+
+    ticket = desk.update("TK-10001", status="closed", notes=["Revisión registrada", "Cerrado: sin falla"])
+
+    assert [(a.author, a.body) for a in ticket.answers] == [
+        *[(a.author, a.body) for a in before.answers],
+        ("bot", "Revisión registrada"),
+        ("bot", "Cerrado: sin falla"),
+    ]
+    assert ticket.status == "closed" and ticket.updated_at > before.updated_at
+    assert desk.get("TK-10001") == ticket
+
+
+def test_notes_alone_are_added_and_mark_the_ticket_updated(desk: Blocking) -> None:
+    before = desk.get("TK-10001")
+
+    ticket = desk.update("TK-10001", notes=["Seguimos"])
+
+    assert [a.body for a in ticket.answers] == [*[a.body for a in before.answers], "Seguimos"]
+    assert ticket.updated_at > before.updated_at
+    assert (ticket.status, ticket.diagnostics) == (before.status, before.diagnostics)
+
+
+def test_a_refused_update_adds_none_of_its_notes(shared_desk: Blocking) -> None:
+    """The change and its notes are one transaction: a change refused in it leaves no note."""
+    before = shared_desk.get("TK-10001")
+    start = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+
+    with pytest.raises(ValueError, match="visit window"):
+        shared_desk.update("TK-10001", visit_start=start, visit_end=start, notes=["Visita agendada"])
+    for notes in ("una nota", [1]):
+        with pytest.raises(ValueError, match="notes"):
+            shared_desk.update("TK-10001", status="closed", notes=notes)
+
+    assert shared_desk.get("TK-10001") == before
+
+
 def test_update_of_an_unknown_ticket(shared_desk: Blocking) -> None:
     with pytest.raises(LookupError):
         shared_desk.update("TK-99999", status="closed")
