@@ -19,7 +19,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from bot.language.input_guard import readable_text, storable, stored_text
-from channels import action_calls
+from channels import action_calls, startup_objects
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
 from channels.late_answer import LateAnswer, after_s_from_env
@@ -38,9 +38,9 @@ class GuardedRestInput(RestInput):
         # Outermost, so that a client giving up cancels none of it: a turn not done in
         # LATE_ANSWER_AFTER_S is answered "ya le respondo" and goes on (channels/late_answer.py).
         late = LateAnswer(after_s_from_env())
-        return action_calls.closed_on_stop(super().blueprint(
+        return startup_objects.frozen_after_start(action_calls.closed_on_stop(super().blueprint(
             late.wrap(accept_only_offered_commands(limit.wrap(answer_when_actions_are_down(on_new_message))))
-        ))
+        )))
 
     async def _extract_sender(self, req: Request) -> str:
         sender = _payload(req).get("sender")

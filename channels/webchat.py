@@ -49,7 +49,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.language.input_guard import readable_text, storable, stored_text
-from channels import action_calls, webchat_page
+from channels import action_calls, startup_objects, webchat_page
 from channels.action_server_guard import answer_when_actions_are_down
 from channels.commands import accept_only_offered_commands
 from channels.late_answer import LateAnswer, after_s_from_env
@@ -266,8 +266,8 @@ class WebChatInput(SocketIOInput):
         # socket handler waits for them, so "escribiendo…" stays up meanwhile (channels/late_answer.py).
         late = LateAnswer(after_s_from_env())
         self.attach(sio, late.wrap(accept_only_offered_commands(guarded), keep_waiting=True))
-        channel = action_calls.closed_on_stop(
-            WebChatBlueprint(sio, self.socketio_path, "webchat_webhook", __name__))
+        channel = startup_objects.frozen_after_start(action_calls.closed_on_stop(
+            WebChatBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)))
 
         @channel.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
