@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 # a smaller body on kept-alive connections (channels/action_calls.py), copies a slot directly
 # (channels/slot_copies.py) and a tracker from its state (channels/tracker_copies.py); it runs the
 # model's graphs by a plan made once with dask's order (channels/graph_runs.py), works a
-# conversation's past states out once per state of its events (channels/past_states.py) and its
+# conversation's past states out for the events added since it last did (channels/past_states.py) and its
 # applied events by each event class's kind looked up once (channels/applied_events.py); the rule
 # policy asks only the rules a state's previous action and intent allow, and only as far back as
 # they reach (channels/rule_keys.py). Before the model loads: DIET decodes entity tags with NumPy

@@ -16,8 +16,10 @@ domain's slots), the latest message, bot utterance and action, the active
 loop, the follow-up action and the pause. The active loop and the latest
 action are new objects, as the replay makes them (a form changes its active
 loop in place). Like Rasa's copy, the copy has no `model_id`, `assistant_id`
-or `sender_source` (Rasa's `init_copy` does not pass them), and none of what
-this project remembers on a tracker (channels/past_states.py).
+or `sender_source` (Rasa's `init_copy` does not pass them). It shares what
+this project remembers of the tracker's past states (channels/past_states.py:
+never changed once made, and asked for the copy's own events), so the next
+prediction on the copy works out only the states of the events it adds.
 
 Rasa's copy is used instead for a tracker that might not follow the rule or
 whose replay does more than rebuild the state: a subclass, a limit on the
@@ -72,6 +74,8 @@ def _from_state(rasas_copy: Callable[..., Any], tracker_class: Any) -> Callable[
         state["slots"] = slot_copies.copies(self.slots.values())
         state["active_loop"] = copy.copy(self.active_loop)
         state["latest_action"] = dict(self.latest_action) if self.latest_action is not None else None
+        if REMEMBERED_ATTRIBUTE in attributes:  # never changed once made: shared (channels/past_states.py)
+            state[REMEMBERED_ATTRIBUTE] = attributes[REMEMBERED_ATTRIBUTE]
         copied.__dict__ = state
         return copied
 

@@ -12,6 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 import channels.action_server_guard  # noqa: F401  (a channel of this project installs it)
 from channels import rasa_methods, tracker_copies
+from channels.past_states import REMEMBERED_ATTRIBUTE
 from tests.channels.event_sequences import every_kind_of_event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,8 @@ def conversations() -> Iterator[List[Event]]:
     yield every_kind_of_event()
 
 
-def assert_same(copied: DialogueStateTracker, expected: DialogueStateTracker) -> None:
+def assert_same(copied: DialogueStateTracker, expected: DialogueStateTracker,
+                original: DialogueStateTracker | None = None) -> None:
     assert type(copied) is type(expected)
     assert list(copied.events) == list(expected.events)
     assert all(a is b for a, b in zip(copied.events, expected.events, strict=True))
@@ -37,8 +39,11 @@ def assert_same(copied: DialogueStateTracker, expected: DialogueStateTracker) ->
     for name, slot in copied.slots.items():
         assert type(slot) is type(expected.slots[name]), name
         assert slot.__dict__ == expected.slots[name].__dict__, name
-    assert copied.__dict__.keys() == expected.__dict__.keys()
-    for name in copied.__dict__.keys() - {"events", "slots"}:
+    remembered = copied.__dict__.get(REMEMBERED_ATTRIBUTE)
+    source = original.__dict__ if original is not None else {}
+    assert remembered is source.get(REMEMBERED_ATTRIBUTE)  # shared: never changed once made
+    assert copied.__dict__.keys() - {REMEMBERED_ATTRIBUTE} == expected.__dict__.keys()
+    for name in copied.__dict__.keys() - {"events", "slots", REMEMBERED_ATTRIBUTE}:
         assert copied.__dict__[name] == expected.__dict__[name], name
     assert copied.current_state(EventVerbosity.ALL) == expected.current_state(EventVerbosity.ALL)
     assert copied.past_states(DOMAIN) == expected.past_states(DOMAIN)
@@ -56,8 +61,8 @@ def test_every_stage_of_a_conversation_copies_as_rasa_s_replay(events: List[Even
     tracker.model_id, tracker.assistant_id, tracker.sender_source = "model", "assistant", "a file"
     for event in events:
         tracker.update(event, DOMAIN)
-        tracker.past_states(DOMAIN)  # what this project remembers on a tracker is not copied
-        assert_same(tracker.copy(), RASAS_COPY(tracker))
+        tracker.past_states(DOMAIN)  # what this project remembers of the states: shared by a copy
+        assert_same(tracker.copy(), RASAS_COPY(tracker), tracker)
         assert_same(tracker.init_copy(), RASAS_INIT_COPY(tracker))
 
 
