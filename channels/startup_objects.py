@@ -17,6 +17,12 @@ object frozen here is never collected if it later becomes part of unreachable
 cycles (a model replaced at run time through the HTTP API leaves such a part
 of the old one in memory); reference counting still frees everything else.
 
+The youngest generation is also collected every 5,000 new objects instead of
+every 700 (`YOUNG_THRESHOLD`): a turn makes tens of thousands, most of them
+freed by their reference counts before any collection would look at them. In
+600 turns at 20 conversations the Rasa server's young collections took about
+210 ms in all at 700 (685 of them), 103 ms at 5,000 (58).
+
 The action server does the same (`freeze_after_start_of`, called by the actions
 package, which rasa_sdk imports after making its app): its full collections
 took about 66 ms each under 20 conversations, stalling every action call.
@@ -31,17 +37,20 @@ from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
 logger = logging.getLogger(__name__)
+YOUNG_THRESHOLD = 5000  # Python's default is 700; the older generations keep theirs (10, 10)
 _frozen = False
 
 
 def freeze_startup_objects(*_: Any) -> None:
-    """Collect once, then freeze what is alive; only the first call in a process does anything."""
+    """Collect once, freeze what is alive, collect the young less often; only the first call acts."""
     global _frozen
     if _frozen:
         return
     _frozen = True
     gc.collect()
     gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, oldest)
     logger.debug("%d objects from the start left out of garbage collection", gc.get_freeze_count())
 
 

@@ -32,10 +32,12 @@ freeze_startup_objects()
 first = gc.get_freeze_count()
 more = [Node() for _ in range(1000)]
 freeze_startup_objects()  # a second channel's listener: nothing more
-print(json.dumps({"collected": dead() is None, "first": first, "second": gc.get_freeze_count()}))
+print(json.dumps({"collected": dead() is None, "first": first, "second": gc.get_freeze_count(),
+                  "threshold": gc.get_threshold()}))
 """)
     assert seen["collected"] and seen["first"] >= 1000
     assert seen["second"] == seen["first"]
+    assert seen["threshold"] == [5000, 10, 10]
 
 
 def test_without_the_action_server_s_app_nothing_is_registered() -> None:
@@ -68,7 +70,7 @@ import gc, sys
 from sanic import response
 @app.get("/frozen")
 async def frozen(_):
-    return response.json({"frozen": gc.get_freeze_count()})
+    return response.json({"frozen": gc.get_freeze_count(), "young": gc.get_threshold()[0]})
 app.run("127.0.0.1", int(sys.argv[1]), access_log=False)
 """
 
@@ -96,6 +98,7 @@ def test_a_started_server_has_frozen_what_it_holds(server: str, tmp_path: Path) 
                     raise AssertionError(f"{server} did not start: {log.read_text()[-2000:]!r}") from None
                 time.sleep(0.2)
         assert answer.json()["frozen"] > 10_000  # its modules' objects: tens of thousands at least
+        assert answer.json()["young"] == 5000
     finally:
         process.terminate()
         try:
