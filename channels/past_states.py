@@ -103,8 +103,8 @@ def _rasas_domain_methods() -> Tuple[Any, ...]:
     return (Domain.states_for_tracker_history, Domain.get_active_state, Domain._clean_state)
 
 
-def _incremental(tracker_class: type, domain_methods: Tuple[Any, ...]) -> Callable[..., Remembered | None]:
-    rasas_prior_trackers = tracker_class.generate_all_prior_trackers  # type: ignore[attr-defined]
+def _incremental(tracker_class: Any, domain_methods: Tuple[Any, ...]) -> Callable[..., Remembered | None]:
+    rasas_prior_trackers = tracker_class.generate_all_prior_trackers
 
     def worked_out(tracker: Any, domain: Any, omit_unset_slots: bool, arguments: Tuple[Any, ...],
                    before: Remembered | None) -> Remembered | None:
@@ -116,12 +116,11 @@ def _incremental(tracker_class: type, domain_methods: Tuple[Any, ...]) -> Callab
                     domain_class._clean_state) != domain_methods):
             return None
         applied = tracker.applied_events()
-        if before is not None and before.goes_on_to(applied, domain, arguments):
-            assert before.replay is not None
+        if before is not None and before.replay is not None and before.goes_on_to(applied, domain, arguments):
             replay, states, start = before.replay.copy(), before.states[:-1], len(before.applied)
+            read = before.witnesses[0]
         else:
-            replay, states, start = tracker.init_copy(), [], 0
-        read = before.witnesses[0] if start else _witness(None)
+            replay, states, start, read = tracker.init_copy(), [], 0, _witness(None)
         # Rasa's generate_all_prior_trackers and states_for_tracker_history, from `start` on.
         for event in applied[start:]:
             if isinstance(event, ActionExecuted):

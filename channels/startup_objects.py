@@ -49,7 +49,7 @@ def freeze_startup_objects(*_: Any) -> None:
     _frozen = True
     gc.collect()
     gc.freeze()
-    _, middle, oldest = gc.get_threshold()
+    _young, middle, oldest = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, oldest)
     logger.debug("%d objects from the start left out of garbage collection", gc.get_freeze_count())
 
