@@ -1,7 +1,14 @@
 """Custom Rasa NLU graph components, referenced by module path in config.yml."""
 from bot.privacy import install_pii_filter
 from bot.settings import get_settings
-from components import entity_training, feature_copies, model_loading, prediction_call, sparse_stacking
+from components import (
+    count_vectors,
+    entity_training,
+    feature_copies,
+    model_loading,
+    prediction_call,
+    sparse_stacking,
+)
 
 # The Rasa server imports this package when it loads the model, after its
 # logging is configured: mask phones and e-mails in its log lines too.
@@ -12,6 +19,9 @@ install_pii_filter(get_settings().company.country)
 model_loading.install()
 # Predicting calls DIET's graph directly, without TensorFlow's dispatch (components/prediction_call.py).
 prediction_call.install()
+# A message's count vectors are counted from sklearn's analysis without sklearn's matrix building
+# (components/count_vectors.py).
+count_vectors.install()
 # A message's sparse features are put side by side without scipy's general block machinery
 # (components/sparse_stacking.py).
 sparse_stacking.install()
