@@ -6,7 +6,6 @@ import random
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
-import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -16,12 +15,12 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import coo_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 
 import components  # noqa: F401  (loading the model's components installs it)
 from channels import rasa_methods
 from components import count_vectors
+from tests.support.sparse import assert_same_coo
 
 ROOT = Path(__file__).resolve().parents[2]
 RASAS: Any = getattr(CountVectorsFeaturizer._create_features, "__wrapped__")  # noqa: B009
@@ -71,13 +70,8 @@ def both(featurizer: CountVectorsFeaturizer, tokens: List[List[str]]) -> Tuple[A
 def assert_same_matrix(ours: Any, rasas: Any) -> None:
     if rasas is None:
         assert ours is None
-        return
-    assert type(ours) is type(rasas) is coo_matrix
-    assert ours.shape == rasas.shape and ours.dtype == rasas.dtype
-    assert ours.has_canonical_format == rasas.has_canonical_format
-    for part in ("row", "col", "data"):
-        assert getattr(ours, part).dtype == getattr(rasas, part).dtype, part
-        assert np.array_equal(getattr(ours, part), getattr(rasas, part)), part
+    else:
+        assert_same_coo(ours, rasas)
 
 
 def assert_same(featurizer: CountVectorsFeaturizer, tokens: List[List[str]]) -> None:

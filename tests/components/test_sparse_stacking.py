@@ -14,6 +14,7 @@ from scipy.sparse import coo_matrix
 import components  # noqa: F401  (loading the model's components installs it)
 from channels import rasa_methods
 from components import sparse_stacking
+from tests.support.sparse import assert_same_coo
 
 DTYPES = [np.float64, np.float32, np.int64, np.int32, np.bool_]
 
@@ -38,15 +39,6 @@ def pairs(draw: Any) -> Any:
     return draw(coo(rows)), draw(coo(rows))
 
 
-def same_matrix(ours: Any, theirs: Any) -> None:
-    assert type(ours) is type(theirs) is coo_matrix
-    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
-    assert ours.has_canonical_format == theirs.has_canonical_format
-    for part in ("row", "col", "data"):
-        assert getattr(ours, part).dtype == getattr(theirs, part).dtype, part
-        assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
-
-
 def test_loading_the_components_installs_it() -> None:
     assert rasa_methods.is_replaced(Features._combine_sparse_features)
     assert sparse_stacking.install() is True  # idempotent
@@ -56,14 +48,14 @@ def test_loading_the_components_installs_it() -> None:
 @given(pairs())
 def test_two_coo_matrices_side_by_side_are_scipy_s_hstack(pair: Any) -> None:
     left, right = pair
-    same_matrix(sparse_stacking.side_by_side(left, right), scipy.sparse.hstack([left, right]))
+    assert_same_coo(sparse_stacking.side_by_side(left, right), scipy.sparse.hstack([left, right]))
 
 
 def test_a_very_wide_matrix_gets_scipy_s_wider_index_type() -> None:
     left = coo_matrix((np.ones(2), ([0, 1], [0, 3])), shape=(2, 2 ** 31 - 10))
     right = coo_matrix((np.ones(1), ([1], [5])), shape=(2, 100))
     ours = sparse_stacking.side_by_side(left, right)
-    same_matrix(ours, scipy.sparse.hstack([left, right]))
+    assert_same_coo(ours, scipy.sparse.hstack([left, right]))
     assert ours.row.dtype == np.int64
 
 
@@ -85,7 +77,7 @@ def test_features_combine_as_with_rasa_s_method(make: Any) -> None:
     rasas_combine(theirs, _features(right.copy()))
     assert type(ours.features) is type(theirs.features)
     if type(theirs.features) is coo_matrix:
-        same_matrix(ours.features, theirs.features)
+        assert_same_coo(ours.features, theirs.features)
     assert (ours.features != theirs.features).nnz == 0
     assert ours.fingerprint() == theirs.fingerprint()
 
