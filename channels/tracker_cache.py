@@ -34,10 +34,11 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 SESSION_STARTED = "session_started"
 # What an entry holding a tracker weighs against its events' JSON alone: the JSON, the tracker,
-# which takes about 5.2 times the JSON's size in memory, and what it remembers of its past states
-# (channels/past_states.py), 0.8 times (tracemalloc, the README's conversation of 136 events:
-# 45 kB of JSON, 237 kB of tracker, 37 kB of states and the replay's tracker).
-TRACKER_SIZE_FACTOR = 7
+# which takes about 5.2 times the JSON's size in memory, what it remembers of its past states
+# (channels/past_states.py), 0.8 times, and the JSON its events keep for action calls
+# (channels/action_calls.py), about once more (tracemalloc, the README's conversation of 136
+# events: 45 kB of JSON, 237 kB of tracker, 37 kB of states and the replay's tracker).
+TRACKER_SIZE_FACTOR = 8
 
 # An event as stored: its dict and the JSON text written to the database.
 StoredEvent = Tuple[Dict[str, Any], str]
