@@ -38,7 +38,7 @@ import asyncio
 import json
 import weakref
 from types import FunctionType
-from typing import Any, Callable, Dict, Iterable, List
+from typing import Any, Callable, Dict, Iterable, List, Tuple
 
 import aiohttp
 import rasa
@@ -46,7 +46,7 @@ import ujson
 from rasa.core.actions.action import RemoteAction
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.plugin import plugin_manager
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 from sanic import Blueprint
@@ -85,14 +85,15 @@ def event_json(event: Event) -> str:
     Rasa treats a logged event as done, with two exceptions: a tracker gives an
     event new metadata (a new dict) when it logs it, and `EntitiesAdded` appends
     to the latest user message's entities in place. So the text is made again
-    when the event's metadata is another dict or a message's entities grew.
+    when the event's metadata is another dict or its entities grew.
     """
-    entities = len(event.entities) if isinstance(event, UserUttered) else 0
-    kept = event.__dict__.get(EVENT_JSON_ATTRIBUTE)
+    attributes = event.__dict__  # plain lookups: `isinstance` goes through ABCMeta for events
+    entities = len(attributes.get("entities") or ())
+    kept: Tuple[Any, int, str] | None = attributes.get(EVENT_JSON_ATTRIBUTE)
     if kept is not None and kept[0] is event.metadata and kept[1] == entities:
-        return str(kept[2])
+        return kept[2]
     text = _ujson(event.as_dict())
-    event.__dict__[EVENT_JSON_ATTRIBUTE] = (event.metadata, entities, text)
+    attributes[EVENT_JSON_ATTRIBUTE] = (event.metadata, entities, text)
     return text
 
 
