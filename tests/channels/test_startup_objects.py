@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 60
+from tests.support.assistant import ROOT, _free_port, _wait_until_up
 
 
 def run_python(code: str) -> dict:
@@ -75,28 +72,16 @@ app.run("127.0.0.1", int(sys.argv[1]), access_log=False)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("server", SERVERS)
 def test_a_started_server_has_frozen_what_it_holds(server: str, tmp_path: Path) -> None:
-    port, log = free_port(), tmp_path / "server.log"
+    port, log = _free_port(), tmp_path / "server.log"
+    url = f"http://127.0.0.1:{port}/frozen"
     with log.open("w") as output:
         process = subprocess.Popen([sys.executable, "-c", SERVERS[server] + FROZEN_ROUTE, str(port)],
                                    cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                answer = requests.get(f"http://127.0.0.1:{port}/frozen", timeout=2)
-                break
-            except requests.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"{server} did not start: {log.read_text()[-2000:]!r}") from None
-                time.sleep(0.2)
+        _wait_until_up(url, process, log)
+        answer = requests.get(url, timeout=10)
         assert answer.json()["frozen"] > 10_000  # its modules' objects: tens of thousands at least
         assert answer.json()["young"] == 5000
     finally:
