@@ -228,17 +228,13 @@ class LocalTicketDesk:
             ticket = _load(session, number)
             if author is AnswerAuthor.CUSTOMER:
                 body = _words_masker(session, ticket.customer)(body) or body
-            # Added by its key: appending to `ticket.answers` would load every answer first.
-            session.add(TicketAnswer(ticket_id=ticket.id, author=author.value, body=body))
-            ticket.updated_at = utcnow()
+            _add_answers(session, ticket, author, (body,))
             session.flush()
             return _record_of(session, ticket)
 
     def _update(self, number: str, changes: dict[str, Any], notes: tuple[str, ...] = ()) -> TicketRecord:
         with session_scope(self._session_factory) as session:
             ticket = _load(session, number)
-            for note in notes:  # by key, as in _add_answer; the ticket's updated_at is set below
-                session.add(TicketAnswer(ticket_id=ticket.id, author=AnswerAuthor.BOT.value, body=note))
             masked = None  # the holder is read only for the customer's words (most updates have none)
             for name, value in changes.items():
                 if name == "diagnostics":
@@ -253,12 +249,20 @@ class LocalTicketDesk:
             if ticket.visit_start and ticket.visit_end and ticket.visit_end <= ticket.visit_start:
                 raise ValueError("the visit window must end after it starts")
             if notes:
-                ticket.updated_at = utcnow()
+                _add_answers(session, ticket, AnswerAuthor.BOT, notes)
             session.flush()
             return _record_of(session, ticket)
 
 
 _CUSTOMER_TEXT_FIELDS = frozenset({"description", "customer_words"})
+
+
+def _add_answers(session: Session, ticket: Ticket, author: AnswerAuthor, bodies: Iterable[str]) -> None:
+    """Answers added to `ticket` in order, which marks it updated."""
+    for body in bodies:
+        # Added by its key: appending to `ticket.answers` would load every answer first.
+        session.add(TicketAnswer(ticket_id=ticket.id, author=author.value, body=body))
+    ticket.updated_at = utcnow()
 
 
 def _words_masker(session: Session, customer: Customer | None) -> Callable[[str | None], str | None]:
