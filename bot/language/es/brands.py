@@ -5,6 +5,7 @@ The table of brands and their spellings is data (`brands.yml`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,37 @@ _FILLER = frozenset(
 _MIN_FUZZY_LENGTH = 5
 
 
+# The table as the two matchers read it, built once: for exact matches, every spelling by its
+# first word; for typos, the spellings a typo may stand for by their first letter (a typo's first
+# letter is taken as written). Each list keeps the table's order, so the first brand in the table
+# still wins among equals, as when every spelling was tried in turn.
+ExactSpelling = tuple[tuple[str, ...], str, bool]  # its words, its brand, whether ambiguous
+FuzzySpelling = tuple[str, str, int]  # its letters (no spaces), its brand, the edits a typo may have
+
+
+def _indexes() -> tuple[dict[str, list[ExactSpelling]], dict[str, list[FuzzySpelling]]]:
+    exact: dict[str, list[ExactSpelling]] = {}
+    fuzzy: dict[str, list[FuzzySpelling]] = {}
+    for brand, spellings in BRANDS.items():
+        for spelling in spellings:
+            words = tuple(spelling.split())
+            if not words:
+                raise ValueError(f"brands.yml: an empty spelling of {brand}")
+            exact.setdefault(words[0], []).append((words, brand, spelling in _AMBIGUOUS))
+            joined = "".join(words)
+            typo_allowed = spelling not in _EXACT_ONLY and spelling not in _AMBIGUOUS
+            if len(joined) >= _MIN_FUZZY_LENGTH and typo_allowed:
+                # One edit in names of five to seven letters, two in longer ones.
+                fuzzy.setdefault(joined[0], []).append((joined, brand, 1 if len(joined) <= 7 else 2))
+    return exact, fuzzy
+
+
+_EXACT_BY_FIRST_WORD, _FUZZY_BY_INITIAL = _indexes()
+
+
+# The key questions read every message of the conversation again at each answer: a text's
+# brand is worked out once (it depends on the text alone).
+@lru_cache(maxsize=2048)
 def normalize_brand(text: str) -> str | None:
     """The canonical brand the customer named ("samsun" -> "Samsung", "aifon" -> "Apple").
 
@@ -41,19 +73,20 @@ def normalize_brand(text: str) -> str | None:
 
 
 def _exact_brand(tokens: list[str]) -> str | None:
-    meaningful = [token for token in tokens if token not in _FILLER]
-    for index in range(len(tokens)):
-        for brand, spellings in BRANDS.items():
-            for spelling in spellings:
-                words = spelling.split()
-                if tokens[index : index + len(words)] != words:
-                    continue
-                if spelling in _AMBIGUOUS and not (
-                    meaningful == words
+    meaningful: list[str] | None = None
+    for index, token in enumerate(tokens):
+        for words, brand, ambiguous in _EXACT_BY_FIRST_WORD.get(token, ()):
+            if tuple(tokens[index : index + len(words)]) != words:
+                continue
+            if ambiguous:
+                if meaningful is None:
+                    meaningful = [token for token in tokens if token not in _FILLER]
+                if not (
+                    tuple(meaningful) == words
                     or (index + 1 < len(tokens) and _MODEL.fullmatch(tokens[index + 1]))
                 ):
                     continue
-                return brand
+            return brand
     return None
 
 
@@ -63,20 +96,10 @@ def _approximate_brand(tokens: list[str]) -> str | None:
         if len(candidate) < _MIN_FUZZY_LENGTH - 1:
             continue
         best: tuple[int, str] | None = None
-        for brand, spellings in BRANDS.items():
-            for spelling in spellings:
-                joined = spelling.replace(" ", "")
-                if (
-                    len(joined) < _MIN_FUZZY_LENGTH
-                    or spelling in _EXACT_ONLY
-                    or spelling in _AMBIGUOUS
-                    or joined[0] != candidate[0]
-                ):
-                    continue
-                allowed = 1 if len(joined) <= 7 else 2
-                distance = _edit_distance(candidate, joined, allowed)
-                if distance <= allowed and (best is None or distance < best[0]):
-                    best = (distance, brand)
+        for joined, brand, allowed in _FUZZY_BY_INITIAL.get(candidate[0], ()):
+            distance = _edit_distance(candidate, joined, allowed)
+            if distance <= allowed and (best is None or distance < best[0]):
+                best = (distance, brand)
         if best is not None:
             return best[1]
     return None
@@ -95,5 +118,9 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
                 current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if i > 1 and min(current) > limit and min(previous) > limit:
+            # No cell of this row or the one before is within the limit: every later cell costs
+            # at least as much (a swap looks two rows back), so the distance is over it.
+            return limit + 1
         previous_previous, previous = previous, current
     return previous[-1]
