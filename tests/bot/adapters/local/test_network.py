@@ -165,3 +165,62 @@ def test_ping_result_rejects_impossible_counts() -> None:
 def test_a_negative_delay_is_rejected(shared_seeded_session_factory: sessionmaker) -> None:
     with pytest.raises(ValueError):
         LocalNetworkProbe(shared_seeded_session_factory, delay_s=-1)
+
+
+class ReadCountingProbe(LocalNetworkProbe):
+    """The embedded probe, counting its reads of the database."""
+
+    reads = 0
+
+    def _read_state(self, service_number: int) -> Any:
+        self.reads += 1
+        return super()._read_state(service_number)
+
+
+def test_checks_under_way_at_once_share_one_read(shared_seeded_session_factory: sessionmaker) -> None:
+    probe = ReadCountingProbe(shared_seeded_session_factory)
+
+    async def all_four_twice() -> list[Any]:
+        first = await asyncio.gather(probe.onu_status(1001), probe.optical_power(1001), probe.ping(1001),
+                                     probe.traffic(1001), probe.onu_status(1002))
+        return [*first, await probe.onu_status(1001)]
+
+    onu, optical, ping, traffic, other, later = run(all_four_twice())
+
+    assert (onu.status, optical.rx_dbm, ping.received, traffic.download_mbps > 0) == (
+        OnuStatus.ONLINE, -19.5, 4, True)
+    assert other.status is OnuStatus.LOS  # another service: a read of its own
+    assert later.status is OnuStatus.ONLINE
+    # One read for 1001's four checks, one for 1002, one for the check made afterwards.
+    assert probe.reads == 3
+    assert probe._reads == {}  # nothing kept once read
+
+
+def test_a_shared_read_that_fails_fails_every_check_waiting_for_it(
+    shared_seeded_session_factory: sessionmaker,
+) -> None:
+    probe = ReadCountingProbe(shared_seeded_session_factory)
+
+    async def all_four() -> list[Any]:
+        return await asyncio.gather(probe.onu_status(9999), probe.optical_power(9999), probe.ping(9999),
+                                    probe.traffic(9999), return_exceptions=True)
+
+    outcomes = run(all_four())
+
+    assert probe.reads == 1
+    assert all(isinstance(outcome, ProbeError) for outcome in outcomes)
+
+
+def test_a_check_that_stops_waiting_leaves_the_shared_read_to_the_others(
+    shared_seeded_session_factory: sessionmaker,
+) -> None:
+    probe = LocalNetworkProbe(shared_seeded_session_factory)
+
+    async def one_gives_up() -> OnuReading:
+        impatient = asyncio.ensure_future(probe.optical_power(1001))
+        patient = asyncio.ensure_future(probe.onu_status(1001))
+        await asyncio.sleep(0)  # both waiting on the one read
+        impatient.cancel()
+        return await patient
+
+    assert run(one_gives_up()).status is OnuStatus.ONLINE
