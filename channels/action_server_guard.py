@@ -31,6 +31,7 @@ from channels import (
     applied_events,
     crf_decoding,
     event_types,
+    form_trackers,
     graph_runs,
     past_states,
     rule_keys,
@@ -43,7 +44,8 @@ logger = logging.getLogger(__name__)
 # action server's responses with a validator built once (channels/action_responses.py),
 # finds an event's class in a table (channels/event_types.py), calls the action server with
 # a smaller body on kept-alive connections (channels/action_calls.py), copies a slot directly
-# (channels/slot_copies.py) and a tracker from its state (channels/tracker_copies.py); it runs the
+# (channels/slot_copies.py) and a tracker from its state (channels/tracker_copies.py), a form's
+# temporary tracker too (channels/form_trackers.py); it runs the
 # model's graphs by a plan made once with dask's order (channels/graph_runs.py), works a
 # conversation's past states out for the events added since it last did (channels/past_states.py) and its
 # applied events by each event class's kind looked up once (channels/applied_events.py); the rule
@@ -55,6 +57,7 @@ event_types.install()
 action_calls.install()
 slot_copies.install()
 tracker_copies.install()
+form_trackers.install()
 graph_runs.install()
 past_states.install()
 applied_events.install()
