@@ -30,11 +30,9 @@ MODEL = ROOT / "models" / "current.tar.gz"
 RASA = Path(sys.executable).with_name("rasa")
 START_TIMEOUT_S = 240
 # As the Procfile starts the Rasa server (unless the environment says otherwise): one thread for
-# TensorFlow's operations instead of a pool per core, and TensorFlow's own kernels instead of
-# oneDNN's; DIET's graph is hundreds of tiny operations, and both the pools and oneDNN's kernels
-# cost more CPU on them than they saved (docs/performance.md).
-TENSORFLOW_SETTINGS = {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1",
-                       "TF_ENABLE_ONEDNN_OPTS": "0"}
+# TensorFlow's operations instead of a pool per core; DIET's graph is hundreds of tiny operations,
+# and handing them out cost more CPU than it saved (docs/performance.md).
+TENSORFLOW_THREADS = {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1"}
 
 
 def _free_port() -> int:
@@ -162,7 +160,7 @@ def running_assistant(
             [str(RASA), "run", "--enable-api", f"--auth-token={env['RASA_API_TOKEN']}",
              "--port", str(rasa_port), "--model", str(MODEL),
              "--endpoints", str(endpoints or "endpoints.yml"), "--credentials", "credentials.yml"],
-            cwd=ROOT, env={**TENSORFLOW_SETTINGS, **env}, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**TENSORFLOW_THREADS, **env}, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         )
         processes.append(server)
         if with_action_server:
