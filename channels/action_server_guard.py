@@ -33,6 +33,7 @@ from channels import (
     event_types,
     form_trackers,
     graph_runs,
+    nlu_batches,
     past_states,
     rule_keys,
     slot_copies,
@@ -46,7 +47,8 @@ logger = logging.getLogger(__name__)
 # a smaller body on kept-alive connections (channels/action_calls.py), copies a slot directly
 # (channels/slot_copies.py) and a tracker from its state (channels/tracker_copies.py), a form's
 # temporary tracker too (channels/form_trackers.py); it runs the
-# model's graphs by a plan made once with dask's order (channels/graph_runs.py), works a
+# model's graphs by a plan made once with dask's order (channels/graph_runs.py), reads the
+# messages that reach it together with one run of the NLU graph (channels/nlu_batches.py), works a
 # conversation's past states out for the events added since it last did (channels/past_states.py) and its
 # applied events by each event class's kind looked up once (channels/applied_events.py); the rule
 # policy asks only the rules a state's previous action and intent allow, and only as far back as
@@ -59,6 +61,7 @@ slot_copies.install()
 tracker_copies.install()
 form_trackers.install()
 graph_runs.install()
+nlu_batches.install()
 past_states.install()
 applied_events.install()
 rule_keys.install()

@@ -6,6 +6,7 @@ from components import (
     entity_training,
     feature_copies,
     model_loading,
+    prediction_batches,
     prediction_call,
     sparse_stacking,
 )
@@ -19,6 +20,9 @@ install_pii_filter(get_settings().company.country)
 model_loading.install()
 # Predicting calls DIET's graph directly, without TensorFlow's dispatch (components/prediction_call.py).
 prediction_call.install()
+# DIET predicts a list of messages (those the Rasa server reads together, channels/nlu_batches.py)
+# as one batch (components/prediction_batches.py).
+prediction_batches.install()
 # A message's count vectors are counted from sklearn's analysis without sklearn's matrix building
 # (components/count_vectors.py).
 count_vectors.install()
