@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Dict, List, Mapping
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.shared import latest_intent, latest_text
@@ -81,6 +82,22 @@ def is_new_message_for(form: str, tracker: Tracker) -> bool:
     return False
 
 
+def is_starting(form: str, tracker: Tracker) -> bool:
+    """Whether `form` was activated after the latest message: Rasa asks its validation at the start.
+
+    The tracker Rasa sends then has the form's loop started (`active_loop`
+    event) after the customer's latest message.
+    """
+    if (tracker.active_loop or {}).get("name") != form:
+        return False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop":
+            return event.get("name") == form
+    return False
+
+
 def digression(tracker: Tracker, trust_intent: bool = True) -> List[str]:
     """The other needs the latest message states, to be looked at after the current one.
 
@@ -126,6 +143,20 @@ class ProtocolFormValidationAction(FormValidationAction):
         """Abstract, so the action server registers only the concrete forms' validations."""
 
     async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        events = await self._validated(dispatcher, tracker, domain)
+        if events or dispatcher.messages or not is_starting(self.form_name(), tracker):
+            return events
+        # The form starts and nothing was validated: the first question to ask is said here.
+        # Rasa 3.6 otherwise sends this validation again, only without the form active
+        # (FormAction.do after FormAction.activate), for the same empty answer; the
+        # question is the one Rasa would pick (the first required slot still empty).
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        first = next((slot for slot in required if tracker.slots.get(slot) is None), None)
+        return [SlotSet(REQUESTED_SLOT, first)] if first else []
+
+    async def _validated(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         if not is_new_message_for(self.form_name(), tracker):
