@@ -43,6 +43,16 @@ def _utter_welcome(dispatcher: CollectingDispatcher) -> List[EventType]:
     return [SlotSet("greeted", True)]
 
 
+def welcome_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The protocol's welcome where the conversation has not been welcomed; nothing otherwise.
+
+    What a message that states its need gets of the greeting (`greeting_steps`
+    for anything but a bare greeting), said by the triage itself
+    (actions/triage.py): one call to the action server less for that turn.
+    """
+    return [] if tracker.get_slot("greeted") else _utter_welcome(dispatcher)
+
+
 class ActionGreet(Action):
     """Answers a greeting; before a need (triage rule) or a name, says nothing more.
 

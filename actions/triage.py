@@ -8,6 +8,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import queue_needs
+from actions.greeting import welcome_once
 from actions.sales import lead_already_given
 from actions.shared import (
     customer_words,
@@ -120,6 +121,11 @@ class ActionTriage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        # Welcomed before anything else if the session start did not (data/rules/triage.yml).
+        welcomed = welcome_once(dispatcher, tracker)
+        return [*welcomed, *await self._triage(dispatcher, tracker)]
+
+    async def _triage(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         intent = _latest_need_intent(tracker)
         need = need_for_intent(intent)
         lead = _lead_recorded(tracker)

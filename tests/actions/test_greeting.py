@@ -90,6 +90,17 @@ def test_a_greeting_or_name_that_states_a_need_is_triaged_as_that_need(
     assert slots(events)["need_intent"] == need
 
 
+def test_a_need_in_a_session_not_welcomed_is_welcomed_first_by_the_triage(demo_services: Services):  # noqa: F811
+    tracker = first_message("no tengo internet", "report_no_connection")
+    messages, events = run_action(ActionTriage(), tracker)
+    assert responses(messages)[0] == "utter_triage_technical"  # welcomed: no second welcome
+    assert "greeted" not in slots(events)
+    tracker.slots["greeted"] = None
+    messages, events = run_action(ActionTriage(), tracker)
+    assert responses(messages)[0] in WELCOMES and responses(messages)[1] == "utter_triage_technical"
+    assert slots(events)["greeted"] is True and slots(events)["need_intent"] == "report_no_connection"
+
+
 def test_a_name_given_first_gets_no_second_welcome():
     messages, _ = run_action(ActionGreet(), first_message("hola, soy Ana", "inform"))
     assert messages == []  # action_acknowledge_inform follows with "Mucho gusto, Ana"
