@@ -81,6 +81,25 @@ def test_messages_that_arrive_together_are_read_by_one_run_as_alone(agent: Agent
     assert batches.runs - runs == 4
 
 
+def test_a_message_that_arrives_a_round_later_joins_the_list(agent: Agent) -> None:
+    processor = _processor(agent)
+    batches = nlu_batches.batches_of(processor)
+    assert batches is not None
+
+    async def one_round_apart() -> List[Any]:
+        first = asyncio.ensure_future(processor.parse_message(UserMessage("desde ayer")))
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        second = asyncio.ensure_future(processor.parse_message(UserMessage("por wifi")))
+        return await asyncio.gather(first, second)
+
+    runs = batches.runs
+    first, second = asyncio.run(one_round_apart())
+    assert batches.runs == runs + 1
+    _same(first, _alone(processor, "desde ayer"))
+    _same(second, _alone(processor, "por wifi"))
+
+
 def test_agent_parse_goes_through_the_batches(agent: Agent) -> None:
     batches = nlu_batches.batches_of(_processor(agent))
     assert batches is not None
