@@ -54,12 +54,13 @@ def welcome_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Eve
 
 
 class ActionGreet(Action):
-    """Answers a greeting; before a need (triage rule) or a name, says nothing more.
+    """Answers a greeting; before a name or Wi-Fi help (their rules), says nothing more.
 
     The welcome itself comes from the session start, so it is the first thing
     said whatever the first message is; this action adds the protocol's
     question to a bare "hola" and "Aquí sigo" to a later one. It welcomes only
-    in a session whose start did not.
+    in a session whose start did not (a need's triage does the same itself,
+    `welcome_once`).
     """
 
     def name(self) -> str:

@@ -83,12 +83,16 @@ class ParseBatches:
     waiting: List[_Waiting] = field(default_factory=list)
     runs: int = 0  # how many runs read the messages of this processor (for tests and the bench)
     parsed: int = 0  # how many messages they read
+    # The event loop the next run is scheduled on; a list left by a loop that stopped (an embedding
+    # that runs one loop after another) is not waited for.
+    scheduled_on: asyncio.AbstractEventLoop | None = None
 
     def parse(self, message: UserMessage, tracker: DialogueStateTracker,
               only_output_properties: bool) -> asyncio.Future[Dict[str, Any]]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Dict[str, Any]] = loop.create_future()
-        if not self.waiting:
+        if self.scheduled_on is not loop:
+            self.scheduled_on = loop
             loop.call_soon(self._after_rounds, loop, ROUNDS)
         self.waiting.append(_Waiting(message, tracker, only_output_properties, future))
         return future
@@ -100,8 +104,11 @@ class ParseBatches:
             self.run()
 
     def run(self) -> None:
+        loop, self.scheduled_on = self.scheduled_on, None
         batch, self.waiting = self.waiting, []
-        batch = [waiting for waiting in batch if not waiting.future.done()]  # a turn given up (cancelled)
+        # Not a turn given up (cancelled), nor one of a loop that stopped.
+        batch = [waiting for waiting in batch
+                 if not waiting.future.done() and waiting.future.get_loop() is loop]
         if not batch:
             return
         self.runs += 1

@@ -151,6 +151,21 @@ def test_a_turn_given_up_before_the_run_is_left_out(agent: Agent) -> None:
     _same(results[2], _alone(processor, TEXTS[2]))
 
 
+def test_a_list_left_by_a_loop_that_stopped_does_not_hold_up_the_next(agent: Agent) -> None:
+    processor = _processor(agent)
+    batches = nlu_batches.batches_of(processor)
+    assert batches is not None
+
+    stopped = asyncio.new_event_loop()
+    left = stopped.create_task(processor.parse_message(UserMessage("desde ayer")))
+    stopped.run_until_complete(asyncio.sleep(0))  # on the list; the loop stops before its run
+    stopped.close()
+    assert batches.waiting and not left.done()
+    read = asyncio.run(asyncio.wait_for(processor.parse_message(UserMessage("por wifi")), timeout=30))
+    _same(read, _alone(processor, "por wifi"))
+    assert not batches.waiting
+
+
 def test_messages_are_read_alone_where_the_graph_reads_the_tracker_or_an_interpreter_parses(
     agent: Agent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
