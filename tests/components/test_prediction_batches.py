@@ -70,7 +70,8 @@ def _read(agent: Agent, texts: List[str]) -> List[Reading]:
         data = message.as_dict(only_output_properties=True)
         readings.append((
             [(ranked["name"], ranked["confidence"]) for ranked in data["intent_ranking"]],
-            [(entity["entity"], entity["start"], entity["end"], entity["value"]) for entity in data["entities"]],
+            [(entity["entity"], entity["start"], entity["end"], entity["value"])
+             for entity in data["entities"]],
         ))
     return readings
 
@@ -83,9 +84,12 @@ def _same(batched: Reading, alone: Reading, text: str) -> None:
 
 
 @pytest.mark.e2e  # needs the trained model
-def test_the_held_out_messages_read_in_batches_as_alone(agent: Agent, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_held_out_messages_read_in_batches_as_alone(
+    agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert rasa_methods.is_replaced(DIETClassifier.process) and prediction_batches.install() is True
-    texts = [message.get("text") for message in load_data(str(ROOT / "tests" / "nlu_holdout.yml")).intent_examples]
+    held_out = load_data(str(ROOT / "tests" / "nlu_holdout.yml"))
+    texts = [message.get("text") for message in held_out.intent_examples]
     # Odd ones too: empty, emoji only, a long message, numbers, a name.
     texts += ["", "👍👍", "hola " * 300, "1003", "soy María Benítez", "no tengo internet desde ayer 😡"]
     alone = [_read(agent, [text])[0] for text in texts]
