@@ -50,7 +50,12 @@ def welcome_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Eve
     for anything but a bare greeting), said by the triage itself
     (actions/triage.py): one call to the action server less for that turn.
     """
-    return [] if tracker.get_slot("greeted") else _utter_welcome(dispatcher)
+    steps = greeting_steps(
+        welcomed=bool(tracker.get_slot("greeted")),
+        first_message=_messages_this_session(tracker) <= 1,
+        just_greeting=False,
+    )
+    return _utter_welcome(dispatcher) if GreetingStep.WELCOME in steps else []
 
 
 class ActionGreet(Action):
