@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -103,6 +103,17 @@ def session_scope(factory: sessionmaker) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on error."""
     with factory.begin() as session:
         yield session
+
+
+@contextmanager
+def connection_scope(factory: sessionmaker) -> Iterator[Connection]:
+    """A Core connection to the factory's database in a transaction, committed on success.
+
+    For statements built once and rows read as tuples: an ORM session's execution
+    costs more than SQLite's own work for the short queries the adapters run most.
+    """
+    with factory.kw["bind"].begin() as connection:
+        yield connection
 
 
 T = TypeVar("T")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import sessionmaker
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import Select
 
 from bot.db.models import ContactChange, Customer, Service
-from bot.db.session import session_scope
+from bot.db.session import connection_scope, session_scope
 from bot.language.es.identifiers import normalize_document_id, normalize_email
 from bot.language.es.names import name_matches
 from bot.language.phones import normalize_phone
@@ -34,28 +34,25 @@ class LocalCustomerDirectory:
         self._country = country  # resolves national phone formats
 
     async def find_by_service_number(self, service_number: int) -> list[CustomerRecord]:
-        owner = select(Service.customer_id).where(Service.service_number == service_number)
-        return await asyncio.to_thread(self._find, Customer.id.in_(owner))
+        return await asyncio.to_thread(self._find, _BY_SERVICE_NUMBER, {"service_number": service_number})
 
     async def find_by_document_id(self, document_id: str) -> list[CustomerRecord]:
         normalized = normalize_document_id(document_id)
         if normalized is None:
             return []
-        return await asyncio.to_thread(self._find, Customer.document_id == normalized)
+        return await asyncio.to_thread(self._find, _BY_DOCUMENT_ID, {"document_id": normalized})
 
     async def find_by_phone(self, raw_phone: str) -> list[CustomerRecord]:
         phone = normalize_phone(raw_phone, self._country)
         if phone is None:
             return []
-        return await asyncio.to_thread(
-            self._find, or_(Customer.phone == phone, Customer.phone_alt == phone)
-        )
+        return await asyncio.to_thread(self._find, _BY_PHONE, {"phone": phone})
 
     async def find_by_name(self, name: str) -> list[CustomerRecord]:
         return await asyncio.to_thread(self._find_by_name, name)
 
     async def get(self, customer_id: int) -> CustomerRecord | None:
-        found = await asyncio.to_thread(self._find, Customer.id == customer_id)
+        found = await asyncio.to_thread(self._find, _BY_IDS, {"customer_ids": [customer_id]})
         return found[0] if found else None
 
     async def update_contact(
@@ -70,7 +67,7 @@ class LocalCustomerDirectory:
         with session_scope(self._session_factory) as session:
             rows = session.execute(select(Customer.id, Customer.first_name, Customer.last_name))
             ids = [row.id for row in rows if name_matches(name, row.first_name, row.last_name)]
-        return self._find(Customer.id.in_(ids)) if ids else []
+        return self._find(_BY_IDS, {"customer_ids": ids}) if ids else []
 
     def _update_contact(self, customer_id: int, field: str, value: str, channel: str | None) -> None:
         with session_scope(self._session_factory) as session:
@@ -107,41 +104,53 @@ class LocalCustomerDirectory:
             raise ContactUpdateError(f"invalid_{field}")
         return value
 
-    def _find(self, condition: ColumnElement[bool]) -> list[CustomerRecord]:
-        """The customers matching `condition` with their services, by id, as plain rows.
+    def _find(self, customers: Select, parameters: dict[str, Any]) -> list[CustomerRecord]:
+        """The customers a statement below selects, with their services, by id, as plain rows.
 
         Two queries, as the ORM's `selectinload` of `Customer.services` makes
-        them, without building an ORM object per row: every turn of an
-        identified customer reads them (docs/performance.md).
+        them, without building an ORM object per row, and each statement built
+        once: every turn of an identified customer reads them (docs/performance.md).
         """
-        with session_scope(self._session_factory) as session:
-            customers = session.execute(
-                select(*_CUSTOMER_COLUMNS).where(condition).order_by(Customer.id)
-            ).all()
-            if not customers:
+        with connection_scope(self._session_factory) as connection:
+            rows = connection.execute(customers, parameters).all()
+            if not rows:
                 return []
-            services = session.execute(
-                select(Service.customer_id, *_SERVICE_COLUMNS)
-                .where(Service.customer_id.in_([row.id for row in customers]))
-                .order_by(Service.service_number)
-            ).all()
+            services = connection.execute(_SERVICES_OF, {"customer_ids": [row.id for row in rows]}).all()
         by_customer: dict[int, list[ServiceRecord]] = {}
         for row in services:
             by_customer.setdefault(row.customer_id, []).append(_service_record(row))
         # The rows' keys are the columns' names, which are the record's fields.
         return [
             CustomerRecord(**row._asdict(), services=tuple(by_customer.get(row.id, ())))
-            for row in customers
+            for row in rows
         ]
 
 
+_CUSTOMERS, _SERVICES = Customer.__table__, Service.__table__
 _CUSTOMER_COLUMNS = (
-    Customer.id, Customer.first_name, Customer.last_name, Customer.document_id,
-    Customer.phone, Customer.phone_alt, Customer.email,
+    _CUSTOMERS.c.id, _CUSTOMERS.c.first_name, _CUSTOMERS.c.last_name, _CUSTOMERS.c.document_id,
+    _CUSTOMERS.c.phone, _CUSTOMERS.c.phone_alt, _CUSTOMERS.c.email,
 )
 _SERVICE_COLUMNS = (
-    Service.service_number, Service.plan_name, Service.download_mbps, Service.status,
-    Service.suspension_reason, Service.address, Service.zone,
+    _SERVICES.c.service_number, _SERVICES.c.plan_name, _SERVICES.c.download_mbps, _SERVICES.c.status,
+    _SERVICES.c.suspension_reason, _SERVICES.c.address, _SERVICES.c.zone,
+)
+# What `_find` reads, built once (SQLAlchemy builds a statement written out in a call anew each time).
+_CUSTOMER_ROWS = select(*_CUSTOMER_COLUMNS).order_by(_CUSTOMERS.c.id)
+_BY_IDS = _CUSTOMER_ROWS.where(_CUSTOMERS.c.id.in_(bindparam("customer_ids", expanding=True)))
+_BY_DOCUMENT_ID = _CUSTOMER_ROWS.where(_CUSTOMERS.c.document_id == bindparam("document_id"))
+_BY_PHONE = _CUSTOMER_ROWS.where(
+    or_(_CUSTOMERS.c.phone == bindparam("phone"), _CUSTOMERS.c.phone_alt == bindparam("phone"))
+)
+_BY_SERVICE_NUMBER = _CUSTOMER_ROWS.where(
+    _CUSTOMERS.c.id.in_(
+        select(_SERVICES.c.customer_id).where(_SERVICES.c.service_number == bindparam("service_number"))
+    )
+)
+_SERVICES_OF = (
+    select(_SERVICES.c.customer_id, *_SERVICE_COLUMNS)
+    .where(_SERVICES.c.customer_id.in_(bindparam("customer_ids", expanding=True)))
+    .order_by(_SERVICES.c.service_number)
 )
 
 

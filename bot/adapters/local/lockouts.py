@@ -11,13 +11,17 @@ import hashlib
 from datetime import datetime
 from typing import Any, Callable, TypeVar
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import IdentificationLockout
-from bot.db.session import session_scope
+from bot.db.session import connection_scope, session_scope
 
 T = TypeVar("T")
+
+_LOCKOUTS = IdentificationLockout.__table__
+_LOCKED_UNTIL = select(_LOCKOUTS.c.locked_until).where(_LOCKOUTS.c.sender_key == bindparam("sender_key"))
 
 
 def sender_key(sender_id: str) -> str:
@@ -43,9 +47,9 @@ class LocalIdentificationLockouts:
         await asyncio.to_thread(_retrying, self._lock, sender_key(sender_id), until)
 
     def _locked_until(self, key: str) -> datetime | None:
-        with session_scope(self._session_factory) as session:
-            row = session.get(IdentificationLockout, key)
-            return row.locked_until if row else None
+        # Every identification asks; built once and read as a row, not as an ORM object.
+        with connection_scope(self._session_factory) as connection:
+            return connection.execute(_LOCKED_UNTIL, {"sender_key": key}).scalar()
 
     def _record_failure(self, key: str, at: datetime, forget_before: datetime) -> int:
         with session_scope(self._session_factory) as session:

@@ -9,12 +9,12 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import NetworkState, Service
-from bot.db.session import session_scope
+from bot.db.session import connection_scope
 from bot.ports.network import (
     OnuReading,
     OnuStatus,
@@ -103,14 +103,9 @@ class LocalNetworkProbe:
         return await asyncio.shield(read)
 
     def _read_state(self, service_number: int) -> _State:
-        query = (
-            select(NetworkState)
-            .join(NetworkState.service)
-            .where(Service.service_number == service_number)
-        )
         try:
-            with session_scope(self._session_factory) as session:
-                row = session.scalars(query).one_or_none()
+            with connection_scope(self._session_factory) as connection:
+                row = connection.execute(_STATE_OF_SERVICE, {"service_number": service_number}).first()
                 if row is None:
                     raise ProbeError(f"no network state for service {service_number}")
                 if not row.probe_available:
@@ -129,3 +124,12 @@ class LocalNetworkProbe:
         except SQLAlchemyError as error:
             # For this adapter the database is the network: its failure is the probe's.
             raise ProbeError(f"network state unreadable: {type(error).__name__}") from error
+
+
+# Built once, read as a row (SQLAlchemy builds a statement written out in a call anew each time).
+_STATES, _SERVICES = NetworkState.__table__, Service.__table__
+_STATE_OF_SERVICE = (
+    select(_STATES)
+    .join(_SERVICES, _STATES.c.service_id == _SERVICES.c.id)
+    .where(_SERVICES.c.service_number == bindparam("service_number"))
+)

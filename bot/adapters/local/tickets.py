@@ -4,10 +4,12 @@ Every call runs its synchronous SQLAlchemy work in a worker thread
 (`asyncio.to_thread`), so a slow database never blocks the event loop that
 serves other conversations.
 
-A ticket's answers are read as plain rows, never as ORM objects: every note the
-bot, an agent or the customer adds stays on the ticket, and building an object
-per answer made each read of a long-lived ticket cost as much as its history
-(300 answers: 5.3 ms a read, 2.0 ms as rows; docs/performance.md).
+Tickets and their answers are read and written as plain rows on a Core connection,
+by statements built once, never as ORM objects: every note the bot, an agent or
+the customer adds stays on the ticket, and building an object per answer made
+each read of a long-lived ticket cost as much as its history (300 answers: 5.3 ms
+a read, 2.0 ms as rows); building each statement anew and the ORM's flush then
+cost more than SQLite's own work (docs/performance.md).
 """
 from __future__ import annotations
 
@@ -20,12 +22,12 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 import phonenumbers
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
-from sqlalchemy.sql import Select
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Counter, Customer, Service, Ticket, TicketAnswer, utcnow
-from bot.db.session import session_scope
+from bot.db.session import connection_scope
 from bot.ports.tickets import (
     LEAD_FIELDS,
     TICKET_PREFIX,
@@ -59,23 +61,63 @@ class _Request:
     lead: dict[str, str] | None
 
 
-def next_ticket_number(session: Session) -> str:
-    """Take the next ticket number in the session's transaction.
+def next_ticket_number(session: Session | Connection) -> str:
+    """Take the next ticket number in the session's (or connection's) transaction.
 
     The counter row is written before it is read, so PostgreSQL's row lock and
     SQLite's database write lock make concurrent transactions take turns until
     commit; `MAX(number) + 1` would hand two of them the same number.
     """
-    bumped = session.execute(
-        update(Counter)
-        .where(Counter.name == TICKET_COUNTER)
-        .values(value=Counter.value + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if bumped.rowcount != 1:
+    if session.execute(_BUMP_TICKET_COUNTER).rowcount != 1:
         raise RuntimeError("the ticket counter is missing: run `python -m bot.db.migrate`")
-    value = session.scalar(select(Counter.value).where(Counter.name == TICKET_COUNTER))
-    return f"{TICKET_PREFIX}{value}"
+    return f"{TICKET_PREFIX}{session.scalar(_TICKET_COUNTER_VALUE)}"
+
+
+# The statements, built once: SQLAlchemy builds a statement and its cache key in Python every
+# time one is written out in a call, which cost more than running it on SQLite (a ticket's
+# read and update: docs/performance.md). Run on a Core connection: no ORM object per row.
+_TICKETS, _ANSWERS, _SERVICES, _CUSTOMERS = (
+    Ticket.__table__, TicketAnswer.__table__, Service.__table__, Customer.__table__
+)
+_COUNTERS = Counter.__table__
+_BUMP_TICKET_COUNTER = (
+    update(_COUNTERS).where(_COUNTERS.c.name == TICKET_COUNTER).values(value=_COUNTERS.c.value + 1)
+)
+_TICKET_COUNTER_VALUE = select(_COUNTERS.c.value).where(_COUNTERS.c.name == TICKET_COUNTER)
+# A ticket's columns and its service's number: what `_ticket_record` reads.
+_TICKET_ROWS = select(*_TICKETS.c, _SERVICES.c.service_number).outerjoin(
+    _SERVICES, _TICKETS.c.service_id == _SERVICES.c.id
+)
+_TICKET_BY_NUMBER = _TICKET_ROWS.where(_TICKETS.c.number == bindparam("number"))
+_TICKET_BY_ID = _TICKET_ROWS.where(_TICKETS.c.id == bindparam("ticket_id"))
+_NEWEST_FIRST = (_TICKETS.c.created_at.desc(), _TICKETS.c.id.desc())
+_OPEN_TICKETS_OF_CUSTOMER = _TICKET_ROWS.where(
+    _TICKETS.c.customer_id == bindparam("customer_id"), _TICKETS.c.status != TicketStatus.CLOSED.value
+).order_by(*_NEWEST_FIRST)
+_OPEN_TICKETS_OF_CATEGORY = _OPEN_TICKETS_OF_CUSTOMER.where(_TICKETS.c.category == bindparam("category"))
+_OPEN_TICKET_WITHOUT_SERVICE = _OPEN_TICKETS_OF_CATEGORY.where(_TICKETS.c.service_id.is_(None)).limit(1)
+_OPEN_TICKET_OF_SERVICE = _OPEN_TICKETS_OF_CATEGORY.where(
+    _SERVICES.c.service_number == bindparam("service_number")
+).limit(1)
+_ANSWERS_OF = (
+    select(_ANSWERS.c.ticket_id, _ANSWERS.c.author, _ANSWERS.c.body, _ANSWERS.c.created_at)
+    .where(_ANSWERS.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .order_by(_ANSWERS.c.id)
+)
+_NEW_TICKET = insert(_TICKETS)
+_NEW_ANSWER = insert(_ANSWERS)
+# The columns set are the parameters given besides `ticket_id`; `updated_at` follows by itself.
+_UPDATE_TICKET = update(_TICKETS).where(_TICKETS.c.id == bindparam("ticket_id"))
+_HOLDER = select(_CUSTOMERS.c.document_id, _CUSTOMERS.c.phone, _CUSTOMERS.c.phone_alt).where(
+    _CUSTOMERS.c.id == bindparam("customer_id")
+)
+_CUSTOMER_WITH_DOCUMENT = (
+    select(_CUSTOMERS.c.id).where(_CUSTOMERS.c.document_id == bindparam("document_id")).limit(1)
+)
+_SERVICE_OF_CUSTOMER = select(_SERVICES.c.id).where(
+    _SERVICES.c.service_number == bindparam("service_number"),
+    _SERVICES.c.customer_id == bindparam("customer_id"),
+)
 
 
 class LocalTicketDesk:
@@ -158,123 +200,128 @@ class LocalTicketDesk:
         customer_words: str | None,
         request: _Request,
     ) -> TicketRecord:
-        with session_scope(self._session_factory) as session:
-            customer = session.get(Customer, customer_id) if customer_id is not None else None
-            if customer_id is not None and customer is None:
-                raise LookupError(f"customer {customer_id} does not exist")
-            masked = _words_masker(session, customer)
+        with connection_scope(self._session_factory) as connection:
+            holder = None
+            if customer_id is not None:
+                holder = connection.execute(_HOLDER, {"customer_id": customer_id}).first()
+                if holder is None:
+                    raise LookupError(f"customer {customer_id} does not exist")
+            masked = _words_masker(connection, holder)
             description, customer_words = masked(description) or description, masked(customer_words)
-            ticket = Ticket(
-                number=next_ticket_number(session),
-                customer_id=customer_id,
-                service=(
-                    _customer_service(session, customer_id, service_number)
+            inserted = connection.execute(_NEW_TICKET, {
+                "number": next_ticket_number(connection),
+                "customer_id": customer_id,
+                "service_id": (
+                    _customer_service(connection, customer_id, service_number)
                     if customer_id is not None
                     else None
                 ),
-                category=category.value,
-                subject=subject,
-                description=description,
-                priority=priority.value,
-                status=TicketStatus.NEW.value,
-                diagnostics=dict(request.diagnostics or {}),
-                channel=channel,
-                customer_words=customer_words,
-                kind=request.kind.value if request.kind else None,
-                amount=request.amount,
-                invoice_number=request.invoice_number,
-                resolve_by=request.resolve_by,
-                lead=request.lead,
-            )
-            session.add(ticket)
-            session.flush()
+                "category": category.value,
+                "subject": subject,
+                "description": description,
+                "priority": priority.value,
+                "status": TicketStatus.NEW.value,
+                "diagnostics": dict(request.diagnostics or {}),
+                "channel": channel,
+                "customer_words": customer_words,
+                "kind": request.kind.value if request.kind else None,
+                "amount": request.amount,
+                "invoice_number": request.invoice_number,
+                "resolve_by": request.resolve_by,
+                "lead": request.lead,
+            })
+            ticket = connection.execute(_TICKET_BY_ID, {"ticket_id": inserted.inserted_primary_key[0]}).one()
             return _ticket_record(ticket, answers=())
 
     def _get(self, number: str) -> TicketRecord | None:
-        with session_scope(self._session_factory) as session:
-            ticket = _find(session, number)
-            return _record_of(session, ticket) if ticket else None
+        with connection_scope(self._session_factory) as connection:
+            ticket = _find(connection, number)
+            return _record_of(connection, ticket) if ticket else None
 
     def _open_tickets_for(self, customer_id: int) -> list[TicketRecord]:
-        query = (
-            _tickets()
-            .where(Ticket.customer_id == customer_id, Ticket.status != TicketStatus.CLOSED.value)
-            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        )
-        with session_scope(self._session_factory) as session:
-            tickets = list(session.scalars(query))
-            answers = _answers_of(session, [ticket.id for ticket in tickets])
+        with connection_scope(self._session_factory) as connection:
+            tickets = connection.execute(_OPEN_TICKETS_OF_CUSTOMER, {"customer_id": customer_id}).all()
+            answers = _answers_of(connection, [ticket.id for ticket in tickets])
             return [_ticket_record(ticket, answers.get(ticket.id, ())) for ticket in tickets]
 
     def _find_open_ticket(
         self, customer_id: int, service_number: int | None, category: TicketCategory
     ) -> TicketRecord | None:
-        query = _tickets().where(
-            Ticket.customer_id == customer_id,
-            Ticket.category == category.value,
-            Ticket.status != TicketStatus.CLOSED.value,
+        query, parameters = (
+            (_OPEN_TICKET_WITHOUT_SERVICE, {})
+            if service_number is None
+            else (_OPEN_TICKET_OF_SERVICE, {"service_number": service_number})
         )
-        if service_number is None:
-            query = query.where(Ticket.service_id.is_(None))
-        else:
-            query = query.join(Ticket.service).where(Service.service_number == service_number)
-        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(1)
-        with session_scope(self._session_factory) as session:
-            ticket = session.scalars(query).first()
-            return _record_of(session, ticket) if ticket else None
+        with connection_scope(self._session_factory) as connection:
+            ticket = connection.execute(
+                query, {"customer_id": customer_id, "category": category.value, **parameters}
+            ).first()
+            return _record_of(connection, ticket) if ticket else None
 
     def _add_answer(self, number: str, author: AnswerAuthor, body: str) -> TicketRecord:
-        with session_scope(self._session_factory) as session:
-            ticket = _load(session, number)
+        with connection_scope(self._session_factory) as connection:
+            ticket = _load(connection, number)
             if author is AnswerAuthor.CUSTOMER:
-                body = _words_masker(session, ticket.customer)(body) or body
-            _add_answers(session, ticket, author, (body,))
-            session.flush()
-            return _record_of(session, ticket)
+                body = _words_masker(connection, _holder_of(connection, ticket))(body) or body
+            _add_answers(connection, ticket.id, author, (body,))
+            return _record_of(connection, _load(connection, number))
 
     def _update(self, number: str, changes: dict[str, Any], notes: tuple[str, ...] = ()) -> TicketRecord:
-        with session_scope(self._session_factory) as session:
-            ticket = _load(session, number)
+        with connection_scope(self._session_factory) as connection:
+            ticket = _load(connection, number)
             masked = None  # the holder is read only for the customer's words (most updates have none)
+            values: dict[str, Any] = {}
             for name, value in changes.items():
                 if name == "diagnostics":
                     value = {**ticket.diagnostics, **value}
                 elif name in _CUSTOMER_TEXT_FIELDS:
-                    masked = masked or _words_masker(session, ticket.customer)
+                    masked = masked or _words_masker(connection, _holder_of(connection, ticket))
                     value = masked(value)
-                setattr(ticket, name, value)
-            if "status" in changes:
-                closed = ticket.status == TicketStatus.CLOSED.value
-                ticket.closed_at = (ticket.closed_at or utcnow()) if closed else None
-            if ticket.visit_start and ticket.visit_end and ticket.visit_end <= ticket.visit_start:
+                values[name] = value
+            if "status" in values:
+                closed = values["status"] == TicketStatus.CLOSED.value
+                values["closed_at"] = (ticket.closed_at or utcnow()) if closed else None
+            # As the ORM flushed them: only what differs is written (and marks the ticket updated).
+            values = {name: value for name, value in values.items() if getattr(ticket, name) != value}
+            visit_start = values.get("visit_start", ticket.visit_start)
+            visit_end = values.get("visit_end", ticket.visit_end)
+            if visit_start and visit_end and visit_end <= visit_start:
                 raise ValueError("the visit window must end after it starts")
+            if values:
+                connection.execute(_UPDATE_TICKET, {"ticket_id": ticket.id, **values})
             if notes:
-                _add_answers(session, ticket, AnswerAuthor.BOT, notes)
-            session.flush()
-            return _record_of(session, ticket)
+                _add_answers(connection, ticket.id, AnswerAuthor.BOT, notes)
+            if values or notes:
+                ticket = _load(connection, number)
+            return _record_of(connection, ticket)
 
 
 _CUSTOMER_TEXT_FIELDS = frozenset({"description", "customer_words"})
 
 
-def _add_answers(session: Session, ticket: Ticket, author: AnswerAuthor, bodies: Iterable[str]) -> None:
-    """Answers added to `ticket` in order, which marks it updated."""
-    for body in bodies:
-        # Added by its key: appending to `ticket.answers` would load every answer first.
-        session.add(TicketAnswer(ticket_id=ticket.id, author=author.value, body=body))
-    ticket.updated_at = utcnow()
+def _add_answers(connection: Connection, ticket_id: int, author: AnswerAuthor, bodies: Iterable[str]) -> None:
+    """Answers added to the ticket in order, which marks it updated."""
+    connection.execute(_NEW_ANSWER, [{"ticket_id": ticket_id, "author": author.value, "body": body}
+                                     for body in bodies])
+    connection.execute(_UPDATE_TICKET, {"ticket_id": ticket_id, "updated_at": utcnow()})
 
 
-def _words_masker(session: Session, customer: Customer | None) -> Callable[[str | None], str | None]:
+def _holder_of(connection: Connection, ticket: Row) -> Row | None:
+    if ticket.customer_id is None:
+        return None
+    return connection.execute(_HOLDER, {"customer_id": ticket.customer_id}).first()
+
+
+def _words_masker(connection: Connection, holder: Row | None) -> Callable[[str | None], str | None]:
     """What masks the second factors in a customer's words (bot.privacy.mask_second_factors):
     the holder's own ID and phones however written, and any customer's ID. Phones are read
     in the country of the holder's phone on file; a prospect's words (no holder) only mask
     what names itself an ID or phone, or a phone written with its country code."""
-    own = (customer.document_id, customer.phone, customer.phone_alt) if customer is not None else ()
-    country = _country_of(customer.phone) if customer is not None else None
+    own = (holder.document_id, holder.phone, holder.phone_alt) if holder is not None else ()
+    country = _country_of(holder.phone) if holder is not None else None
 
     def is_an_id(digits: str) -> bool:
-        return session.scalar(select(Customer.id).where(Customer.document_id == digits).limit(1)) is not None
+        return connection.execute(_CUSTOMER_WITH_DOCUMENT, {"document_id": digits}).first() is not None
 
     def masked(text: str | None) -> str | None:
         return mask_second_factors(text, country, own, is_an_id) if text else text
@@ -381,62 +428,52 @@ def _check_date(name: str, value: Any) -> None:
         raise ValueError(f"{name} must be a date")
 
 
-def _customer_service(
-    session: Session, customer_id: int, service_number: int | None
-) -> Service | None:
+def _customer_service(connection: Connection, customer_id: int, service_number: int | None) -> int | None:
+    """The id of the customer's service with that number (None for none), or ValueError."""
     if service_number is None:
         return None
-    service = session.scalar(
-        select(Service).where(
-            Service.service_number == service_number, Service.customer_id == customer_id
-        )
-    )
-    if service is None:
+    service_id = connection.execute(
+        _SERVICE_OF_CUSTOMER, {"service_number": service_number, "customer_id": customer_id}
+    ).scalar()
+    if service_id is None:
         raise ValueError(f"service {service_number} is not one of customer {customer_id}'s")
-    return service
+    return int(service_id)
 
 
-def _tickets() -> Select:
-    return select(Ticket).options(selectinload(Ticket.service))
-
-
-def _answers_of(session: Session, ticket_ids: Iterable[int]) -> dict[int, tuple[TicketAnswerRecord, ...]]:
+def _answers_of(
+    connection: Connection, ticket_ids: Iterable[int]
+) -> dict[int, tuple[TicketAnswerRecord, ...]]:
     """The answers of these tickets by ticket, oldest first (the order of `Ticket.answers`)."""
     ids = list(ticket_ids)
     if not ids:
         return {}
-    rows = session.execute(
-        select(TicketAnswer.ticket_id, TicketAnswer.author, TicketAnswer.body, TicketAnswer.created_at)
-        .where(TicketAnswer.ticket_id.in_(ids))
-        .order_by(TicketAnswer.id)
-    )
     answers: defaultdict[int, list[TicketAnswerRecord]] = defaultdict(list)
-    for ticket_id, author, body, created_at in rows:
+    for ticket_id, author, body, created_at in connection.execute(_ANSWERS_OF, {"ticket_ids": ids}):
         answers[ticket_id].append(TicketAnswerRecord(AnswerAuthor(author), body, created_at))
     return {ticket_id: tuple(listed) for ticket_id, listed in answers.items()}
 
 
-def _record_of(session: Session, ticket: Ticket) -> TicketRecord:
-    return _ticket_record(ticket, _answers_of(session, [ticket.id]).get(ticket.id, ()))
+def _record_of(connection: Connection, ticket: Row) -> TicketRecord:
+    return _ticket_record(ticket, _answers_of(connection, [ticket.id]).get(ticket.id, ()))
 
 
-def _find(session: Session, number: str) -> Ticket | None:
+def _find(connection: Connection, number: str) -> Row | None:
     canonical = parse_ticket_number(number)
-    return session.scalar(_tickets().where(Ticket.number == canonical)) if canonical else None
+    return connection.execute(_TICKET_BY_NUMBER, {"number": canonical}).first() if canonical else None
 
 
-def _load(session: Session, number: str) -> Ticket:
-    ticket = _find(session, number)
+def _load(connection: Connection, number: str) -> Row:
+    ticket = _find(connection, number)
     if ticket is None:
         raise LookupError(f"ticket {number!r} does not exist")
     return ticket
 
 
-def _ticket_record(ticket: Ticket, answers: tuple[TicketAnswerRecord, ...]) -> TicketRecord:
+def _ticket_record(ticket: Row, answers: tuple[TicketAnswerRecord, ...]) -> TicketRecord:
     return TicketRecord(
         number=ticket.number,
         customer_id=ticket.customer_id,
-        service_number=ticket.service.service_number if ticket.service else None,
+        service_number=ticket.service_number,
         category=TicketCategory(ticket.category),
         subject=ticket.subject,
         description=ticket.description,

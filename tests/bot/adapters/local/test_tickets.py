@@ -276,6 +276,18 @@ def test_notes_alone_are_added_and_mark_the_ticket_updated(desk: Blocking) -> No
     assert (ticket.status, ticket.diagnostics) == (before.status, before.diagnostics)
 
 
+def test_an_update_that_changes_nothing_leaves_the_ticket_as_it_was(desk: Blocking) -> None:
+    """As the ORM's flush did: only what differs is written, so nothing marks the ticket updated."""
+    before = desk.get("TK-10001")
+
+    same = desk.update("TK-10001", status=before.status, diagnostics={}, priority=before.priority)
+
+    assert same == before
+    changed = desk.update("TK-10001", diagnostics={"checked": True})
+    assert changed.updated_at > before.updated_at
+    assert changed.diagnostics == {**before.diagnostics, "checked": True}
+
+
 def test_a_refused_update_adds_none_of_its_notes(shared_desk: Blocking) -> None:
     """The change and its notes are one transaction: a change refused in it leaves no note."""
     before = shared_desk.get("TK-10001")
