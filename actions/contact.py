@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.forms import ProtocolFormValidationAction, digression, is_new_message_for, queue_needs
 from actions.shared import (
     channel_of,
+    forget_verified_customer,
     identify,
     is_second_factor,
     latest_intent,
@@ -28,7 +29,7 @@ from actions.shared import (
 )
 from bot.language.es.choices import leading_yes_or_no
 from bot.needs import HUMAN_INTENT
-from bot.ports.customers import ContactField, CustomerRecord
+from bot.ports.customers import ContactField
 from bot.reception.contact import ContactAnswer, contact_shown, read_contact_answer
 from bot.reception.identification import Claim, ClaimKind, parse_claim
 
@@ -185,7 +186,7 @@ class ValidateContactForm(ProtocolFormValidationAction):
         text = latest_text(tracker)
         if parse_claim(text, services().company.country).kind is not ClaimKind.DOCUMENT_ID:
             return None
-        customer = await _customer(tracker)
+        customer = await verified_customer(tracker)
         if customer is None or not await is_second_factor(tracker, text):
             return None
         shown = contact_shown(customer.phone, customer.email, 2, services().company.country)
@@ -221,7 +222,7 @@ class ValidateContactForm(ProtocolFormValidationAction):
 
     @staticmethod
     async def _read(text: str, tracker: Tracker) -> ContactAnswer:
-        customer = await _customer(tracker)
+        customer = await verified_customer(tracker)
         phone, email = (customer.phone, customer.email) if customer else (None, None)
         return read_contact_answer(text, phone, email, services().company.country)
 
@@ -278,7 +279,7 @@ class ValidateContactForm(ProtocolFormValidationAction):
             dispatcher.utter_message(response="utter_contact_update_invalid")
             return {"contact_update": None, "contact_confirmed": None}
         finally:
-            tracker.__dict__.pop(_CUSTOMER_READ, None)  # the details on file may have changed
+            forget_verified_customer(tracker)  # the details on file may have changed
         customer = await directory.get(customer_id)
         if customer is None:  # removed from the ISP system meanwhile: nothing left to confirm
             return {"contact_update": None, "contact_confirmed": True}
@@ -299,20 +300,6 @@ class ValidateContactForm(ProtocolFormValidationAction):
 
 
 _UPDATE_INVALID = "utter_contact_update_invalid"
-# The verified customer as read during this call (kept on its tracker, which is the call's own):
-# one validation reads the details on file from the run, the extraction and the slot's validation.
-_CUSTOMER_READ = "_contact_form_customer_read"
-
-
-async def _customer(tracker: Tracker) -> CustomerRecord | None:
-    """The verified customer, read once per call while its details are not changed."""
-    customer_id = tracker.get_slot("customer_id")
-    kept = tracker.__dict__.get(_CUSTOMER_READ)
-    if kept is not None and kept[0] == customer_id:
-        return kept[1]
-    customer = await verified_customer(tracker)
-    tracker.__dict__[_CUSTOMER_READ] = (customer_id, customer)
-    return customer
 
 
 def _said_since_asked(tracker: Tracker, response: str) -> bool:

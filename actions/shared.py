@@ -131,9 +131,27 @@ def customer_words(tracker: Tracker) -> str:
     return " / ".join(text for text in words[-3:] if text)
 
 
+# The verified customer as read during this action call, kept on its tracker (each call has a
+# tracker of its own): routing, the line checks and the forms ask for it two or three times a call.
+_CUSTOMER_READ = "_verified_customer_read"
+
+
 async def verified_customer(tracker: Tracker) -> CustomerRecord | None:
+    """The verified customer, read once per action call (again for another customer, or once forgotten)."""
     customer_id = tracker.get_slot("customer_id")
-    return await services().customers.get(int(customer_id)) if customer_id else None
+    if not customer_id:
+        return None
+    kept = tracker.__dict__.get(_CUSTOMER_READ)
+    if kept is not None and kept[0] == customer_id:
+        return kept[1]
+    customer = await services().customers.get(int(customer_id))
+    tracker.__dict__[_CUSTOMER_READ] = (customer_id, customer)
+    return customer
+
+
+def forget_verified_customer(tracker: Tracker) -> None:
+    """The details on file have changed during this call: `verified_customer` reads them again."""
+    tracker.__dict__.pop(_CUSTOMER_READ, None)
 
 
 def factor_kinds(tracker: Tracker) -> List[ClaimKind]:

@@ -27,3 +27,16 @@ def run_action(action: Action, tracker: Tracker) -> Tuple[List[Dict[str, Any]], 
 @pytest.fixture
 def tracker_fixture():
     return load_tracker
+
+
+def counting_customer_reads(services: Any, monkeypatch: pytest.MonkeyPatch) -> List[int]:
+    """The customer directory's reads by id during the test, counted (the real directory answers)."""
+    read: List[int] = []
+    get = services.customers.get
+
+    async def counted(customer_id: int) -> Any:
+        read.append(customer_id)
+        return await get(customer_id)
+
+    monkeypatch.setattr(services.customers, "get", counted)
+    return read

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact import ValidateContactForm
 from bot.wiring import Services
-from tests.actions.conftest import load_tracker
+from tests.actions.conftest import counting_customer_reads, load_tracker
 from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
 from tests.support.ports import Blocking
 
@@ -259,23 +259,10 @@ def test_a_cedula_that_is_not_a_second_factor_verifies_nobody(demo_services):  #
         assert found.get("identity_factors") != 2.0
 
 
-def _counting_reads(services: Services, monkeypatch: pytest.MonkeyPatch) -> List[int]:
-    """The customer directory's reads by id during the test, counted (the real directory answers)."""
-    read: List[int] = []
-    get = services.customers.get
-
-    async def counted(customer_id: int) -> Any:
-        read.append(customer_id)
-        return await get(customer_id)
-
-    monkeypatch.setattr(services.customers, "get", counted)
-    return read
-
-
 def test_one_answer_reads_the_details_on_file_once(
     demo_services: Services, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ):
-    read = _counting_reads(demo_services, monkeypatch)
+    read = counting_customer_reads(demo_services, monkeypatch)
     messages, found = validate(answered(demo_services, "sí, están bien", "affirm"))
     assert responses(messages) == ["utter_contact_kept"] and found["contact_confirmed"] is True
     assert len(read) == 1  # the run, the extraction and the slot's validation each asked for them
@@ -285,8 +272,8 @@ def test_details_changed_during_an_answer_are_read_again(
     demo_services: Services, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ):
     tracker = answered(demo_services, "no, el correo cambié, ahora es maria.otra@gmail.com", "deny")
-    read = _counting_reads(demo_services, monkeypatch)
+    read = counting_customer_reads(demo_services, monkeypatch)
     messages, found = validate(tracker)
     assert found["customer_email"] == "maria.otra@gmail.com"
     # Read before the change, and again after it (never the copy from before the change).
-    assert len(read) == 2 and "_contact_form_customer_read" not in tracker.__dict__
+    assert len(read) == 2 and "_verified_customer_read" not in tracker.__dict__

@@ -1,6 +1,7 @@
 """Routing a need: a case already open for it is continued, never opened twice."""
 from __future__ import annotations
 
+import pytest
 from rasa_sdk import Tracker
 
 from actions.cancellation import ActionCancellation
@@ -8,7 +9,7 @@ from actions.follow_up import ActionTicketStatus
 from actions.routing import ActionRouteNeed
 from bot.ports.tickets import AnswerAuthor, TicketKind
 from bot.wiring import Services
-from tests.actions.conftest import load_tracker, run_action
+from tests.actions.conftest import counting_customer_reads, load_tracker, run_action
 from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
 from tests.support.ports import Blocking
 
@@ -58,6 +59,19 @@ def test_when_do_they_come_after_a_visit_was_booked_shows_that_visit(demo_servic
     messages, events = run_action(ActionTicketStatus(), tracker)
     assert "utter_ticket_visit" in responses(messages) and responses(messages)[-1] == "utter_ask_reschedule"
     assert slots(events)["reschedule_ticket"] == "TK-10001"
+
+
+def test_a_technical_need_routed_reads_the_customer_once(
+    demo_services: Services, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+):
+    """The suspension check, the case and the answers each ask for the customer: one read a call."""
+    read = counting_customer_reads(demo_services, monkeypatch)
+    tracker = states_need(demo_services, MARIA, "1001", "report_slow_connection", "anda lentísimo")
+
+    messages, events = run_action(ActionRouteNeed(), tracker)
+
+    assert responses(messages) == ["utter_ticket_opened"] and slots(events)["route"] == "troubleshoot"
+    assert read == [int(tracker.slots["customer_id"])]
 
 
 def test_the_same_fault_again_continues_its_ticket_and_skips_questions_it_answered(
