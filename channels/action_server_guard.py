@@ -30,6 +30,7 @@ from channels import (
     action_responses,
     applied_events,
     crf_decoding,
+    entity_mapping_checks,
     event_types,
     form_trackers,
     graph_runs,
@@ -52,8 +53,9 @@ logger = logging.getLogger(__name__)
 # conversation's past states out for the events added since it last did (channels/past_states.py) and its
 # applied events by each event class's kind looked up once (channels/applied_events.py); the rule
 # policy asks only the rules a state's previous action and intent allow, and only as far back as
-# they reach (channels/rule_keys.py). Before the model loads: DIET decodes entity tags with NumPy
-# (channels/crf_decoding.py).
+# they reach (channels/rule_keys.py); slot extraction works out a form's unique entity mappings
+# once per domain (channels/entity_mapping_checks.py). Before the model loads: DIET decodes entity
+# tags with NumPy (channels/crf_decoding.py).
 action_responses.install()
 event_types.install()
 action_calls.install()
@@ -66,6 +68,7 @@ past_states.install()
 applied_events.install()
 rule_keys.install()
 crf_decoding.install()
+entity_mapping_checks.install()
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
