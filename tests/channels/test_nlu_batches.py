@@ -46,7 +46,13 @@ def _alone(processor: MessageProcessor, text: str) -> Dict[str, Any]:
 
 def _same(ours: Dict[str, Any], rasas: Dict[str, Any]) -> None:
     assert set(ours) == set(rasas)
-    assert ours["text"] == rasas["text"] and ours["entities"] == rasas["entities"]
+    assert ours["text"] == rasas["text"]
+    # Confidences as the intents' below: a batch's rows may differ from a lone run in the last
+    # bits of a float (seen on AMD EPYC: 0.97857213 against 0.97857201); everything else exactly.
+    assert [{**entity, "confidence_entity": None} for entity in ours["entities"]] == [
+        {**entity, "confidence_entity": None} for entity in rasas["entities"]]
+    assert [entity.get("confidence_entity") for entity in ours["entities"]] == pytest.approx(
+        [entity.get("confidence_entity") for entity in rasas["entities"]], abs=1e-6)
     assert ours["intent"]["name"] == rasas["intent"]["name"]
     assert [r["name"] for r in ours["intent_ranking"]] == [r["name"] for r in rasas["intent_ranking"]]
     assert [r["confidence"] for r in ours["intent_ranking"]] == pytest.approx(
