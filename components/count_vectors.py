@@ -42,6 +42,7 @@ from scipy.sparse import coo_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 
 from channels import rasa_methods
+from components.coo_matrices import coo_of
 
 REMEMBERED = 20_000  # documents per vectorizer (a few MB at most)
 FeatureLists = Tuple[List[coo_matrix | None], List[coo_matrix | None]]
@@ -111,8 +112,8 @@ def matrix(vectorizer: CountVectorizer, rows: Sequence[Counts]) -> coo_matrix:
     data = np.array(values, dtype=vectorizer.dtype)
     if vectorizer.binary:
         data.fill(1)
-    return coo_matrix((data, (np.array(row_numbers, dtype=np.int32), np.array(columns, dtype=np.int32))),
-                      shape=(len(rows), len(vectorizer.vocabulary_)))
+    return coo_of(data, np.array(row_numbers, dtype=np.int32), np.array(columns, dtype=np.int32),
+                  (len(rows), len(vectorizer.vocabulary_)))
 
 
 _counts: WeakKeyDictionary[CountVectorizer, DocumentCounts] = WeakKeyDictionary()

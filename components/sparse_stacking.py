@@ -25,6 +25,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse._sputils import get_index_dtype, upcast
 
 from channels import rasa_methods
+from components.coo_matrices import coo_of
 
 
 def side_by_side(left: coo_matrix, right: coo_matrix) -> coo_matrix:
@@ -44,7 +45,7 @@ def side_by_side(left: coo_matrix, right: coo_matrix) -> coo_matrix:
         np.add(block.row, np.int64(0), out=row[part], dtype=idx_dtype)
         np.add(block.col, col_offset, out=col[part], dtype=idx_dtype)
         start += block.nnz
-    return coo_matrix((data, (row, col)), shape=shape)
+    return coo_of(data, row, col, shape)
 
 
 def _stacked(combine: Callable[..., None]) -> Callable[..., None]:
