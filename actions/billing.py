@@ -22,6 +22,7 @@ from actions.shared import (
     anything_else,
     factor_kinds,
     latest_text,
+    need_and_latest_words,
     open_request,
     second_factor_answer,
     services,
@@ -83,8 +84,8 @@ def _today() -> date:
 
 
 def _claim_words(tracker: Tracker) -> str:
-    """What the customer said about the bill: the need's words and the latest message."""
-    return " ".join(filter(None, (tracker.get_slot("need_text"), latest_text(tracker))))
+    """What the customer said about the bill: the need's words and the latest message, each once."""
+    return need_and_latest_words(tracker)
 
 
 def _offer_a_person(dispatcher: CollectingDispatcher, response: str) -> List[EventType]:

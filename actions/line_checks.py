@@ -92,7 +92,6 @@ class ActionRunLineChecks(Action):
                 "decision": _decision_record(decision),
                 "answers": answers_for_ticket(answers),
             },
-            customer_words=tracker.get_slot("need_text"),
             extra_cost_may_apply=decision.extra_cost_may_apply,
             notes=notes,
             **closing,

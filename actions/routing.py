@@ -21,8 +21,8 @@ from actions.handoff import handoff_rule
 from actions.shared import (
     anything_else,
     current_service,
-    latest_text,
     locked_out,
+    need_and_latest_words,
     open_case,
     services,
     user_events,
@@ -95,7 +95,7 @@ async def suspended_service_first(
     service = await current_service(tracker)
     if service is None or service.status is not ServiceStatus.SUSPENDED:
         return None
-    words = " ".join(filter(None, (tracker.get_slot("need_text"), latest_text(tracker))))
+    words = need_and_latest_words(tracker)
     billing_intent = "billing_payment" if reports_payment(words) else "billing_balance"
     if float(tracker.get_slot("identity_factors") or 0) < 2:
         dispatcher.utter_message(response="utter_line_suspended")

@@ -22,6 +22,7 @@ from actions.shared import (
     identify,
     latest_intent,
     latest_text,
+    need_and_latest_words,
     open_request,
     services,
     show_catalogue,
@@ -302,8 +303,8 @@ class ActionSales(Action):
 
 
 def _sales_words(tracker: Tracker) -> str:
-    """What the customer said of this sales need: the need's words and the latest message."""
-    return " ".join(filter(None, (tracker.get_slot("need_text"), latest_text(tracker))))
+    """What the customer said of this sales need: the need's words and the latest message, each once."""
+    return need_and_latest_words(tracker)
 
 
 async def _plan_change_requested(

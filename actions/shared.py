@@ -72,6 +72,18 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
+def need_and_latest_words(tracker: Tracker) -> str:
+    """The words triage kept for the need, then the latest message unless they already end with it.
+
+    Triage keeps the last three messages with content (`customer_words`), so when the
+    need is routed in the turn that stated it, the latest message is already their end.
+    """
+    need, latest = tracker.get_slot("need_text") or "", latest_text(tracker)
+    if latest and (need == latest or need.endswith(f" / {latest}")):
+        return need
+    return " ".join(filter(None, (need, latest)))
+
+
 def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
     return [event for event in tracker.events if event.get("event") == "user"]
 

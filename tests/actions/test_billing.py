@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.billing import ActionAskBillingSecondFactor, ActionBilling, ValidateBillingVerificationForm
 from actions.fallback import ActionHandleFallback
 from actions.routing import ActionRouteNeed
-from bot.ports.tickets import TicketKind
+from bot.ports.tickets import TicketKind, TicketStatus
 from bot.wiring import Services
 from tests.actions.conftest import load_tracker, run_action
 from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
@@ -157,6 +157,28 @@ def test_a_duplicate_charge_opens_one_recalculation_ticket(demo_services: Servic
     again, events = run_action(ActionBilling(), tracker)
     assert responses(again)[0] == "utter_recalculation_already_requested"
     assert slots(events)["ticket_number"] == ticket.number
+
+
+def stated_now(tracker: Tracker) -> Tracker:
+    """The need stated in the latest message (a customer identified earlier in the conversation)."""
+    tracker.latest_message = tracker.events[3]
+    return tracker
+
+
+def test_a_claim_keeps_the_need_and_the_message_after_it_each_once(demo_services: Services) -> None:  # noqa: F811
+    text = "me cobraron dos veces el plan"
+    tracker = identified(demo_services, LUCIA, "1007", "billing_charge_dispute", text, factors=2.0)
+    _, events = run_action(ActionBilling(), tracker)
+    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
+    assert ticket.customer_words == f"{text} sí, son correctos"  # routed once the contact was confirmed
+
+    tracker = identified(demo_services, LUCIA, "1007", "billing_charge_dispute", text, factors=2.0)
+    stated_now(tracker)
+    tracker.slots["need_text"] = f"hola / {text}"  # triage keeps the latest messages with content
+    Blocking(demo_services.tickets).update(ticket.number, status=TicketStatus.CLOSED)
+    _, events = run_action(ActionBilling(), tracker)
+    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
+    assert ticket.customer_words == f"hola / {text}"
 
 
 def test_a_right_invoice_is_explained_and_a_person_offered_without_a_ticket(

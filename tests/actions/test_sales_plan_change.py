@@ -7,7 +7,7 @@ from bot.ports.tickets import TicketCategory, TicketKind
 from bot.wiring import Services
 from tests.actions.conftest import run_action
 from tests.actions.demo_services import demo_services  # noqa: F401 (fixture)
-from tests.actions.test_billing import identified, responses, slots
+from tests.actions.test_billing import identified, responses, slots, stated_now
 from tests.support.ports import Blocking
 
 JUAN, MARIA = "5234871", "4123567"  # Hogar 50 (1003), Fibra 300 (1001)
@@ -25,6 +25,7 @@ def test_pasarme_al_plan_de_300_is_a_plan_change_ticket_for_that_plan(demo_servi
     assert ticket.category is TicketCategory.SALES and ticket.kind is TicketKind.PLAN_CHANGE
     assert ticket.diagnostics["requested_plan"] == "Fibra 300"
     assert ticket.diagnostics["current_plan"] == "Hogar 50"
+    assert ticket.customer_words == f"{text} sí, son correctos"  # routed once the contact was confirmed
     # The adviser offered takes this ticket ("sí": actions/routing.py continues ticket_number's case).
     assert slots(events)["offered_human"] is True
 
@@ -60,3 +61,11 @@ def test_a_slower_plan_named_is_a_plan_change_with_the_saving(demo_services: Ser
     assert responses(messages)[0] == "utter_sales_downgrade_offer"
     assert messages[0]["next_plan"] == "Fibra 100" and messages[0]["difference"] == "70.000 PYG"
     assert Blocking(demo_services.tickets).get(slots(events)["ticket_number"]).kind is TicketKind.PLAN_CHANGE
+
+
+def test_a_plan_change_stated_now_keeps_the_customers_words_once(demo_services: Services) -> None:  # noqa: F811
+    text = "quiero pasarme al plan de 300"
+    tracker = stated_now(identified(demo_services, JUAN, "1003", "sales_inquiry", text, factors=1.0))
+    _, events = run_action(ActionSales(), tracker)
+    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
+    assert ticket.kind is TicketKind.PLAN_CHANGE and ticket.customer_words == text

@@ -187,6 +187,23 @@ def test_the_checks_of_a_suspended_service_close_the_ticket_with_their_notes(
     assert after.diagnostics["decision"]["verdict"] == "suspended"
 
 
+def test_the_checks_on_a_continued_ticket_keep_the_words_it_was_opened_with(
+    demo_services: Services,  # noqa: F811
+):
+    customer_id = demo_customer_id(demo_services, ANA)
+    said = "se corta a cada rato desde el lunes"
+    ticket = Blocking(demo_services.tickets).open_ticket(
+        int(customer_id), 1003, TicketCategory.TECHNICAL, "Intermitencia", said, customer_words=said
+    )
+    tracker, _ = _technical_case(demo_services, ANA, 1003)
+    tracker.slots["ticket_number"] = ticket.number  # continued: the new words went on it as an answer
+
+    run_action(ActionRunLineChecks(), tracker)
+
+    checked = Blocking(demo_services.tickets).get(ticket.number)
+    assert checked.diagnostics["decision"] and checked.customer_words == said
+
+
 def test_a_line_fault_is_recorded_then_booked_each_with_its_note(demo_services: Services):  # noqa: F811
     tracker, before = _technical_case(demo_services, ANA, 1003)
 
