@@ -327,7 +327,11 @@ async def _payment_report(
     existing = await _open_request(customer_id, number, TicketKind.PAYMENT_REPORT)
     if existing is not None:
         ticket = existing
-        await desk.add_answer(ticket.number, AnswerAuthor.CUSTOMER, words)
+        ticket = await desk.add_answer(ticket.number, AnswerAuthor.CUSTOMER, words)
+        if amounts and ticket.amount is None:  # the amount the first report did not say
+            written = money(amounts[0], _currency())
+            ticket = await desk.update(ticket.number, amount=amounts[0],
+                                       notes=[ticket_note("payment_amount_added", amount=written)])
         if attachments:  # a receipt sent with the report again: kept with the first one
             ticket = await _with_attachments(ticket, attachments)
     else:

@@ -31,6 +31,7 @@ UPDATABLE_FIELDS = frozenset(
         "visit_end",
         "extra_cost_may_apply",
         "resolve_by",
+        "amount",
     }
 )
 _NUMBER_TEXT = re.compile(r"\s*(?:tk)?[\s#-]*(\d+)\s*", re.IGNORECASE)

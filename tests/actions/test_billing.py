@@ -234,6 +234,29 @@ def test_a_report_without_a_receipt_asks_for_it_and_a_photo_sent_next_is_attache
     assert "utter_payment_report_receipt_received" not in responses(messages)
 
 
+def test_the_amount_said_in_a_second_report_goes_on_the_open_one(demo_services: Services) -> None:  # noqa: F811
+    tracker = identified(demo_services, PEDRO, "1004", "billing_payment", "ya pagué", factors=2.0)
+    _, events = run_action(ActionBilling(), tracker)
+    number = slots(events)["ticket_number"]
+    assert Blocking(demo_services.tickets).get(number).amount is None
+
+    again = "ya les dije que pagué 150.000 por giros"
+    tracker = stated_now(identified(demo_services, PEDRO, "1004", "billing_payment", again, factors=2.0))
+    _, events = run_action(ActionBilling(), tracker)
+    ticket = Blocking(demo_services.tickets).get(number)
+    assert slots(events)["ticket_number"] == number and ticket.amount == Decimal("150000")
+    assert [a.body for a in ticket.answers[-2:]] == [
+        again, "El cliente indica el monto del pago avisado: 150.000 PYG."
+    ]
+
+    # An amount already on the report stays: a third one is only the customer's words on it.
+    third = "pagué por transferencia 200.000"
+    tracker = stated_now(identified(demo_services, PEDRO, "1004", "billing_payment", third, factors=2.0))
+    run_action(ActionBilling(), tracker)
+    ticket = Blocking(demo_services.tickets).get(number)
+    assert ticket.amount == Decimal("150000") and ticket.answers[-1].body == third
+
+
 def test_a_receipt_sent_with_a_second_report_joins_the_open_one(demo_services: Services) -> None:  # noqa: F811
     tracker = identified(demo_services, PEDRO, "1004", "billing_payment", "ya pagué 150.000", factors=2.0)
     first = {"kind": "photo", "file_id": "AgAD-first"}

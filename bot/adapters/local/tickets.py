@@ -365,6 +365,8 @@ def _validated_changes(fields: dict[str, Any]) -> dict[str, Any]:
         changes[name] = value.astimezone(timezone.utc)
     if "resolve_by" in fields:
         _check_date("resolve_by", fields["resolve_by"])
+    if "amount" in fields:
+        _check_amount(fields["amount"])
     return changes
 
 
@@ -380,13 +382,7 @@ def _validated_request(
 ) -> _Request:
     """The request of a new ticket checked, or ValueError (rules in TicketDesk.open_ticket)."""
     checked_kind = _one_of(TicketKind, "kind", kind) if kind is not None else None
-    if amount is not None:
-        if not isinstance(amount, Decimal):
-            raise ValueError(f"amount must be a Decimal, not {type(amount).__name__}")
-        if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
-            raise ValueError(f"amount must be between 0 and {MAX_AMOUNT}; got {amount}")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValueError(f"amount must have at most two decimals; got {amount}")
+    _check_amount(amount)
     if invoice_number is not None:
         if not isinstance(invoice_number, str):
             raise ValueError("invoice_number must be a string")
@@ -421,6 +417,17 @@ def _checked_lead(lead: Any) -> dict[str, str]:
     if not all(isinstance(value, str) for value in lead.values()):
         raise ValueError("lead values must be strings")
     return {name: value.strip() for name, value in lead.items() if value.strip()}
+
+
+def _check_amount(amount: Any) -> None:
+    if amount is None:
+        return
+    if not isinstance(amount, Decimal):
+        raise ValueError(f"amount must be a Decimal, not {type(amount).__name__}")
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+        raise ValueError(f"amount must be between 0 and {MAX_AMOUNT}; got {amount}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"amount must have at most two decimals; got {amount}")
 
 
 def _check_date(name: str, value: Any) -> None:

@@ -78,6 +78,8 @@ def test_charges_named(text: str | None, kinds: list[str]) -> None:
         "quiero informar un pago",
         "quiero reportar un pago",
         "hice un depósito en el banco",
+        "ya les dije que pagué!! 150.000 por giros tigo",
+        "te dije que pagué todo el mes pasado",
     ],
 )
 def test_a_payment_made_is_reported(text: str) -> None:

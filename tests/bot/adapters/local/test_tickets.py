@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, time, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -232,6 +233,9 @@ def test_closing_sets_closed_at_and_reopening_clears_it(desk: Blocking) -> None:
         ({"priority": "asap"}, "priority"),
         ({"visit_start": datetime(2026, 12, 1, 8, 0)}, "timezone-aware"),
         ({"diagnostics": ["LOS"]}, "diagnostics"),
+        ({"amount": 150000.0}, "Decimal"),
+        ({"amount": Decimal("10.005")}, "two decimals"),
+        ({"amount": Decimal("-1")}, "amount"),
         (
             {
                 "visit_start": datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc),
