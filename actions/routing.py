@@ -105,6 +105,16 @@ async def suspended_service_first(
     return [SlotSet("need_intent", billing_intent), SlotSet("line_verdict", None), SlotSet("route", route)]
 
 
+async def _case_under_way(tracker: Tracker) -> bool:
+    """This conversation's ticket is still open: a case closed (solved, no fault found) is not
+    continued by a person asked for afterwards, who gets a case of their own."""
+    number = tracker.get_slot("ticket_number")
+    if not number:
+        return False
+    ticket = await services().tickets.get(number)
+    return ticket is not None and ticket.is_open
+
+
 class ActionRouteNeed(Action):
     def name(self) -> str:
         return "action_route_need"
@@ -132,7 +142,7 @@ class ActionRouteNeed(Action):
             return [SlotSet("route", Flow.FOLLOW_UP.value)]
         if spec.flow in _ANSWERED_BY_THE_BOT and not to_a_person:
             return await _answered_by_the_bot(dispatcher, tracker, spec.flow)
-        if to_a_person and tracker.get_slot("ticket_number"):
+        if to_a_person and await _case_under_way(tracker):
             # A person asked for in the middle of a case: the person continues that case's ticket.
             return [SlotSet("route", Flow.PERSON.value)]
         if spec.flow is Flow.TROUBLESHOOT and not to_a_person:

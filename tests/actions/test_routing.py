@@ -113,6 +113,25 @@ def test_a_need_for_a_person_said_twice_gets_one_ticket(demo_services: Services)
     assert [t.number for t in open_tickets(demo_services, again.slots["customer_id"])] == [first]
 
 
+def test_a_person_asked_for_continues_the_case_under_way_but_not_a_closed_one(
+    demo_services: Services,  # noqa: F811
+):
+    tracker = states_need(demo_services, MARIA, "1001", "report_no_connection", "no tengo internet")
+    _, events = run_action(ActionRouteNeed(), tracker)
+    technical = slots(events)["ticket_number"]
+    tracker.slots["ticket_number"] = technical
+
+    person = states_need(demo_services, MARIA, "1001", "request_human", "quiero hablar con una persona")
+    person.slots["ticket_number"] = technical
+    messages, events = run_action(ActionRouteNeed(), person)
+    assert messages == [] and slots(events) == {"route": "person"}  # the person takes that case
+
+    closed = Blocking(demo_services.tickets).update(technical, status="closed")  # solved by the advice
+    messages, events = run_action(ActionRouteNeed(), person)
+    assert slots(events)["route"] == "person" and slots(events)["ticket_number"] != technical
+    assert Blocking(demo_services.tickets).get(technical) == closed  # nothing put on the closed case
+
+
 def test_a_cancelled_service_asking_to_cancel_is_told_so_without_a_ticket(demo_services: Services):  # noqa: F811
     tracker = states_need(demo_services, RAMON, "1012", "cancel_service", "quiero dar de baja el servicio")
 
