@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[3]
         ("billing_charge_dispute", "cuanto debo? me cobraron de mas", "billing_charge_dispute"),
         # A cancellation, a follow-up or a person are never reordered.
         ("cancel_service", "no tengo internet hace una semana, quiero dar de baja", "cancel_service"),
+        ("billing_balance", "sigue lento y además quiero saber cuánto debo", "report_slow_connection"),
+        ("billing_balance", "ok y cuando me van a llamar? es urgente", "ticket_status"),
         (None, "", None),
     ],
 )
