@@ -37,11 +37,14 @@ from collections.abc import Iterable
 from bot.language.es.leaving import says_leaving
 from bot.language.es.needs import has_area_words, needs_stated
 from bot.language.es.service_back import says_service_back
+from bot.language.es.visit_cancel import says_cancel_visit
 from bot.needs import ADVICE_FIRST_INTENTS, HUMAN_INTENT, Need, need_for_intent
 
 # Intents whose message may state a need in words: courtesies around it, or NLU unsure.
 NEED_CARRYING_INTENTS = frozenset({"greet", "inform", "nlu_fallback"})
 CANCELLATION_INTENT = "cancel_service"
+# A booked visit called off ("cancelen la visita") is a follow-up of its ticket.
+VISIT_FOLLOW_UP_INTENT = "ticket_status"
 # Areas whose intent yields to another area's need stated in words when the message has no
 # word of its own area. Not follow-up ("¿cuándo viene el técnico? sigo sin internet" is a
 # follow-up about a connection) nor a person asked for.
@@ -63,6 +66,8 @@ def need_of_message(intent: str | None, text: str | None) -> str | None:
         if intent == CANCELLATION_INTENT:
             if says_leaving(intent, text):
                 return intent
+            if says_cancel_visit(text):
+                return VISIT_FOLLOW_UP_INTENT  # the follow-up acts on the booked visit (actions/follow_up.py)
         else:
             return _need_in_words_instead(need, text, in_words) or _first_stated(need, in_words) or intent
     elif intent not in NEED_CARRYING_INTENTS:

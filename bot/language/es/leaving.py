@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.language.es.text import alternation, plain
+from bot.language.es.visit_cancel import without_visit_cancellation
 
 _PHRASES: dict[str, list[str]] = yaml.safe_load(
     Path(__file__).with_name("leaving_words.yml").read_text(encoding="utf-8")
@@ -46,8 +47,12 @@ def says_leaving(intent: str | None, text: str | None) -> bool:
     if pattern is None:
         return True
     plain_text = plain(text or "")
-    if intent == "cancel_service" and _NEGATED_CANCELLATION.search(plain_text):
-        return False
+    if intent == "cancel_service":
+        if _NEGATED_CANCELLATION.search(plain_text):
+            return False
+        # "Cancelen la visita" calls off the technician, not the service (play-test: "ya volvió
+        # el internet, cancelen la visita" started a cancellation).
+        plain_text = without_visit_cancellation(plain_text)
     return bool(pattern.search(plain_text))
 
 

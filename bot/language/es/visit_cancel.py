@@ -30,3 +30,9 @@ def says_cancel_visit(text: str | None) -> bool:
     if _NOT_CANCEL.search(plain_text):
         return False
     return bool(_CANCEL.search(plain_text))
+
+
+def without_visit_cancellation(plain_text: str) -> str:
+    """Plain text with the words that call off a visit blanked ("cancelen la visita"), so that
+    what is left says whether anything else is cancelled."""
+    return _CANCEL.sub(" ", plain_text)

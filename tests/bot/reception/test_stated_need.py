@@ -50,6 +50,10 @@ ROOT = Path(__file__).resolve().parents[3]
         ("cancel_service", "no tengo internet hace una semana, quiero dar de baja", "cancel_service"),
         ("billing_balance", "sigue lento y además quiero saber cuánto debo", "report_slow_connection"),
         ("billing_balance", "ok y cuando me van a llamar? es urgente", "ticket_status"),
+        # A visit called off is a follow-up of its ticket, not a cancellation of the service.
+        ("cancel_service", "ya volvió el internet, cancelen la visita", "ticket_status"),
+        ("cancel_service", "cancelá la visita porfa", "ticket_status"),
+        ("cancel_service", "cancelen la visita y denme de baja el servicio", "cancel_service"),
         (None, "", None),
     ],
 )

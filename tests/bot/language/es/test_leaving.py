@@ -46,6 +46,10 @@ def test_other_intents_are_not_judged_here() -> None:
         ("NO!! no quiero la baja", False),
         ("quiero dar de baja el servicio", True),
         ("no anda nada, quiero dar de baja", True),
+        # The technician's visit called off is no cancellation of the service.
+        ("ya volvió el internet, cancelen la visita", False),
+        ("cancelame la visita del jueves", False),
+        ("cancelen la visita y también quiero cancelar el servicio", True),
     ],
 )
 def test_a_cancellation_said_not_to_be_one_is_not_backed(text: str, backed: bool) -> None:
