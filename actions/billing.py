@@ -326,8 +326,7 @@ async def _payment_report(
     attachments = _attachments(tracker)
     existing = await _open_request(customer_id, number, TicketKind.PAYMENT_REPORT)
     if existing is not None:
-        ticket = existing
-        ticket = await desk.add_answer(ticket.number, AnswerAuthor.CUSTOMER, words)
+        ticket = await desk.add_answer(existing.number, AnswerAuthor.CUSTOMER, words)
         if amounts and ticket.amount is None:  # the amount the first report did not say
             written = money(amounts[0], _currency())
             ticket = await desk.update(ticket.number, amount=amounts[0],
