@@ -328,9 +328,8 @@ async def _payment_report(
     if existing is not None:
         ticket = await desk.add_answer(existing.number, AnswerAuthor.CUSTOMER, words)
         if amounts and ticket.amount is None:  # the amount the first report did not say
-            written = money(amounts[0], _currency())
-            ticket = await desk.update(ticket.number, amount=amounts[0],
-                                       notes=[ticket_note("payment_amount_added", amount=written)])
+            note = ticket_note("payment_amount_added", amount=money(amounts[0], _currency()))
+            ticket = await desk.update(ticket.number, amount=amounts[0], notes=[note])
         if attachments:  # a receipt sent with the report again: kept with the first one
             ticket = await _with_attachments(ticket, attachments)
     else:
