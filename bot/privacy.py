@@ -117,7 +117,9 @@ def mask_second_factors(
     services_named = []
     for start, end, kind in named_identifier_spans(text):
         if kind is ClaimKind.SERVICE_NUMBER:
-            services_named.append((start, end))
+            # Written without spaces, as an ID: "servicio 1008 3.345.678" names 1008, then an ID.
+            token = _TOKEN.match(text, start)
+            services_named.append((start, token.end() if token else end))
         elif kind is ClaimKind.PHONE:
             phone = normalize_phone(text[start:end], region)
             spans.append((start, end, mask_phone(phone) if phone else mask_digits(text[start:end])))

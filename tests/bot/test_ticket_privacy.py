@@ -36,6 +36,9 @@ def _someones_id(digits: str) -> bool:
         ("la cédula de mi vecina 5012346", "la cédula de mi vecina ****346"),  # someone else's
         ("ci: 7.654.321, no sé si está bien", "ci: ****321, no sé si está bien"),  # named, nobody's
         ("llamen al 0972 111222", "llamen al +595******222"),  # any phone
+        # Her ID right after a service number (play-test): the service number is one token.
+        ("cuanto debo. servicio 1001 4.123.567", "cuanto debo. servicio 1001 ****567"),
+        ("servicio 1001 4123567", "servicio 1001 ****567"),
     ],
 )
 def test_ids_and_phones_are_masked(text, masked):
