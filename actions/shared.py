@@ -73,14 +73,18 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def need_and_latest_words(tracker: Tracker) -> str:
-    """The words triage kept for the need, then the latest message unless they already end with it.
+    """The words triage kept for the need, then the latest message unless it adds nothing.
 
     Triage keeps the last three messages with content (`customer_words`), so when the
     need is routed in the turn that stated it, the latest message is already their end.
+    A latest message that only confirms ("sí, todo bien" to the contact details) is left
+    out as triage leaves courtesies out; one with a number (an invoice, an amount) stays.
     """
     need, latest = tracker.get_slot("need_text") or "", latest_text(tracker)
     if latest and (need == latest or need.endswith(f" / {latest}")):
         return need
+    if latest_intent(tracker) in _COURTESY_INTENTS and not any(char.isdigit() for char in latest):
+        return need or latest
     return " ".join(filter(None, (need, latest)))
 
 

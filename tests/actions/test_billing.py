@@ -165,20 +165,28 @@ def stated_now(tracker: Tracker) -> Tracker:
     return tracker
 
 
-def test_a_claim_keeps_the_need_and_the_message_after_it_each_once(demo_services: Services) -> None:  # noqa: F811
-    text = "me cobraron dos veces el plan"
-    tracker = identified(demo_services, LUCIA, "1007", "billing_charge_dispute", text, factors=2.0)
+def _claim_words_on_the_ticket(services: Services, tracker: Tracker) -> str | None:
     _, events = run_action(ActionBilling(), tracker)
-    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
-    assert ticket.customer_words == f"{text} sí, son correctos"  # routed once the contact was confirmed
+    ticket = Blocking(services.tickets).get(slots(events)["ticket_number"])
+    Blocking(services.tickets).update(ticket.number, status=TicketStatus.CLOSED)  # the next claim is new
+    return ticket.customer_words
 
+
+def test_a_claim_keeps_the_customers_words_each_once_and_no_bare_yes(demo_services: Services) -> None:  # noqa: F811
+    text = "me cobraron dos veces el plan"
+    # Routed once the contact details were confirmed ("sí, son correctos"): the need alone.
     tracker = identified(demo_services, LUCIA, "1007", "billing_charge_dispute", text, factors=2.0)
-    stated_now(tracker)
+    assert _claim_words_on_the_ticket(demo_services, tracker) == text
+
+    # A confirmation that carries a number (an invoice, an amount) is kept with the need.
+    tracker = identified(demo_services, LUCIA, "1007", "billing_charge_dispute", text, factors=2.0)
+    tracker.latest_message = {**tracker.latest_message, "text": "sí, es la factura F-2026-000123"}
+    assert _claim_words_on_the_ticket(demo_services, tracker) == f"{text} sí, es la factura F-2026-000123"
+
+    # Stated in the turn it is routed: triage's words already end with it.
+    tracker = stated_now(identified(demo_services, LUCIA, "1007", "billing_charge_dispute", text, 2.0))
     tracker.slots["need_text"] = f"hola / {text}"  # triage keeps the latest messages with content
-    Blocking(demo_services.tickets).update(ticket.number, status=TicketStatus.CLOSED)
-    _, events = run_action(ActionBilling(), tracker)
-    ticket = Blocking(demo_services.tickets).get(slots(events)["ticket_number"])
-    assert ticket.customer_words == f"hola / {text}"
+    assert _claim_words_on_the_ticket(demo_services, tracker) == f"hola / {text}"
 
 
 def test_a_right_invoice_is_explained_and_a_person_offered_without_a_ticket(

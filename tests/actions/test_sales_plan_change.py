@@ -25,7 +25,7 @@ def test_pasarme_al_plan_de_300_is_a_plan_change_ticket_for_that_plan(demo_servi
     assert ticket.category is TicketCategory.SALES and ticket.kind is TicketKind.PLAN_CHANGE
     assert ticket.diagnostics["requested_plan"] == "Fibra 300"
     assert ticket.diagnostics["current_plan"] == "Hogar 50"
-    assert ticket.customer_words == f"{text} sí, son correctos"  # routed once the contact was confirmed
+    assert ticket.customer_words == text  # routed once the contact was confirmed: no bare "sí"
     # The adviser offered takes this ticket ("sí": actions/routing.py continues ticket_number's case).
     assert slots(events)["offered_human"] is True
 
