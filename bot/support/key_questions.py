@@ -40,8 +40,8 @@ def answers_in(
     """The key questions one message answers, as slot values.
 
     `now` and `tz` (the company's time zone) turn "desde ayer" into a date;
-    entities NLU found (duration, connection_type, device_brand) are tried
-    before the whole text. `asked` is the question asked, if any.
+    entities NLU found (duration, device_brand) are tried before the whole text,
+    a connection type's after it. `asked` is the question asked, if any.
     """
     if not text or classify(text) is not None:
         return {}
@@ -58,7 +58,10 @@ def answers_in(
     # of the test, not which devices fail: no scope then, unless said as a correction.
     if scope is not None and (asked != "device_brand" or is_correction(text)):
         found["devices_scope"] = scope
-    for candidate in [*_entity_values(entities, "connection_type"), text]:
+    # The whole answer first: it reads both media named ("los dos, wifi y cable", which NLU
+    # tags as two entities, the first one stored: play-test) and a medium said not to be
+    # used; NLU's entities for a spelling the parser does not know.
+    for candidate in [text, *_entity_values(entities, "connection_type")]:
         connection = parse_connection_type(candidate)
         if connection is not None:
             found["connection_type"] = connection

@@ -33,6 +33,18 @@ def test_entities_are_tried_before_the_whole_text():
     assert found["device_brand"] == "Samsung"
 
 
+def test_both_media_named_are_both_whatever_entities_nlu_tagged():
+    wifi_and_cable = [{"entity": "connection_type", "value": "wifi"},
+                      {"entity": "connection_type", "value": "cable"}]
+    assert answers("los dos, wifi y cable", wifi_and_cable)["connection_type"] == "both"
+    assert answers("por cable y por wifi igual", wifi_and_cable[::-1])["connection_type"] == "both"
+    # One medium said not to be used: the other.
+    assert answers("no uso cable, wifi nomás", wifi_and_cable[::-1])["connection_type"] == "wifi"
+    # A spelling only NLU knows.
+    wifi_only = [{"entity": "connection_type", "value": "wifi"}]
+    assert answers("por guaifai", wifi_only)["connection_type"] == "wifi"
+
+
 def test_only_a_described_device_or_not_knowing_is_kept_without_a_parser():
     described = "  una compu vieja de mi hijo  "
     assert answer_without_parser("device_brand", described) == described.strip()
