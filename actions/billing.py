@@ -18,9 +18,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction
 from actions.shared import (
+    another_account_named,
     answer_input_problem,
     anything_else,
     factor_kinds,
+    identify_again,
     latest_text,
     need_and_latest_words,
     open_request,
@@ -110,6 +112,13 @@ class ValidateBillingVerificationForm(ProtocolFormValidationAction):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         answer = str(slot_value or "")
+        corrected = another_account_named(tracker, answer)
+        if corrected is not None:
+            # "No perdón, me equivoqué, el mío es el 1007" (play-test: counted as a wrong factor, and
+            # the ticket that followed went on the account given by mistake): identified afresh,
+            # no try counted, the second factor then asked of that account.
+            slots = await identify_again(dispatcher, tracker, corrected)
+            return {**slots, "billing_second_factor": None, "billing_second_factor_tries": None}
         factor = await second_factor_answer(tracker, answer)
         if factor is SecondFactor.CONFIRMS:
             return {"billing_second_factor": "verified", "identity_factors": 2.0}

@@ -20,7 +20,7 @@ from actions.forms import ProtocolFormValidationAction, digression, is_new_messa
 from actions.shared import (
     channel_of,
     forget_verified_customer,
-    identify,
+    identify_again,
     is_second_factor,
     latest_intent,
     latest_text,
@@ -36,15 +36,6 @@ from bot.reception.identification import Claim, ClaimKind, parse_claim
 # Identifiers that name one service's account and can never be a contact detail (an ID may
 # name several services, which the identification form asks to choose from).
 _ACCOUNT_KINDS = frozenset({ClaimKind.SERVICE_NUMBER})
-# Locked while correcting: the account identified before is no longer trusted.
-_FORGET_IDENTITY = {
-    "customer_id": None,
-    "customer_name": None,
-    "customer_phone": None,
-    "customer_email": None,
-    "service_number": None,
-    "identity_factors": None,
-}
 
 
 class ValidateContactForm(ProtocolFormValidationAction):
@@ -204,13 +195,8 @@ class ValidateContactForm(ProtocolFormValidationAction):
     async def _identify_again(
         claim: Claim, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> List[Dict[str, Any]]:
-        """Identify afresh with the corrected identifier; the details asked about are then the new
-        account's. Not found, the account already identified stays and its question is asked again."""
-        slots = await identify(dispatcher, tracker, claim)
-        if slots.get("customer_id"):
-            slots.update(contact_confirmed=None, contact_update=None)
-        elif slots.get("identification_locked"):
-            slots.update(_FORGET_IDENTITY)
+        """Identify afresh (`identify_again`); the form starts over with the account found."""
+        slots = await identify_again(dispatcher, tracker, claim)
         events = [SlotSet(name, value) for name, value in slots.items()]
         return [*events, SlotSet("requested_slot", None)]
 

@@ -282,6 +282,40 @@ async def identify(
     return {**reopened, **await apply_resolution(resolution, dispatcher, tracker, earlier)}
 
 
+# Locked while correcting an account: the one identified before is no longer trusted.
+FORGET_IDENTITY = {
+    "customer_id": None,
+    "customer_name": None,
+    "customer_phone": None,
+    "customer_email": None,
+    "service_number": None,
+    "identity_factors": None,
+}
+
+
+async def identify_again(dispatcher: CollectingDispatcher, tracker: Tracker, claim: Claim) -> Dict[str, Any]:
+    """Identify afresh with a corrected identifier ("uy, me equivoqué, el mío es 1010").
+
+    Found, the slots of that account, whose contact details are then to be confirmed;
+    not found, the account identified before stays; locked, no account is trusted.
+    """
+    slots = await identify(dispatcher, tracker, claim)
+    if slots.get("customer_id"):
+        slots.update(contact_confirmed=None, contact_update=None)
+    elif slots.get("identification_locked"):
+        slots.update(FORGET_IDENTITY)
+    return slots
+
+
+def another_account_named(tracker: Tracker, text: str) -> Claim | None:
+    """A service number other than the one identified, written where another answer was asked:
+    the customer corrects the account ("no perdón, me equivoqué, el mío es el 1007")."""
+    claim = parse_claim(text, services().company.country)
+    if claim.kind is not ClaimKind.SERVICE_NUMBER or not tracker.get_slot("customer_id"):
+        return None
+    return claim if claim.value != str(tracker.get_slot("service_number") or "") else None
+
+
 async def apply_resolution(
     resolution: Resolution,
     dispatcher: CollectingDispatcher,

@@ -17,7 +17,7 @@ from tests.actions.conftest import load_tracker, run_action
 from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
 from tests.support.ports import Blocking
 
-MARIA, PEDRO, LUCIA, GABRIELA = "4123567", "2876543", "5012346", "6123789"
+MARIA, PEDRO, LUCIA, GABRIELA, ANA = "4123567", "2876543", "5012346", "6123789", "5234871"
 BILLING_INTENTS = ("billing_balance", "billing_charge_dispute", "billing_payment")
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+ PYG")
 VERIFIED = {"billing_second_factor": "verified", "identity_factors": 2.0}
@@ -86,6 +86,26 @@ def test_a_question_back_or_a_photo_is_no_wrong_second_factor(demo_services: Ser
     tracker.slots["billing_second_factor_tries"] = 1.0
     assert _second_factor(tracker, "no se")[1]["billing_second_factor"] == "not_verified"
     assert _second_factor(tracker, MARIA)[1] == {"billing_second_factor": "verified", "identity_factors": 2.0}
+
+
+def test_another_service_number_to_the_second_factor_question_identifies_that_account(
+    demo_services: Services,  # noqa: F811
+) -> None:
+    # The customer gave Ana's service by mistake; asked for the second factor, she corrects it.
+    tracker = identified(demo_services, ANA, "1006", "billing_charge_dispute", "me cobraron dos veces", 1.0)
+    said, slots_set = _second_factor(tracker, "no perdon me equivoque, el mio es el 1007, soy lucia")
+    assert said == ["utter_identified"]  # "Gracias, Lucía. Ya encontré su cuenta."
+    assert slots_set["customer_id"] == demo_customer_id(demo_services, LUCIA)
+    assert slots_set["service_number"] == "1007" and slots_set["identity_factors"] == 1.0
+    # No try counted; the question is asked again, of her account, and her ID verifies her.
+    assert slots_set["billing_second_factor"] is None and slots_set["billing_second_factor_tries"] is None
+    assert slots_set["contact_confirmed"] is None
+    tracker.slots.update({name: value for name, value in slots_set.items() if name != "contact_confirmed"})
+    assert _second_factor(tracker, LUCIA)[1] == {"billing_second_factor": "verified", "identity_factors": 2.0}
+
+    # The service number already identified, written again, is no correction.
+    tracker = identified(demo_services, ANA, "1006", "billing_charge_dispute", "me cobraron dos veces", 1.0)
+    assert "customer_id" not in _second_factor(tracker, "1006")[1]
 
 
 def test_the_identifier_that_found_the_account_is_no_second_factor_nor_a_wrong_one(

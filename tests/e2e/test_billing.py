@@ -118,6 +118,21 @@ def test_lucia_s_duplicate_charge_becomes_a_recalculation_and_credit(assistant, 
     assert number in again and "ya está en trámite" in again
 
 
+def test_the_wrong_service_corrected_at_the_second_factor_question_is_lucia_s_claim(assistant, sender, ports):
+    desk, _ = ports
+    # Ana's service number given by mistake (play-test): the correction identifies Lucía's account.
+    before = assistant.say("me cobraron dos veces el plan, servicio 1006", sender)
+    before += assistant.say("sí, están bien", sender)
+    assert SECOND_FACTOR_QUESTION in before, before
+    corrected = assistant.say("no perdon me equivoque, el mio es el 1007, soy lucia", sender)
+    assert "Lucía" in corrected and "no coincide" not in corrected, corrected
+    assert not ACCOUNT_DATA.search(corrected), corrected  # still one factor: nothing of the account
+    reply = assistant.say("5012346", sender)
+    assert "cobro duplicado" in reply, reply
+    ticket = desk.get(TICKET.search(reply).group(0))
+    assert ticket.service_number == 1007 and ticket.kind is TicketKind.RECALCULATION_AND_CREDIT
+
+
 def test_diego_s_missing_promotion_is_credited_to_the_guarani(assistant, sender, ports):
     desk, billing = ports
     contract = billing.contract(1008)
