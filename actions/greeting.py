@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import latest_intent, services
+from actions.shared import another_account_named, identify_again, latest_intent, latest_text, services
 from actions.visits import close_when_service_back
 from bot.reception.greeting import GreetingStep, greeting_steps, welcome_response
 
@@ -110,6 +110,13 @@ class ActionAcknowledgeInform(Action):
         service_back = await close_when_service_back(dispatcher, tracker)  # "ah ya anda, volvió" as data
         if service_back is not None:
             return service_back
+        other = another_account_named(tracker, latest_text(tracker), answer=False)
+        if other is not None:
+            # "Empecemos de nuevo, soy Lucía, servicio 1007" in a conversation identified as another
+            # account (play-test: she was only greeted, and her next need went on that account).
+            slots = await identify_again(dispatcher, tracker, other)
+            dispatcher.utter_message(response="utter_how_can_help")
+            return [SlotSet(name, value) for name, value in slots.items()]
         person = _person_given(tracker)
         if person:
             dispatcher.utter_message(response="utter_nice_to_meet", person=person)

@@ -30,6 +30,7 @@ from bot.reception.identification import (
     PendingFactor,
     Resolution,
     SecondFactor,
+    claim_named_in,
     claims_in,
     parse_claim,
     resolve,
@@ -296,22 +297,30 @@ FORGET_IDENTITY = {
 async def identify_again(dispatcher: CollectingDispatcher, tracker: Tracker, claim: Claim) -> Dict[str, Any]:
     """Identify afresh with a corrected identifier ("uy, me equivoqué, el mío es 1010").
 
-    Found, the slots of that account, whose contact details are then to be confirmed;
-    not found, the account identified before stays; locked, no account is trusted.
+    Found, the slots of that account, whose contact details are then to be confirmed and
+    which has no case of this conversation yet; not found, the account identified before
+    stays; locked, no account is trusted.
     """
     slots = await identify(dispatcher, tracker, claim)
     if slots.get("customer_id"):
-        slots.update(contact_confirmed=None, contact_update=None)
+        slots.update(contact_confirmed=None, contact_update=None, ticket_number=None)
     elif slots.get("identification_locked"):
         slots.update(FORGET_IDENTITY)
     return slots
 
 
-def another_account_named(tracker: Tracker, text: str) -> Claim | None:
-    """A service number other than the one identified, written where another answer was asked:
-    the customer corrects the account ("no perdón, me equivoqué, el mío es el 1007")."""
-    claim = parse_claim(text, services().company.country)
-    if claim.kind is not ClaimKind.SERVICE_NUMBER or not tracker.get_slot("customer_id"):
+def another_account_named(tracker: Tracker, text: str, answer: bool = True) -> Claim | None:
+    """A service number other than the one identified: the customer corrects the account ("no
+    perdón, me equivoqué, el mío es el 1007") or says whose it is ("soy lucía, servicio 1007").
+
+    `answer`: the text answers a question about an identifier, so a bare number is one; else
+    only a number its kind names counts ("servicio 1007", not "desde el 1007" nor an amount).
+    """
+    if not tracker.get_slot("customer_id"):
+        return None
+    country = services().company.country
+    claim = parse_claim(text, country) if answer else claim_named_in(text, country)
+    if claim is None or claim.kind is not ClaimKind.SERVICE_NUMBER:
         return None
     return claim if claim.value != str(tracker.get_slot("service_number") or "") else None
 

@@ -11,8 +11,10 @@ from actions.forms import queue_needs
 from actions.greeting import welcome_once
 from actions.sales import lead_already_given
 from actions.shared import (
+    another_account_named,
     customer_words,
     identify,
+    identify_again,
     latest_intent,
     latest_text,
     services,
@@ -191,6 +193,10 @@ class ActionTriage(Action):
         elif not tracker.get_slot("customer_id"):
             # Failed attempts and a lockout are never reset here: restating the need is no new try.
             slots.update(await identify(dispatcher, tracker, self._claim_already_given(tracker)))
+        elif (other := another_account_named(tracker, latest_text(tracker), answer=False)) is not None:
+            # "Soy Lucía, servicio 1007, se me corta" in a conversation identified as another
+            # account (play-test: the visit was booked on the account given by mistake).
+            slots.update(await identify_again(dispatcher, tracker, other))
         return [*events, *(SlotSet(name, value) for name, value in slots.items())]
 
     @classmethod

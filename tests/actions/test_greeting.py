@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from actions.greeting import ActionGreet
+from actions.greeting import ActionAcknowledgeInform, ActionGreet
 from actions.session import ActionSessionStart
 from actions.triage import ActionTriage
 from bot.wiring import Services
 from tests.actions.conftest import load_tracker, run_action
-from tests.actions.demo_services import demo_services  # noqa: F401 (fixture)
+from tests.actions.demo_services import demo_customer_id, demo_services  # noqa: F401 (fixture)
 
 WELCOMES = {"utter_greet_morning", "utter_greet_afternoon", "utter_greet_evening"}
 
@@ -123,3 +123,36 @@ def test_a_cancellation_in_so_many_words_is_triaged(demo_services: Services):  #
     messages, events = run_action(ActionTriage(), tracker)
     assert responses(messages)[0] == "utter_triage_cancellation"
     assert slots(events)["need_intent"] == "cancel_service"
+
+
+def _identified_as_ana(services: Services, text: str, intent: str):
+    """A conversation identified by Ana's service number, given by mistake, at a new message."""
+    tracker = first_message(text, intent)
+    tracker.slots.update(customer_id=demo_customer_id(services, "5234871"), service_number="1006",
+                         identity_factors=1.0, contact_confirmed=True, ticket_number="TK-10001")
+    return tracker
+
+
+def test_another_service_named_by_an_identified_customer_identifies_that_account(
+    demo_services: Services,  # noqa: F811
+):
+    lucia = demo_customer_id(demo_services, "5012346")
+    # Data given alone ("empecemos de nuevo"): identified afresh, then asked what they need.
+    tracker = _identified_as_ana(demo_services, "no. empecemos de nuevo, soy lucia fernandez servicio 1007",
+                                 "inform")
+    messages, events = run_action(ActionAcknowledgeInform(), tracker)
+    assert responses(messages) == ["utter_identified", "utter_how_can_help"]
+    assert slots(events)["customer_id"] == lucia and slots(events)["service_number"] == "1007"
+    # Her contact details are hers to confirm, and Ana's case is not hers.
+    assert slots(events)["contact_confirmed"] is None and slots(events)["ticket_number"] is None
+
+    # With the need: triaged, and identified afresh.
+    tracker = _identified_as_ana(demo_services, "se me corta el internet, mi servicio es el 1007",
+                                 "report_intermittent")
+    messages, events = run_action(ActionTriage(), tracker)
+    assert "utter_identified" in responses(messages) and slots(events)["customer_id"] == lucia
+
+    # A number that is no service number named ("desde el 1007"), or the same one: nothing changes.
+    for text in ("se me corta desde hace 1007 horas", "se me corta, servicio 1006"):
+        _, events = run_action(ActionTriage(), _identified_as_ana(demo_services, text, "report_intermittent"))
+        assert "customer_id" not in slots(events), text
