@@ -157,6 +157,11 @@ def parse_claim(text: str | None, country: str) -> Claim:
         _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _without_references(_corrected(text)))))
     )
     if numbers:
+        named = _named_claims(_corrected(text), country)
+        if len({claim.kind for claim in named}) > 1:
+            # "ci 5012346 cel 0972789012": each number is of the kind named before it, not the
+            # longest of the kind named first (play-test: the phone was looked up as an ID).
+            return named[0]
         longest = max(numbers, key=lambda raw: len(re.sub(r"\D", "", raw)))
         return _claim_from_number(longest.strip(" .-"), _kind_from_hint(text), country)
     if says_not_knowing(text):  # "ni idea la verdad" is no name

@@ -45,6 +45,18 @@ def test_identifiers_are_recognised(text, expected):
 
 @pytest.mark.parametrize(
     "text",
+    ["ci 5012346 cel 0972789012", "mi cedula 5012346 y mi cel 0972789012", "cel 0972789012 y ci 5012346"],
+)
+def test_identifiers_of_two_kinds_named_are_each_their_kind(text):
+    """Play-test: the phone after "ci … cel" was looked up as an ID, a failed attempt."""
+    claim = parse_claim(text, "PY")
+    assert claim in (Claim(ClaimKind.DOCUMENT_ID, "5012346"), Claim(ClaimKind.PHONE, "+595972789012"))
+    assert set(claims_in(text, "PY")) == {Claim(ClaimKind.DOCUMENT_ID, "5012346"),
+                                          Claim(ClaimKind.PHONE, "+595972789012")}
+
+
+@pytest.mark.parametrize(
+    "text",
     [
         "",
         "😀😀",
