@@ -8,7 +8,9 @@ a payment report needs, and utters what `bot.billing.replies` lists.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -30,6 +32,7 @@ from actions.shared import (
     services,
     user_events_with_the_bot,
     utter,
+    verified_customer,
 )
 from bot.billing.disputes import RECALCULATION_AND_CREDIT, ticket_facts, total_undue
 from bot.billing.replies import (
@@ -61,6 +64,7 @@ from bot.reception.identification import (
     SecondFactor,
     factor_still_missing,
     parse_claim,
+    without_named_identifiers,
 )
 
 # Wrong answers to the second-factor question before a person is offered instead.
@@ -330,8 +334,7 @@ async def _payment_report(
     """"Ya pagué": the report, its amount and any receipt sent, on a ticket the billing team checks."""
     desk, customer_id = services().tickets, int(tracker.get_slot("customer_id"))
     report = _payment_report_text(tracker) or words
-    # The amount written with the report: not a day ("el 3"), nor the service number said with it.
-    amounts = [amount for amount in amounts_in(report) if amount >= 1000 and amount != number]
+    amounts = await _amounts_paid(tracker, report, number)
     attachments = _attachments(tracker)
     existing = await _open_request(customer_id, number, TicketKind.PAYMENT_REPORT)
     if existing is not None:
@@ -395,6 +398,17 @@ async def _with_attachments(ticket: TicketRecord, files: List[Dict[str, Any]]) -
 def _latest_attachments(tracker: Tracker) -> List[Dict[str, Any]]:
     events = user_events_with_the_bot(tracker)
     return list((events[-1].get("metadata") or {}).get("attachments") or []) if events else []
+
+
+async def _amounts_paid(tracker: Tracker, report: str, number: int) -> List[Decimal]:
+    """The amounts written with the report: not a day ("el 3"), nor the service number, an ID or a
+    phone said with it (play-test: "ya pagué, servicio 1010 ci 1987456" recorded 1.987.456 paid)."""
+    customer = await verified_customer(tracker)
+    own_id = Decimal(re.sub(r"\D", "", customer.document_id) or "0") if customer else None
+    return [
+        amount for amount in amounts_in(without_named_identifiers(report))
+        if amount >= 1000 and amount != number and amount != own_id
+    ]
 
 
 def _payment_report_text(tracker: Tracker) -> str | None:
