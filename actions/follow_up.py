@@ -11,13 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ProtocolFormValidationAction, is_new_message_for
-from actions.shared import anything_else, latest_intent, latest_text, services, user_events
+from actions.shared import anything_else, latest_intent, latest_text, need_words, services, user_events
 from actions.visits import act_on_visit_request
 from bot.language.es.choices import read_choice
 from bot.language.es.formatting import long_date, window_text, window_variables
 from bot.language.es.leaving import says_leaving
 from bot.language.es.visit_questions import visit_questions
 from bot.locale import ticket_note
+from bot.needs import need_for_intent
 from bot.ports.tickets import TicketCategory, TicketRecord, parse_ticket_number
 from bot.support.scheduling import VisitWindow, visit_windows_where
 from bot.support.visit_cancel import is_intermittent_case, visit_request
@@ -87,6 +88,10 @@ class ActionTicketStatus(Action):
         # the fault reported again; the visit is cancelled (and the case closed) instead of told.
         technical = _technical_case(tickets, now)
         acted = await act_on_visit_request(dispatcher, tracker, technical) if technical else None
+        if acted is None and technical and need_for_intent(latest_intent(tracker)) is None:
+            # Identification came in between: the message that asked for the follow-up (play-test:
+            # "ya volvió, cancelen la visita. servicio 1002", then "sí" to the contact details).
+            acted = await act_on_visit_request(dispatcher, tracker, technical, text=need_words(tracker))
         if acted is not None:
             return [SlotSet("can_reschedule", False), *acted]
 

@@ -171,12 +171,18 @@ async def close_when_service_back(
 
 
 async def act_on_visit_request(
-    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketRecord, booking: bool = False
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    ticket: TicketRecord,
+    booking: bool = False,
+    text: str | None = None,
 ) -> List[EventType] | None:
-    """The policy of `bot.support.visit_cancel` for `ticket`; None when the message asks nothing of it."""
+    """The policy of `bot.support.visit_cancel` for `ticket`; None when the message (`text`, by
+    default the latest) asks nothing of it."""
     # "Ya anda" to "¿con esto se solucionó?" is a yes to the advice, intermittent or not.
     intermittent = is_intermittent_case(tracker.get_slot("need_intent"), ticket.subject)
-    request = visit_request(latest_text(tracker), intermittent and not _answers_advice(tracker))
+    said = latest_text(tracker) if text is None else text
+    request = visit_request(said, intermittent and not _answers_advice(tracker))
     has_visit = ticket.has_visit_after(datetime.now(timezone.utc))
     if request is VisitRequest.SOLVED:
         return await _close_service_back(dispatcher, tracker, ticket)

@@ -72,7 +72,10 @@ def need_of_message(intent: str | None, text: str | None) -> str | None:
             return _need_in_words_instead(need, text, in_words) or _first_stated(need, in_words) or intent
     elif intent not in NEED_CARRYING_INTENTS:
         return None
-    return in_words[0] if in_words else None
+    if in_words:
+        return in_words[0]
+    # "Hola soy Ana … ya volvió, cancelen la visita" read as data given: the booked visit's follow-up.
+    return VISIT_FOLLOW_UP_INTENT if says_cancel_visit(text) else None
 
 
 def _need_in_words_instead(need: Need, text: str | None, stated: list[str]) -> str | None:
@@ -99,8 +102,8 @@ def only_says_it_works_again(intent: str | None, text: str | None) -> bool:
     Another area's need in words ("ya anda, pero me cobraron de más") keeps it.
     """
     need = need_for_intent(intent)
-    if need not in WORD_CHECKED_AREAS or not says_service_back(text):
-        return False
+    if need not in WORD_CHECKED_AREAS or not says_service_back(text) or says_cancel_visit(text):
+        return False  # "ya volvió, cancelen la visita" asks something of the visit
     if any(need_for_intent(other) is not Need.TECHNICAL for other in needs_stated(text)):
         return False
     return need is Need.TECHNICAL or not has_area_words(need.value, text)

@@ -79,6 +79,24 @@ def test_the_follow_up_asked_with_those_words_cancels_instead_of_telling(demo_se
     assert not Blocking(demo_services.tickets).get("TK-10001").is_open
 
 
+def test_the_visit_called_off_before_identification_is_called_off_after_it(demo_services: Services):  # noqa: F811
+    """Play-test: "ya volvió el internet, cancelen la visita. servicio 1002" asked the contact
+    details first, and the follow-up after "sí" only told the visit and offered to move it."""
+    tracker = load_tracker("visit_booked_asks_when")
+    tracker.slots.update(customer_id=demo_customer_id(demo_services, JUAN_CARLOS))
+    asked_for = {"event": "user", "text": "hola, cancelame la visita porfa, servicio 1002",
+                 "parse_data": {"intent": {"name": "ticket_status"}, "entities": []}}
+    confirmed = {"event": "user", "text": "si",
+                 "parse_data": {"intent": {"name": "affirm"}, "entities": []}}
+    tracker.events += [asked_for, {"event": "action", "name": "contact_form"}, confirmed]
+    tracker.latest_message = _says("si", "affirm")
+
+    messages, _ = run_action(ActionTicketStatus(), tracker)
+
+    assert responses(messages) == ["utter_visit_cancelled", "utter_anything_else"]
+    assert Blocking(demo_services.tickets).get("TK-10001").visit_start is None
+
+
 def test_a_question_about_the_visit_is_answered_with_the_visit_kept(demo_services: Services):  # noqa: F811
     tracker = asked("no, pero me avisan antes de venir?", intent="deny")
     messages, _ = run_action(ActionRescheduleVisit(), tracker)
