@@ -47,6 +47,7 @@ from bot.language.phones import format_national, phones_in
 from bot.locale import texts, ticket_note
 from bot.needs import HUMAN_INTENT, Queue, need_for_intent, need_spec
 from bot.ports.tickets import AnswerAuthor
+from bot.privacy import mask_second_factors
 from bot.reception.identification import (
     STRONG_KINDS,
     UNANSWERED_BEFORE_A_PERSON,
@@ -161,7 +162,10 @@ async def context_package(tracker: Tracker) -> ContextPackage:
             notes = [answer.body for answer in ticket.answers if answer.author is AnswerAuthor.BOT]
         else:
             ticket_number = None
-    words = reason_words(tracker)
+    # The customer's words as a ticket keeps them: their ID and phones masked (the transcript
+    # beside them is the conversation itself, for the person who takes it).
+    own = (customer.document_id, customer.phone, customer.phone_alt) if customer else ()
+    words = mask_second_factors(reason_words(tracker), services().company.country, own)
     rule = handoff_rule(tracker)
     summary = recap(
         intent=intent,

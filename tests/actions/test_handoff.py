@@ -85,6 +85,20 @@ def test_with_someone_online_the_customer_waits_paused_with_the_context_for_the_
     assert "verificado" in handoff.recap
 
 
+def test_the_reason_and_recap_keep_the_customers_words_with_their_id_and_phone_masked(
+    demo_services: Services,  # noqa: F811
+):
+    said = "me cobraron 800.000 de más, servicio 1001 4.123.567, cel 0981 234 567"
+    tracker = routed(demo_services, text=said)
+
+    run_action(ActionHandOver(), tracker)
+
+    handoff = run(demo_services.handoffs.latest_for(tracker.sender_id))
+    masked = "me cobraron 800.000 de más, servicio 1001 ****567, cel +595******567"
+    assert handoff.reason_text == masked and masked in handoff.recap
+    assert "4.123.567" not in handoff.recap and "0981 234 567" not in handoff.recap
+
+
 def test_with_nobody_online_a_callback_is_noted_on_the_ticket_and_the_bot_carries_on(
     demo_services: Services,  # noqa: F811
 ):
