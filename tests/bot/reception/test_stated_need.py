@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[3]
         ("cancel_service", "ya volvió el internet, cancelen la visita", "ticket_status"),
         ("cancel_service", "cancelá la visita porfa", "ticket_status"),
         ("cancel_service", "cancelen la visita y denme de baja el servicio", "cancel_service"),
-        ("inform", "hola soy ana martinez 4765120. ya volvio el internet, cancelen la visita", "ticket_status"),
+        ("inform", "hola soy ana 4765120. ya volvio el internet, cancelen la visita", "ticket_status"),
         ("greet", "hola, cancelame la visita porfa", "ticket_status"),
         (None, "", None),
     ],
