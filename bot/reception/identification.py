@@ -153,11 +153,12 @@ def parse_claim(text: str | None, country: str) -> Claim:
         return Claim(ClaimKind.EMAIL, email)
     # "fibra 600", "el plan de 300 megas": a speed, not an identifier; "440 mil" an amount.
     # "(0971) 456-789": the parentheses of an area code join the number, not split it.
+    corrected = _corrected(text)
     numbers = _NUMBER.findall(
-        _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _without_references(_corrected(text)))))
+        _AMOUNT.sub(" ", _PLAN_SPEED.sub(" ", re.sub(r"[()]", " ", _without_references(corrected))))
     )
     if numbers:
-        named = _named_claims(_corrected(text), country)
+        named = _named_claims(corrected, country)
         if len({claim.kind for claim in named}) > 1:
             # "ci 5012346 cel 0972789012": each number is of the kind named before it, not the
             # longest of the kind named first (play-test: the phone was looked up as an ID).
